@@ -1,0 +1,26 @@
+"""Helpers shared by every CLI command: turn library errors into a clean exit."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import typer
+from rich.console import Console
+
+from edge_agent.errors import EdgeAgentError
+
+__all__ = ["console", "err_console", "library_errors"]
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@contextlib.contextmanager
+def library_errors() -> Iterator[None]:
+    """Print an :class:`EdgeAgentError` as a message and exit 2, without a traceback."""
+    try:
+        yield
+    except EdgeAgentError as err:
+        err_console.print(f"[red]error:[/red] {err}", markup=True, highlight=False)
+        raise typer.Exit(2) from None

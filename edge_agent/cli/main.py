@@ -1,0 +1,16 @@
+"""``edge-agent``: the operator's command line. Each command group lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from edge_agent.cli import config_cmd
+
+app = typer.Typer(
+    name="edge-agent",
+    help="gridwatch edge agent: camera streams in, crowd and construction incidents out.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(config_cmd.app, name="config")
+# Command groups register below, one line each.

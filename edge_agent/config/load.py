@@ -1,0 +1,106 @@
+"""Read and validate the agent's YAML config; errors name the file, the key path and the value."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from edge_agent.config.models import AgentConfig
+from edge_agent.errors import ConfigError
+
+__all__ = ["parse", "load", "problems_from_validation"]
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _key_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _value_at(data: Any, loc: tuple[int | str, ...]) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return "<missing>"
+    return data
+
+
+def problems_from_validation(
+    err: ValidationError, data: Any, prefix: tuple[int | str, ...] = ()
+) -> list[tuple[str, object, str]]:
+    """Turn pydantic's errors into ``(key_path, value, reason)`` triples."""
+    problems = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        reason = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            reason = "unknown key"
+        problems.append((_key_path(prefix + loc), _value_at(data, loc), reason))
+    return problems
+
+
+def _expand_env(value: Any, path: str, problems: list[tuple[str, object, str]]) -> Any:
+    """Expand ``${VAR}`` in strings, so secrets stay out of the YAML file."""
+    if isinstance(value, dict):
+        return {k: _expand_env(v, f"{path}.{k}" if path else str(k), problems) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand_env(v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
+    if isinstance(value, str):
+
+        def sub(m: re.Match[str]) -> str:
+            if m.group(1) not in os.environ:
+                problems.append((path, value, f"environment variable {m.group(1)} is not set"))
+                return ""
+            return os.environ[m.group(1)]
+
+        return _ENV_REF.sub(sub, value)
+    return value
+
+
+def parse(data: Any, source: str = "<dict>") -> AgentConfig:
+    """Validate a config already read into Python objects.
+
+    Example:
+        >>> cfg = parse({"box": {"site_id": "xitang", "box_id": "b1"},
+        ...              "cameras": [{"id": "c1", "url": "clip.mp4"}]})
+        >>> cfg.model.kind.value
+        'ssd_tf'
+    """
+    if not isinstance(data, dict):
+        raise ConfigError(source, [("", data, "the top level must be a mapping")])
+    problems: list[tuple[str, object, str]] = []
+    data = _expand_env(data, "", problems)
+    if problems:
+        raise ConfigError(source, problems)
+    try:
+        return AgentConfig.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(source, problems_from_validation(err, data)) from None
+
+
+def load(path: str | os.PathLike[str]) -> AgentConfig:
+    """Read a YAML file and validate it."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(str(p), [("", str(p), f"cannot read: {err.strerror}")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
+        raise ConfigError(str(p), [("", where, f"not valid YAML: {err}")]) from None
+    return parse(data, source=str(p))

@@ -1,0 +1,290 @@
+"""Pydantic models of the edge agent's YAML config: one small model per concern, unknown keys refused.
+
+Parsing is pure (:func:`edge_agent.config.load.parse`); reading files lives in ``load.py``.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "Strict",
+    "BoxConfig",
+    "TlsConfig",
+    "MqttConfig",
+    "OutboxConfig",
+    "ModelKind",
+    "ModelConfig",
+    "EvidenceConfig",
+    "SlicingConfig",
+    "ReconnectConfig",
+    "DecodeMode",
+    "ZoneKind",
+    "Calibration",
+    "CrowdThresholds",
+    "CrowdThresholdOverrides",
+    "ConstructionSettings",
+    "ZoneConfig",
+    "CameraConfig",
+    "Defaults",
+    "AgentConfig",
+]
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+Identifier = Annotated[str, Field(pattern=ID_PATTERN, description="letters, digits, _ . - (MQTT-safe)")]
+GridCellCode = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{15}$",
+        description="15 digits: 6 county division + 3 town + 3 community + 3 cell",
+    ),
+]
+Point = tuple[float, float]
+
+
+class Strict(BaseModel):
+    """Base of every config model: unknown keys are an error, not a silent no-op."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class BoxConfig(Strict):
+    site_id: Identifier = Field(..., description="Site (town center) this box reports to.")
+    box_id: Identifier = Field(..., description="This edge box, unique within the site.")
+
+
+class TlsConfig(Strict):
+    ca_file: str | None = Field(None, description="CA certificate (PEM) that signed the broker's cert.")
+    cert_file: str | None = Field(None, description="Client certificate (PEM) for mutual TLS.")
+    key_file: str | None = Field(None, description="Client private key (PEM) for mutual TLS.")
+    insecure: bool = Field(False, description="Skip hostname verification (testing only).")
+
+
+class OutboxConfig(Strict):
+    path: str = Field("var/outbox.sqlite", description="SQLite file of the durable outbox.")
+    max_mb: float = Field(512.0, gt=0, description="Disk cap; evidence is dropped before incidents.")
+
+
+class MqttConfig(Strict):
+    url: str = Field(
+        "mqtt://127.0.0.1:1883",
+        pattern=r"^(mqtt|mqtts)://[^\s/:]+(:\d+)?/?$",
+        description="Broker URL; mqtts:// turns TLS on.",
+    )
+    tls: TlsConfig | None = Field(None, description="TLS settings (also enables TLS).")
+    username: str | None = Field(None, description="Broker user name.")
+    password: str | None = Field(None, description="Password; ${ENV_VAR} is expanded at load time.")
+    client_id: str | None = Field(None, description="MQTT client id; default gridwatch-<site>-<box>.")
+    keepalive_s: int = Field(30, ge=5, le=3600, description="MQTT keepalive in seconds.")
+    signing_key_file: str | None = Field(None, description="Box key that signs each incident.")
+    outbox: OutboxConfig = Field(default_factory=OutboxConfig, description="Durable outbox.")
+
+
+class ModelKind(str, Enum):
+    SSD_TF = "ssd_tf"
+    YOLO = "yolo"
+    YOLOX = "yolox"
+
+
+class ModelConfig(Strict):
+    path: str = Field(
+        "models/ssdlite_mobilenet_v2_person.onnx", description="ONNX file, relative to the project."
+    )
+    kind: ModelKind = Field(ModelKind.SSD_TF, description="Output layout: ssd_tf, yolo or yolox.")
+    input_size: tuple[int, int] | None = Field(
+        None, description="Network input [width, height]; default read from the model."
+    )
+    providers: list[str] = Field(
+        default_factory=lambda: ["CPUExecutionProvider"],
+        min_length=1,
+        description="onnxruntime execution providers in order of preference.",
+    )
+    threads: int = Field(2, ge=1, le=64, description="intra-op threads of the shared session.")
+    confidence: float = Field(0.4, gt=0, le=1, description="Minimum detection score.")
+    iou: float = Field(0.5, gt=0, le=1, description="IoU above which NMS merges boxes.")
+    classes: list[int] = Field(default_factory=lambda: [0], description="COCO ids kept (0=person).")
+
+
+class EvidenceConfig(Strict):
+    dir: str = Field("var/evidence", description="Where evidence JPEGs are written.")
+    max_bytes: int = Field(200_000, ge=10_000, le=5_000_000, description="Cap per evidence image.")
+    jpeg_quality: int = Field(80, ge=20, le=100, description="Starting JPEG quality.")
+
+
+class SlicingConfig(Strict):
+    tile: int = Field(416, ge=64, le=4096, description="Square tile side in pixels.")
+    overlap: float = Field(0.2, ge=0, lt=0.9, description="Overlap between tiles (fraction).")
+    full_frame: bool = Field(True, description="Also run the whole frame (large people).")
+
+
+class ReconnectConfig(Strict):
+    open_timeout_s: float = Field(10.0, gt=0, description="Give up opening a stream after this.")
+    read_timeout_s: float = Field(10.0, gt=0, description="Socket read timeout.")
+    stall_after_s: float = Field(15.0, gt=0, description="No frame for this long: reconnect.")
+    backoff_initial_s: float = Field(1.0, gt=0, description="First wait before reconnecting.")
+    backoff_max_s: float = Field(60.0, gt=0, description="Longest wait between reconnects.")
+    offline_after_failures: int = Field(5, ge=1, description="Failed tries before 'offline'.")
+
+
+class DecodeMode(str, Enum):
+    KEYFRAMES = "keyframes"
+    FPS = "fps"
+
+
+class ZoneKind(str, Enum):
+    ALLEY = "alley"
+    BRIDGE = "bridge"
+    SQUARE = "square"
+    CONSTRUCTION_WATCH = "construction_watch"
+
+
+class Calibration(Strict):
+    """Four image points and where they lie on the ground, in metres."""
+
+    image_points: list[Point] = Field(..., min_length=4, max_length=4, description="Pixels.")
+    ground_points_m: list[Point] = Field(..., min_length=4, max_length=4, description="Metres.")
+
+
+class CrowdThresholds(Strict):
+    """Crowd levels and timing. Densities in persons/m² (Fruin/HCM walkway LOS)."""
+
+    advisory_density: float = Field(1.08, gt=0, description="LOS E starts above this.")
+    warning_density: float = Field(2.17, gt=0, description="LOS F starts above this.")
+    critical_density: float = Field(4.0, gt=0, description="Critical at and above this.")
+    advisory_count: int = Field(15, ge=1, description="Count level for zones without an area.")
+    warning_count: int = Field(30, ge=1, description="Count level for zones without an area.")
+    critical_count: int = Field(60, ge=1, description="Count level for zones without an area.")
+    smoothing_window_s: float = Field(10.0, ge=0, description="Stream-time smoothing window.")
+    raise_after_s: float = Field(10.0, ge=0, description="A level must hold this long to raise.")
+    clear_after_s: float = Field(30.0, ge=0, description="Below the clear margin this long: clear.")
+    clear_margin: float = Field(0.1, ge=0, lt=1, description="Fraction below a level to clear it.")
+    cooldown_s: float = Field(60.0, ge=0, description="After a clear, no re-open for this long.")
+    update_interval_s: float = Field(30.0, ge=0, description="Throttle of 'updated' events.")
+    forecast_window_s: float = Field(120.0, gt=0, description="Trend fitted over this window.")
+    forecast_horizon_s: float = Field(600.0, gt=0, description="Warn if crossing within this.")
+    forecast_min_points: int = Field(5, ge=2, description="Points needed to fit a trend.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CrowdThresholds:
+        if not self.advisory_density < self.warning_density < self.critical_density:
+            raise ValueError("need advisory_density < warning_density < critical_density")
+        if not self.advisory_count < self.warning_count < self.critical_count:
+            raise ValueError("need advisory_count < warning_count < critical_count")
+        return self
+
+
+class CrowdThresholdOverrides(Strict):
+    """Per-zone overrides; a missing key takes the default."""
+
+    advisory_density: float | None = Field(None, gt=0)
+    warning_density: float | None = Field(None, gt=0)
+    critical_density: float | None = Field(None, gt=0)
+    advisory_count: int | None = Field(None, ge=1)
+    warning_count: int | None = Field(None, ge=1)
+    critical_count: int | None = Field(None, ge=1)
+    smoothing_window_s: float | None = Field(None, ge=0)
+    raise_after_s: float | None = Field(None, ge=0)
+    clear_after_s: float | None = Field(None, ge=0)
+    clear_margin: float | None = Field(None, ge=0, lt=1)
+    cooldown_s: float | None = Field(None, ge=0)
+    update_interval_s: float | None = Field(None, ge=0)
+    forecast_window_s: float | None = Field(None, gt=0)
+    forecast_horizon_s: float | None = Field(None, gt=0)
+    forecast_min_points: int | None = Field(None, ge=2)
+
+
+class ConstructionSettings(Strict):
+    """Illegal-construction watch (zones of kind construction_watch)."""
+
+    observe_every_s: float = Field(300.0, gt=0, description="Stream seconds between observations.")
+    background_frames: int = Field(5, ge=1, le=50, description="Keyframes in the short background.")
+    persist_observations: int = Field(3, ge=1, description="Observations a change must persist.")
+    persist_min_s: float = Field(1800.0, ge=0, description="...spanning at least this long.")
+    min_area_m2: float = Field(2.0, gt=0, description="Smallest structure reported (calibrated).")
+    min_area_px: int = Field(400, ge=1, description="Smallest structure without calibration.")
+
+
+class ZoneConfig(Strict):
+    id: Identifier = Field(..., description="Zone id, unique within its camera.")
+    kind: ZoneKind = Field(..., description="alley, bridge, square or construction_watch.")
+    polygon: list[Point] = Field(..., min_length=3, description="Polygon in frame pixels.")
+    grid_cell: GridCellCode = Field(..., description="Grid cell this zone lies in.")
+    area_m2: float | None = Field(None, gt=0, description="Walkable area, if known.")
+    calibration: Calibration | None = Field(None, description="Ground-plane calibration.")
+    thresholds: CrowdThresholdOverrides = Field(
+        default_factory=CrowdThresholdOverrides, description="Overrides of defaults.thresholds."
+    )
+    construction: ConstructionSettings | None = Field(
+        None, description="Overrides for construction_watch zones."
+    )
+
+    @model_validator(mode="after")
+    def _area_xor_calibration(self) -> ZoneConfig:
+        if self.area_m2 is not None and self.calibration is not None:
+            raise ValueError("give either area_m2 or calibration, not both")
+        return self
+
+
+class CameraConfig(Strict):
+    id: Identifier = Field(..., description="Camera id, unique within the box.")
+    url: str = Field(..., min_length=1, description="rtsp:// URL or a video file path.")
+    decode: DecodeMode = Field(DecodeMode.KEYFRAMES, description="keyframes or fps.")
+    fps: float | None = Field(None, gt=0, le=60, description="Analysed frames/s when decode=fps.")
+    slicing: SlicingConfig | None = Field(None, description="Tiled inference for small people.")
+    reconnect: ReconnectConfig = Field(default_factory=ReconnectConfig, description="Reconnects.")
+    zones: list[ZoneConfig] = Field(default_factory=list, description="Zones in this view.")
+
+    @model_validator(mode="after")
+    def _fps_rules(self) -> CameraConfig:
+        if self.decode is DecodeMode.FPS and self.fps is None:
+            raise ValueError("decode: fps needs an fps value")
+        if self.decode is DecodeMode.KEYFRAMES and self.fps is not None:
+            raise ValueError("fps is only used with decode: fps")
+        ids = [z.id for z in self.zones]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate zone id(s): {', '.join(dupes)}")
+        return self
+
+
+class Defaults(Strict):
+    thresholds: CrowdThresholds = Field(default_factory=CrowdThresholds)
+    construction: ConstructionSettings = Field(default_factory=ConstructionSettings)
+
+
+class AgentConfig(Strict):
+    box: BoxConfig
+    mqtt: MqttConfig = Field(default_factory=MqttConfig)
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
+    defaults: Defaults = Field(default_factory=Defaults)
+    cameras: list[CameraConfig] = Field(..., min_length=1)
+    audit_log: str = Field("var/audit.jsonl", description="Threshold changes are appended here.")
+
+    @model_validator(mode="after")
+    def _unique_cameras(self) -> AgentConfig:
+        ids = [c.id for c in self.cameras]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate camera id(s): {', '.join(dupes)}")
+        return self
+
+    def camera(self, camera_id: str) -> CameraConfig:
+        for cam in self.cameras:
+            if cam.id == camera_id:
+                return cam
+        known = ", ".join(c.id for c in self.cameras)
+        raise KeyError(f"no camera {camera_id!r}; known: {known}")
+
+    def thresholds_for(self, zone: ZoneConfig) -> CrowdThresholds:
+        """Defaults merged with the zone's overrides, validated again as a whole."""
+        update = zone.thresholds.model_dump(exclude_none=True)
+        merged = self.defaults.thresholds.model_dump() | update
+        return CrowdThresholds.model_validate(merged)
+
+    def construction_for(self, zone: ZoneConfig) -> ConstructionSettings:
+        return zone.construction or self.defaults.construction
+

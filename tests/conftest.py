@@ -1,0 +1,24 @@
+"""Shared fixtures. Servers (Mosquitto, RTSP) are started by the plugins below on free 127.0.0.1 ports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["tests.fixtures.mosquitto", "tests.fixtures.rtsp"]
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data`` beside the checkout; its absence is an error, never a skip."""
+    assert SHARED_DATA.is_dir(), f"test media missing: {SHARED_DATA} (see the README)"
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
