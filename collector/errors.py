@@ -1,0 +1,108 @@
+"""Exceptions raised by the collector.
+
+Every error the collector raises on purpose derives from :class:`CollectorError`, so the CLI can
+turn them into a clean message and a non-zero exit without a traceback::
+
+    CollectorError
+    ├── StoreError             the SQLite store cannot be opened or migrated
+    ├── ConfigError            a YAML file (units, categories, routing, calendar) is wrong
+    ├── GridError              a grid map or camera registry does not validate (lists every problem)
+    ├── TicketError            a ticket operation cannot be done
+    │   ├── TicketNotFound     no ticket with that id
+    │   ├── IllegalAction      the action is not allowed in the ticket's current state
+    │   └── GuardFailed        the action is allowed in this state but its precondition is not met
+    └── IntakeError            an incident payload cannot be filed as a ticket
+
+Other collector modules (ingest, transport) add their own subclasses here.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CollectorError",
+    "StoreError",
+    "ConfigError",
+    "GridError",
+    "TicketError",
+    "TicketNotFound",
+    "IllegalAction",
+    "GuardFailed",
+    "IntakeError",
+]
+
+
+class CollectorError(Exception):
+    """Base of every error the collector raises on purpose."""
+
+
+class StoreError(CollectorError):
+    """The SQLite store cannot be opened or a migration failed."""
+
+
+class ConfigError(CollectorError):
+    """A configuration file is invalid.
+
+    Attributes:
+        file: the file that was read (or ``"<dict>"`` when parsed from memory).
+        problems: one ``(key_path, value, reason)`` tuple per problem.
+    """
+
+    def __init__(self, file: str, problems: list[tuple[str, object, str]]):
+        self.file = file
+        self.problems = problems
+        lines = [f"{file}: {len(problems)} problem(s)"]
+        for key_path, value, reason in problems:
+            lines.append(f"  {key_path or '<root>'} = {value!r}: {reason}")
+        super().__init__("\n".join(lines))
+
+
+class GridError(CollectorError):
+    """A grid map or camera registry is invalid.
+
+    Attributes:
+        source: the file (or ``"<dict>"``).
+        problems: one ``(feature, reason)`` pair per problem; ``feature`` names the cell code,
+            feature index or camera/zone.
+    """
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]):
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}: {len(problems)} problem(s)"]
+        lines += [f"  {feature}: {reason}" for feature, reason in problems]
+        super().__init__("\n".join(lines))
+
+
+class TicketError(CollectorError):
+    """A ticket operation cannot be done."""
+
+
+class TicketNotFound(TicketError):
+    """No ticket has the given id."""
+
+
+class IllegalAction(TicketError):
+    """The action is not allowed in the ticket's current state.
+
+    Attributes:
+        ticket_id, state, action: what was asked.
+        allowed: the actions allowed in ``state``.
+    """
+
+    def __init__(self, ticket_id: str, state: str, action: str, allowed: list[str]):
+        self.ticket_id = ticket_id
+        self.state = state
+        self.action = action
+        self.allowed = allowed
+        super().__init__(
+            f"ticket {ticket_id}: cannot {action!r} in state {state!r}; "
+            f"allowed: {', '.join(allowed) or 'none (final state)'}"
+        )
+
+
+class GuardFailed(TicketError):
+    """The action is allowed in this state, but its precondition is not met (the guard says why)."""
+
+
+class IntakeError(CollectorError):
+    """An incident payload cannot be filed as a ticket."""

@@ -1,0 +1,1 @@
+"""Enforcement tickets: the workflow table, the ticket store and filing incidents as tickets."""
