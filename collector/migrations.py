@@ -33,6 +33,8 @@ MIGRATIONS = Migrations("gridwatch-collector")
 
 MIGRATION_MODULES: list[str] = [
     "collector.tickets.schema",
+    "collector.api.schema",
+    "collector.feed.schema",
 ]
 """Modules imported by :func:`load_all` before migrating; each registers migrations on import."""
 

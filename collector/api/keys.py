@@ -1,0 +1,151 @@
+"""API keys of the Open311 API: created, listed, revoked, checked; stored hashed.
+
+A key reads ``gwk_<id>_<secret>``. The id (8 hex digits) finds the row; the secret (32 url-safe
+bytes) is never stored: the row holds a random salt and ``HMAC-SHA256(salt, secret)``, and a
+presented key is checked with :func:`hmac.compare_digest` (constant time).
+
+Scopes: ``read`` may only read; ``write`` may read and write (file service requests).
+
+Example:
+    >>> from collector.store import open_store
+    >>> db = open_store(":memory:")
+    >>> created = create_key(db, "write", "patrol app", now="2026-01-01T00:00:00+00:00")
+    >>> check_key(db, created.secret, "write").label
+    'patrol app'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from collector.errors import CollectorError
+
+__all__ = [
+    "SCOPES",
+    "ApiKey",
+    "CreatedKey",
+    "ApiKeyError",
+    "ApiKeyMissing",
+    "ApiKeyRefused",
+    "ApiKeyScopeError",
+    "create_key",
+    "list_keys",
+    "revoke_key",
+    "check_key",
+]
+
+SCOPES: dict[str, frozenset[str]] = {
+    "read": frozenset({"read"}),
+    "write": frozenset({"read", "write"}),
+}
+"""What each key scope grants."""
+
+_PREFIX = "gwk"
+
+
+class ApiKeyError(CollectorError):
+    """An API key operation failed."""
+
+
+class ApiKeyMissing(ApiKeyError):
+    """No API key was presented where one is required."""
+
+
+class ApiKeyRefused(ApiKeyError):
+    """The API key is malformed, unknown or revoked."""
+
+
+class ApiKeyScopeError(ApiKeyError):
+    """The API key is valid but its scope does not allow the operation."""
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A stored key (without its secret)."""
+
+    id: str
+    label: str
+    scope: str
+    created_at: str
+    revoked_at: str | None
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    """A freshly created key; ``secret`` is shown once and cannot be recovered later."""
+
+    key: ApiKey
+    secret: str
+
+
+def _digest(salt: str, secret: str) -> str:
+    return hmac.new(bytes.fromhex(salt), secret.encode(), hashlib.sha256).hexdigest()
+
+
+def _row_to_key(row: dict) -> ApiKey:
+    return ApiKey(row["id"], row["label"], row["scope"], row["created_at"], row["revoked_at"])
+
+
+def create_key(db: sqlite_utils.Database, scope: str, label: str, now: str) -> CreatedKey:
+    """Create a key with ``scope`` (``read`` or ``write``); return it with its secret."""
+    if scope not in SCOPES:
+        raise ApiKeyError(f"scope must be one of {sorted(SCOPES)}; got {scope!r}")
+    key_id = secrets.token_hex(4)
+    while db["api_keys"].count_where("id = ?", [key_id]):
+        key_id = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    salt = secrets.token_hex(16)
+    row = {
+        "id": key_id,
+        "label": label,
+        "scope": scope,
+        "salt": salt,
+        "hash": _digest(salt, secret),
+        "created_at": now,
+        "revoked_at": None,
+    }
+    db["api_keys"].insert(row)
+    return CreatedKey(_row_to_key(row), f"{_PREFIX}_{key_id}_{secret}")
+
+
+def list_keys(db: sqlite_utils.Database) -> list[ApiKey]:
+    """Every key, oldest first (revoked ones included)."""
+    return [_row_to_key(r) for r in db["api_keys"].rows_where(order_by="created_at, id")]
+
+
+def revoke_key(db: sqlite_utils.Database, key_id: str, now: str) -> ApiKey:
+    """Revoke the key ``key_id``; revoking twice keeps the first time."""
+    rows = list(db["api_keys"].rows_where("id = ?", [key_id]))
+    if not rows:
+        raise ApiKeyError(f"no API key with id {key_id!r}")
+    if rows[0]["revoked_at"] is None:
+        db["api_keys"].update(key_id, {"revoked_at": now})
+    return _row_to_key(next(db["api_keys"].rows_where("id = ?", [key_id])))
+
+
+def check_key(db: sqlite_utils.Database, presented: str | None, need: str) -> ApiKey:
+    """Return the key if ``presented`` is a valid, unrevoked key whose scope grants ``need``.
+
+    Raises :class:`ApiKeyMissing` (no key), :class:`ApiKeyRefused` (malformed, unknown, revoked or
+    wrong secret) or :class:`ApiKeyScopeError` (valid key, insufficient scope).
+    """
+    if not presented:
+        raise ApiKeyMissing(f"an API key with scope {need!r} is required")
+    parts = presented.split("_", 2)
+    if len(parts) != 3 or parts[0] != _PREFIX:
+        raise ApiKeyRefused("the API key is malformed")
+    rows = list(db["api_keys"].rows_where("id = ?", [parts[1]]))
+    # Compare against a dummy digest when the id is unknown, so timing does not reveal ids.
+    row = rows[0] if rows else {"salt": "00" * 16, "hash": "", "revoked_at": None}
+    ok = hmac.compare_digest(_digest(row["salt"], parts[2]), row["hash"])
+    if not rows or not ok or row["revoked_at"] is not None:
+        raise ApiKeyRefused("the API key is unknown or revoked")
+    key = _row_to_key(row)
+    if need not in SCOPES[key.scope]:
+        raise ApiKeyScopeError(f"API key {key.id} has scope {key.scope!r}; {need!r} is required")
+    return key

@@ -1,0 +1,30 @@
+"""Tables of the Open311 API, created by named migrations (see :mod:`collector.migrations`).
+
+- ``api_keys``: one row per API key; only a salted HMAC-SHA256 of the secret is stored, never the
+  secret itself. ``scope`` is ``read`` or ``write``; a revoked key keeps its row (``revoked_at``).
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from collector.migrations import migration
+
+__all__: list[str] = []
+
+
+@migration("api_0001_keys")
+def _keys(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            scope TEXT NOT NULL CHECK (scope IN ('read', 'write')),
+            salt TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        """
+    )
