@@ -9,7 +9,8 @@ them into a clean message and a non-zero exit without a traceback::
     ├── SourceError            a camera or video file cannot be opened or read
     ├── GeometryError          a polygon or calibration is unusable
     ├── ContractError          an incident does not satisfy the JSON Schema
-    └── OutboxError            the durable outbox cannot store an event
+    ├── OutboxError            the durable outbox cannot store an event
+    └── BaselineError          a construction reference is missing or unreadable
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ __all__ = [
     "GeometryError",
     "ContractError",
     "OutboxError",
+    "BaselineError",
 ]
 
 
@@ -64,3 +66,7 @@ class ContractError(EdgeAgentError):
 
 class OutboxError(EdgeAgentError):
     """The durable outbox cannot accept or deliver an event."""
+
+
+class BaselineError(EdgeAgentError):
+    """A construction-watch reference image is missing, unreadable or does not fit the view."""
