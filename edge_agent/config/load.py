@@ -85,9 +85,27 @@ def parse(data: Any, source: str = "<dict>") -> AgentConfig:
     if problems:
         raise ConfigError(source, problems)
     try:
-        return AgentConfig.model_validate(data)
+        cfg = AgentConfig.model_validate(data)
     except ValidationError as err:
         raise ConfigError(source, problems_from_validation(err, data)) from None
+    _check_merged_thresholds(cfg, source)
+    return cfg
+
+
+def _check_merged_thresholds(cfg: AgentConfig, source: str) -> None:
+    """A zone override can break the level order only once merged with the defaults."""
+    problems: list[tuple[str, object, str]] = []
+    for i, cam in enumerate(cfg.cameras):
+        for j, zone in enumerate(cam.zones):
+            try:
+                cfg.thresholds_for(zone)
+            except ValidationError as err:
+                overrides = zone.thresholds.model_dump(exclude_none=True)
+                for e in err.errors():
+                    reason = e["msg"].removeprefix("Value error, ")
+                    problems.append((f"cameras[{i}].zones[{j}].thresholds", overrides, reason))
+    if problems:
+        raise ConfigError(source, problems)
 
 
 def load(path: str | os.PathLike[str]) -> AgentConfig:

@@ -38,8 +38,8 @@ Identifier = Annotated[str, Field(pattern=ID_PATTERN, description="letters, digi
 GridCellCode = Annotated[
     str,
     Field(
-        pattern=r"^\d{15}$",
-        description="15 digits: 6 county division + 3 town + 3 community + 3 cell",
+        pattern=r"^(\d{15}|unassigned)$",
+        description="15 digits: 6 county + 3 town + 3 community + 3 cell ('unassigned': ad-hoc replay)",
     ),
 ]
 Point = tuple[float, float]
@@ -205,6 +205,30 @@ class ConstructionSettings(Strict):
     persist_min_s: float = Field(1800.0, ge=0, description="...spanning at least this long.")
     min_area_m2: float = Field(2.0, gt=0, description="Smallest structure reported (calibrated).")
     min_area_px: int = Field(400, ge=1, description="Smallest structure without calibration.")
+    model: str = Field(
+        "models/change_structural.onnx", description="Change comparator ONNX, relative to the project."
+    )
+    background_window_s: float = Field(
+        60.0, gt=0, description="Keyframes for one observation are collected within this window."
+    )
+    background_spacing_s: float = Field(1.0, ge=0, description="Min stream s between them.")
+    reference_frames: int = Field(9, ge=1, le=60, description="Frames in a reference median.")
+    reference_spacing_s: float = Field(20.0, ge=0, description="Min stream s between them.")
+    dusk_below: float = Field(70.0, gt=0, le=255, description="Mean gray below this is dusk.")
+    night_below: float = Field(30.0, gt=0, le=255, description="Mean gray below this is night.")
+    change_threshold: float = Field(0.5, gt=0, lt=1, description="Change-map level that counts.")
+    open_px: int = Field(7, ge=1, le=51, description="Opening kernel: thinner changes dropped.")
+    close_px: int = Field(5, ge=1, le=51, description="Closing kernel: joins one structure.")
+    stable_fraction: float = Field(
+        0.7, gt=0, le=1, description="Share of a region unchanged since the last observation."
+    )
+    growth_ratio: float = Field(0.15, gt=0, description="Area growth that updates an incident.")
+    max_shift_frac: float = Field(0.04, gt=0, lt=1, description="Shift (of width) = 'moved'.")
+    max_rotation_deg: float = Field(3.0, gt=0, description="Rotation above this = 'moved'.")
+    min_registration_corr: float = Field(0.6, gt=0, lt=1, description="ECC below = 'moved'.")
+    covered_fraction: float = Field(0.5, gt=0, le=1, description="Share of edges lost = covered.")
+    sharpness_ratio: float = Field(0.35, gt=0, lt=1, description="Sharpness drop = defocused.")
+    tamper_observations: int = Field(2, ge=1, description="Observations before tamper is raised.")
 
 
 class ZoneConfig(Strict):

@@ -1,0 +1,131 @@
+"""Turn tracker and tamper outcomes into contract incidents, with before/after/mask evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+from edge_agent.construction.tracker import Track
+from edge_agent.incidents.model import EventState, Evidence, Incident, IncidentKind, Level, iso
+
+__all__ = ["EvidenceSink", "Where", "structure_incident", "tamper_incident", "crop_box"]
+
+_PAD = 0.25  # evidence crops show this much context around the box
+_STATE = {"open": EventState.OPENED, "grow": EventState.UPDATED, "clear": EventState.CLEARED}
+
+
+class EvidenceSink(Protocol):
+    """What :class:`edge_agent.incidents.evidence.EvidenceStore` offers."""
+
+    def save(self, incident_id: str, seq: int, role: str, image: np.ndarray) -> Evidence: ...
+
+
+@dataclass(frozen=True)
+class Where:
+    """Identity fields shared by every incident of one watch."""
+
+    site: str
+    box: str
+    camera: str
+    zone: str
+    grid_cell: str
+
+
+def crop_box(bbox: tuple[int, int, int, int], width: int, height: int) -> tuple[int, ...]:
+    """``bbox`` grown by a margin, clipped to the frame."""
+    x1, y1, x2, y2 = bbox
+    dx, dy = int((x2 - x1) * _PAD) + 8, int((y2 - y1) * _PAD) + 8
+    return max(0, x1 - dx), max(0, y1 - dy), min(width, x2 + dx), min(height, y2 + dy)
+
+
+def _evidence(
+    sink: EvidenceSink | None, incident_id: str, seq: int, images: dict[str, np.ndarray]
+) -> tuple[Evidence, ...]:
+    if sink is None:
+        return ()
+    return tuple(sink.save(incident_id, seq, role, img) for role, img in images.items())
+
+
+def structure_incident(
+    where: Where,
+    tr: Track,
+    action: str,
+    observed: tuple[datetime, float],
+    pictures: tuple[np.ndarray, np.ndarray, np.ndarray],
+    sink: EvidenceSink | None,
+) -> Incident:
+    """One ``construction_change`` event for a track (``open``, ``grow`` or ``clear``).
+
+    ``pictures`` = (reference BGR, aligned observation BGR, full-frame ``bool`` mask).
+    """
+    at, pts = observed
+    if tr.incident_id is None:
+        from edge_agent.incidents.model import new_id
+
+        tr.incident_id, tr.seq = new_id(), 0
+    else:
+        tr.seq += 1
+    before, after, mask = pictures
+    metrics: dict[str, object] = {
+        "bbox": [float(v) for v in tr.bbox],
+        "first_seen_at": iso(tr.first_at),
+        "area_px": int(tr.extra["area_px"]),  # type: ignore[call-overload]
+        "area_m2": tr.extra.get("area_m2"),
+        "reason": {
+            "open": f"new structure seen in {tr.hits} observations over "
+            f"{(tr.last_pts - tr.first_pts) / 60:.0f} min",
+            "grow": "structure grew",
+            "clear": "structure no longer visible",
+        }[action],
+    }
+    images: dict[str, np.ndarray] = {}
+    if action != "clear":
+        x1, y1, x2, y2 = crop_box(tr.bbox, before.shape[1], before.shape[0])
+        overlay = after[y1:y2, x1:x2].copy()
+        cv2.rectangle(overlay, (tr.bbox[0] - x1, tr.bbox[1] - y1), (tr.bbox[2] - x1, tr.bbox[3] - y1),
+                      (0, 0, 255), 2)
+        images = {
+            "before": before[y1:y2, x1:x2],
+            "after": overlay,
+            "mask": (mask[y1:y2, x1:x2] * 255).astype(np.uint8),
+        }
+    return Incident(
+        id=tr.incident_id, seq=tr.seq, **vars(where), kind=IncidentKind.CONSTRUCTION_CHANGE,
+        level=Level.WARNING, state=_STATE[action], started_at=tr.first_at, observed_at=at,
+        metrics=metrics, evidence=_evidence(sink, tr.incident_id, tr.seq, images), stream_pts=pts,
+    )
+
+
+@dataclass
+class TamperCase:
+    """An open tamper incident of one watch."""
+
+    id: str
+    started_at: datetime
+    reason: str
+    seq: int = 0
+
+
+def tamper_incident(
+    where: Where,
+    case: TamperCase,
+    state: EventState,
+    observed: tuple[datetime, float],
+    pictures: tuple[np.ndarray, np.ndarray] | None,
+    sink: EvidenceSink | None,
+) -> Incident:
+    """A ``tamper`` event; ``pictures`` = (reference, observation) BGR full frames, or None."""
+    at, pts = observed
+    images: dict[str, np.ndarray] = {}
+    if pictures is not None:
+        images = {"before": pictures[0], "after": pictures[1]}
+    reason = case.reason if state is not EventState.CLEARED else f"view restored ({case.reason})"
+    return Incident(
+        id=case.id, seq=case.seq, **vars(where), kind=IncidentKind.TAMPER, level=Level.WARNING,
+        state=state, started_at=case.started_at, observed_at=at, metrics={"reason": reason[:200]},
+        evidence=_evidence(sink, case.id, case.seq, images), stream_pts=pts,
+    )

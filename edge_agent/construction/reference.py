@@ -1,0 +1,152 @@
+"""Reference images of a construction-watch zone on disk, one per lighting bucket, with an audit log.
+
+Layout under the baseline directory::
+
+    <camera>/<zone>/<bucket>.png     full-frame BGR reference (temporal median, transients masked)
+    <camera>/<zone>/<bucket>.json    meta: sha256, stream pts, brightness, frames, size, when stored
+    audit.jsonl                      one line per change: who, when, action, old/new sha256
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from edge_agent.construction.background import Lighting
+from edge_agent.errors import BaselineError
+
+__all__ = ["Reference", "ReferenceStore"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One reference image and where it came from.
+
+    Attributes:
+        image: BGR ``uint8`` full frame.
+        lighting: bucket it serves.
+        pts: stream time (s) of the last frame in its median.
+        frames: number of frames in the median.
+        brightness: mean gray level (0..255).
+        sha256: hash of the PNG bytes as stored.
+    """
+
+    image: np.ndarray
+    lighting: Lighting
+    pts: float
+    frames: int
+    brightness: float
+    sha256: str = ""
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+class ReferenceStore:
+    """References of one camera zone: ``load``, ``save`` (audited) and ``version`` (cheap check).
+
+    Example:
+        >>> import tempfile
+        >>> store = ReferenceStore(tempfile.mkdtemp(), "cam1", "frame")
+        >>> ref = Reference(np.zeros((8, 8, 3), np.uint8), Lighting.DAY, 12.0, 5, 0.0)
+        >>> store.save(ref, action="capture", who="test").lighting.value
+        'day'
+        >>> sorted(store.load_all())
+        [<Lighting.DAY: 'day'>]
+    """
+
+    def __init__(self, baseline_dir: str | os.PathLike[str], camera_id: str, zone_id: str):
+        self.root = Path(baseline_dir)
+        self.dir = self.root / camera_id / zone_id
+        self.camera_id = camera_id
+        self.zone_id = zone_id
+
+    @property
+    def audit_path(self) -> Path:
+        return self.root / "audit.jsonl"
+
+    def _meta_path(self, lighting: Lighting) -> Path:
+        return self.dir / f"{lighting.value}.json"
+
+    def load(self, lighting: Lighting) -> Reference | None:
+        """The stored reference of a bucket, or None."""
+        meta_path = self._meta_path(lighting)
+        if not meta_path.is_file():
+            return None
+        try:
+            meta = json.loads(meta_path.read_text("utf-8"))
+            data = (self.dir / f"{lighting.value}.png").read_bytes()
+        except (OSError, ValueError) as err:
+            raise BaselineError(f"{meta_path}: cannot read reference: {err}") from err
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        if image is None or hashlib.sha256(data).hexdigest() != meta.get("sha256"):
+            raise BaselineError(f"{meta_path}: PNG missing, unreadable or not matching its sha256")
+        return Reference(
+            image, lighting, float(meta["pts"]), int(meta["frames"]), float(meta["brightness"]),
+            meta["sha256"],
+        )
+
+    def load_all(self) -> dict[Lighting, Reference]:
+        refs = {b: self.load(b) for b in Lighting}
+        return {b: r for b, r in refs.items() if r is not None}
+
+    def version(self) -> tuple[str, ...]:
+        """Hashes of the stored buckets; changes whenever a reference is replaced."""
+        out = []
+        for b in Lighting:
+            p = self._meta_path(b)
+            out.append(json.loads(p.read_text("utf-8"))["sha256"] if p.is_file() else "")
+        return tuple(out)
+
+    def save(self, ref: Reference, action: str, who: str | None = None) -> Reference:
+        """Store ``ref`` for its bucket (replacing any) and append an audit line."""
+        ok, buf = cv2.imencode(".png", ref.image)
+        if not ok:
+            raise BaselineError(f"cannot encode reference of shape {ref.image.shape}")
+        data = buf.tobytes()
+        sha = hashlib.sha256(data).hexdigest()
+        old = self.load(ref.lighting) if self._meta_path(ref.lighting).is_file() else None
+        self.dir.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.dir / f"{ref.lighting.value}.png", data)
+        meta = {k: v for k, v in asdict(ref).items() if k != "image"}
+        meta |= {"lighting": ref.lighting.value, "sha256": sha}
+        meta |= {"width": int(ref.image.shape[1]), "height": int(ref.image.shape[0])}
+        _write_atomic(self._meta_path(ref.lighting), json.dumps(meta, indent=1).encode())
+        self.audit(action, ref.lighting, old.sha256 if old else None, sha, who)
+        return Reference(ref.image, ref.lighting, ref.pts, ref.frames, ref.brightness, sha)
+
+    def audit(
+        self, action: str, lighting: Lighting, old: str | None, new: str | None, who: str | None
+    ) -> None:
+        """Append one audit line (wall-clock time: this records an operator's act)."""
+        line = {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "who": who or _whoami(),
+            "action": action,
+            "camera": self.camera_id,
+            "zone": self.zone_id,
+            "lighting": lighting.value,
+            "old_sha256": old,
+            "new_sha256": new,
+        }
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self.audit_path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(line) + "\n")
+
+
+def _whoami() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,1 @@
+"""Crowd analytics: levels, smoothing, alarms with hysteresis, early warning."""

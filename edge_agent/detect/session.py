@@ -1,0 +1,162 @@
+"""One onnxruntime session per model, shared by every camera of the box.
+
+onnxruntime is imported here and nowhere else in the detection layer, so the adapters stay pure
+functions of numpy arrays (and testable without a model file).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+
+from edge_agent.errors import ModelError
+
+__all__ = [
+    "TensorSpec",
+    "ModelSpec",
+    "SharedSession",
+    "choose_providers",
+    "numpy_dtype",
+    "open_session",
+]
+
+log = logging.getLogger(__name__)
+
+CPU = "CPUExecutionProvider"
+
+#: onnxruntime's tensor type strings -> numpy dtypes the adapters feed.
+_ORT_DTYPES: dict[str, np.dtype] = {
+    "float": np.dtype(np.float32),
+    "float16": np.dtype(np.float16),
+    "uint8": np.dtype(np.uint8),
+    "int32": np.dtype(np.int32),
+    "int64": np.dtype(np.int64),
+}
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """Name, shape and element type of one model input or output.
+
+    A dimension is an ``int`` when fixed, ``None`` when dynamic (named or unknown).
+    """
+
+    name: str
+    shape: tuple[int | None, ...]
+    dtype: str
+
+    @property
+    def rank(self) -> int:
+        return len(self.shape)
+
+    def describe(self) -> str:
+        dims = ", ".join("?" if d is None else str(d) for d in self.shape)
+        return f"{self.name} {self.dtype}[{dims}]"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What a model takes and gives; adapters check it before the first frame."""
+
+    path: str
+    inputs: tuple[TensorSpec, ...]
+    outputs: tuple[TensorSpec, ...]
+
+    def describe(self) -> str:
+        ins = "; ".join(t.describe() for t in self.inputs)
+        outs = "; ".join(t.describe() for t in self.outputs)
+        return f"inputs: {ins} | outputs: {outs}"
+
+
+def _spec(arg: ort.NodeArg) -> TensorSpec:
+    shape = tuple(d if isinstance(d, int) and d > 0 else None for d in (arg.shape or ()))
+    dtype = arg.type.removeprefix("tensor(").removesuffix(")")
+    return TensorSpec(arg.name, shape, dtype)
+
+
+def numpy_dtype(spec: TensorSpec) -> np.dtype:
+    """The numpy dtype to feed an input of this spec."""
+    try:
+        return _ORT_DTYPES[spec.dtype]
+    except KeyError:
+        raise ModelError(f"input {spec.name}: unsupported element type {spec.dtype}") from None
+
+
+def choose_providers(asked: Sequence[str], available: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The providers to use, in the asked order, and those asked for but not installed.
+
+    CPU is always appended last, so a box without its accelerator still runs.
+
+    Example:
+        >>> choose_providers(["CUDAExecutionProvider", "CPUExecutionProvider"],
+        ...                  ["CPUExecutionProvider"])
+        (['CPUExecutionProvider'], ['CUDAExecutionProvider'])
+    """
+    use = [p for p in dict.fromkeys(asked) if p in available]
+    missing = [p for p in dict.fromkeys(asked) if p not in available]
+    if CPU not in use:
+        use.append(CPU)
+    return use, missing
+
+
+class SharedSession:
+    """An ``InferenceSession`` behind a lock: cameras take turns, the intra-op threads do the work.
+
+    One lock keeps N camera threads from each asking for ``threads`` cores at once on a small box.
+    """
+
+    def __init__(self, session: ort.InferenceSession, path: str) -> None:
+        self._session = session
+        self._lock = threading.Lock()
+        self.spec = ModelSpec(
+            path,
+            tuple(_spec(a) for a in session.get_inputs()),
+            tuple(_spec(a) for a in session.get_outputs()),
+        )
+
+    @property
+    def providers(self) -> list[str]:
+        return list(self._session.get_providers())
+
+    def run(self, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        """All outputs, in the model's output order. Thread-safe."""
+        with self._lock:
+            try:
+                return self._session.run(None, feeds)
+            except Exception as err:  # onnxruntime raises its own untyped errors
+                raise ModelError(f"{self.spec.path}: inference failed: {err}") from err
+
+
+def open_session(path: Path, providers: Sequence[str], threads: int) -> SharedSession:
+    """Load an ONNX file; a missing or broken file is a :class:`ModelError` naming the path."""
+    if not path.is_file():
+        raise ModelError(f"model file not found: {path}")
+    use, missing = choose_providers(providers, ort.get_available_providers())
+    for name in missing:
+        log.warning("execution provider %s is not installed; using %s", name, use)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    try:
+        session = _create(path, options, use)
+    except Exception as err:  # InvalidProtobuf, Fail, NoSuchFile...: all mean "not a usable model"
+        raise ModelError(f"{path}: not a loadable ONNX model: {err}") from err
+    return SharedSession(session, str(path))
+
+
+def _create(path: Path, options: ort.SessionOptions, use: list[str]) -> ort.InferenceSession:
+    """Create the session; an installed accelerator that fails to start falls back to the CPU."""
+    try:
+        return ort.InferenceSession(str(path), sess_options=options, providers=use)
+    except Exception as err:
+        if use == [CPU]:
+            raise
+        log.warning("providers %s failed (%s); falling back to %s", use, err, CPU)
+        return ort.InferenceSession(str(path), sess_options=options, providers=[CPU])

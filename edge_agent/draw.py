@@ -1,0 +1,57 @@
+"""Drawing for evidence and previews only; analytics never depend on it."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from edge_agent.detections import Detections
+from edge_agent.zones.geometry import GroundPlane
+
+__all__ = ["draw_zone", "draw_detections", "draw_ground_grid", "LEVEL_COLOURS"]
+
+LEVEL_COLOURS = {
+    "normal": (80, 200, 80),
+    "info": (200, 200, 80),
+    "advisory": (0, 200, 255),
+    "warning": (0, 120, 255),
+    "critical": (0, 0, 255),
+}
+
+
+def draw_zone(img: np.ndarray, polygon: np.ndarray, label: str, colour=(80, 200, 80)) -> None:
+    pts = np.round(polygon).astype(np.int32).reshape(-1, 1, 2)
+    overlay = img.copy()
+    cv2.fillPoly(overlay, [pts], colour)
+    cv2.addWeighted(overlay, 0.2, img, 0.8, 0, dst=img)
+    cv2.polylines(img, [pts], True, colour, 2, cv2.LINE_AA)
+    x, y = pts[:, 0, 0].min(), pts[:, 0, 1].min()
+    cv2.putText(img, label, (int(x) + 4, int(y) + 18), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (0, 0, 0), 3)
+    cv2.putText(img, label, (int(x) + 4, int(y) + 18), cv2.FONT_HERSHEY_SIMPLEX, 0.55, colour, 1)
+
+
+def draw_detections(img: np.ndarray, dets: Detections, colour=(255, 200, 0)) -> None:
+    for (x1, y1, x2, y2), score in zip(dets.xyxy.astype(int), dets.confidence, strict=True):
+        cv2.rectangle(img, (int(x1), int(y1)), (int(x2), int(y2)), colour, 2)
+        cv2.circle(img, (int((x1 + x2) / 2), int(y2)), 3, (0, 0, 255), -1)
+        cv2.putText(img, f"{score:.2f}", (int(x1), int(y1) - 3), cv2.FONT_HERSHEY_SIMPLEX, 0.4, colour, 1)
+
+
+def draw_ground_grid(img: np.ndarray, ground: GroundPlane, step_m: float = 1.0) -> None:
+    """Lines every ``step_m`` metres on the calibrated ground plane, to check a calibration."""
+    inv = np.linalg.inv(ground.matrix)
+    h, w = img.shape[:2]
+    corners = ground.to_ground(np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64))
+    lo, hi = np.floor(corners.min(axis=0) / step_m), np.ceil(corners.max(axis=0) / step_m)
+    lo, hi = np.maximum(lo, -200), np.minimum(hi, 200)  # keep a wild calibration drawable
+
+    def project(points: np.ndarray) -> np.ndarray:
+        p = cv2.perspectiveTransform(points.reshape(-1, 1, 2).astype(np.float64), inv)
+        return p.reshape(-1, 2)
+
+    for k in np.arange(lo[0], hi[0] + 1):
+        line = np.stack([np.full(50, k * step_m), np.linspace(lo[1], hi[1], 50) * step_m], axis=1)
+        cv2.polylines(img, [np.round(project(line)).astype(np.int32)], False, (255, 255, 255), 1)
+    for k in np.arange(lo[1], hi[1] + 1):
+        line = np.stack([np.linspace(lo[0], hi[0], 50) * step_m, np.full(50, k * step_m)], axis=1)
+        cv2.polylines(img, [np.round(project(line)).astype(np.int32)], False, (255, 255, 255), 1)
