@@ -1,4 +1,4 @@
-"""Tables of the outbound change feed, created by named migrations (see :mod:`collector.migrations`).
+"""Tables of the outbound change feed, created by named migrations (:mod:`collector.migrations`).
 
 - ``feed_cursors``: one row per feed (named receiver). ``last_audit_id`` is the id of the last
   ``ticket_audit`` row the receiver acknowledged; the worker resumes after it, so a restart loses
