@@ -81,6 +81,9 @@ class MqttConfig(Strict):
     keepalive_s: int = Field(30, ge=5, le=3600, description="MQTT keepalive in seconds.")
     signing_key_file: str | None = Field(None, description="Box key that signs each incident.")
     outbox: OutboxConfig = Field(default_factory=OutboxConfig, description="Durable outbox.")
+    metrics_interval_s: float = Field(
+        30.0, ge=1, le=3600, description="Seconds between metrics messages."
+    )
 
 
 class ModelKind(str, Enum):
