@@ -1,0 +1,81 @@
+"""Read the center's YAML files and validate them; errors name the file, the key path and the value.
+
+Each YAML file holds one or more top-level keys of :class:`CenterConfig` (``units``,
+``categories``, ``routing``, ``calendar``, ``policy``, ``cameras``); a key in two files is an error.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from collector.config.models import CenterConfig
+from collector.errors import ConfigError
+from edge_agent.config.load import problems_from_validation
+
+__all__ = ["parse_center", "read_yaml", "load_center_files", "CENTER_FILES"]
+
+CENTER_FILES = ("units.yaml", "categories.yaml", "routing.yaml", "calendar.yaml", "policy.yaml")
+"""Files looked up in a center directory besides the grid map and ``cameras.yaml``."""
+
+
+def parse_center(
+    data: Any, source: str = "<dict>", origins: dict[str, str] | None = None
+) -> CenterConfig:
+    """Validate the merged config; ``origins`` maps each top-level key to the file it came from.
+
+    Example:
+        >>> cfg = parse_center({
+        ...     "units": [{"id": "squad", "name": "Squad", "kind": "squad"}],
+        ...     "categories": [{"code": "0101", "name": "illegal construction",
+        ...         "default_units": ["squad"], "time_limit": {"days": 3},
+        ...         "urgent_limit": {"hours": 4}}],
+        ...     "calendar": {"hours": [["08:30", "12:00"]]}})
+        >>> cfg.category("0101").time_limit.days
+        3.0
+    """
+    if not isinstance(data, dict):
+        raise ConfigError(source, [("", data, "the top level must be a mapping")])
+    try:
+        return CenterConfig.model_validate(data)
+    except ValidationError as err:
+        if origins:
+            files = sorted(
+                {origins.get(str(e["loc"][0]), source) for e in err.errors() if e["loc"]}
+            )
+            source = ", ".join(files) or source
+        raise ConfigError(source, problems_from_validation(err, data)) from None
+
+
+def read_yaml(path: str | os.PathLike[str]) -> Any:
+    """Read one YAML file; errors name the file and the line."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(str(p), [("", str(p), f"cannot read: {err.strerror}")]) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
+        raise ConfigError(str(p), [("", where, f"not valid YAML: {err}")]) from None
+
+
+def load_center_files(paths: list[Path]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Merge the top-level keys of several YAML files; returns (data, key -> file)."""
+    data: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for path in paths:
+        content = read_yaml(path)
+        if not isinstance(content, dict):
+            raise ConfigError(str(path), [("", content, "the top level must be a mapping")])
+        for key, value in content.items():
+            if key in data:
+                raise ConfigError(str(path), [(key, "...", f"already given in {origins[key]}")])
+            data[key], origins[key] = value, str(path)
+    return data, origins

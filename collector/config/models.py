@@ -1,0 +1,296 @@
+"""Pydantic models of the center's YAML files: one small model per concern, unknown keys refused.
+
+Files (see ``configs/grid/``): ``units.yaml``, ``categories.yaml``, ``routing.yaml``,
+``calendar.yaml``, ``policy.yaml`` (escalation and the unit score), ``cameras.yaml``; the grid map
+itself is GeoJSON (:mod:`collector.grid`). :class:`CenterConfig` holds them all and checks the
+references between them (a routing rule naming an unknown unit is an error).
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta, timezone
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from collector.worktime import Clock, ContinuousClock, WorkCalendar
+
+__all__ = [
+    "Strict",
+    "UnitKind",
+    "Role",
+    "Member",
+    "Unit",
+    "Mode",
+    "ClockKind",
+    "Limit",
+    "Category",
+    "RoutingRule",
+    "CalendarConfig",
+    "Escalation",
+    "Scoring",
+    "Policy",
+    "CameraZone",
+    "Camera",
+    "CellInfo",
+    "CenterConfig",
+]
+
+Identifier = Annotated[
+    str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", description="letters, digits, _ . -")
+]
+CategoryCode = Annotated[str, Field(pattern=r"^\d{4}$", description="4-digit category code")]
+AreaCode = Annotated[
+    str,
+    Field(
+        pattern=r"^(\d{6}|\d{9}|\d{12}|\d{15})$",
+        description="county (6), town (9), community (12) or cell (15) code prefix",
+    ),
+]
+LEVELS = ("info", "advisory", "warning", "critical")
+
+
+class Strict(BaseModel):
+    """Base of every config model: unknown keys are an error, not a silent no-op."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class UnitKind(StrEnum):
+    CENTER = "center"
+    DEPARTMENT = "department"
+    SQUAD = "squad"
+    LINKAGE_STATION = "linkage_station"
+
+
+class Role(StrEnum):
+    DUTY_CHIEF = "duty_chief"
+    DISPATCHER = "dispatcher"
+    UNIT_HANDLER = "unit_handler"
+    INSPECTOR = "inspector"
+    SYSTEM = "system"
+
+
+class Member(Strict):
+    id: Identifier = Field(..., description="Person id, used as the actor in the audit trail.")
+    name: str = Field(..., min_length=1, description="Display name.")
+    role: Role = Field(..., description="What the person may do.")
+
+
+class Unit(Strict):
+    id: Identifier = Field(..., description="Unit id used in routing and dispatch.")
+    name: str = Field(..., min_length=1, description="Display name.")
+    kind: UnitKind = Field(..., description="center, department, squad or linkage_station.")
+    members: list[Member] = Field(default_factory=list, description="People and their roles.")
+
+
+class Mode(StrEnum):
+    """Dispatch modes of the domain brief."""
+
+    DIRECT = "direct"
+    ASSIGN = "assign"
+    SUPERVISE = "supervise"
+
+
+class ClockKind(StrEnum):
+    WORKING = "working"
+    CONTINUOUS = "continuous"
+
+
+class Limit(Strict):
+    """A time limit in working hours and/or working days (a day = the calendar's daily hours)."""
+
+    hours: float = Field(0, ge=0, description="Working hours.")
+    days: float = Field(0, ge=0, description="Working days.")
+
+    @model_validator(mode="after")
+    def _positive(self) -> Limit:
+        if self.hours + self.days <= 0:
+            raise ValueError("a time limit needs hours or days > 0")
+        return self
+
+    def seconds(self, clock: Clock) -> float:
+        return self.hours * 3600 + self.days * clock.day_seconds
+
+
+class Category(Strict):
+    code: CategoryCode = Field(..., description="National (e.g. 0101) or local extension code.")
+    name: str = Field(..., min_length=1, description="Display name.")
+    incident_kinds: list[str] = Field(
+        default_factory=list, description="Incident kinds filed under this category."
+    )
+    default_units: list[Identifier] = Field(..., min_length=1, description="Units if no rule.")
+    default_mode: Mode = Field(Mode.ASSIGN, description="Mode proposed to the duty chief.")
+    time_limit: Limit = Field(..., description="Time to finish after dispatch.")
+    urgent_limit: Limit = Field(..., description="Time to finish an urgent ticket.")
+    clock: ClockKind = Field(ClockKind.WORKING, description="working or continuous time.")
+    urgent_from_level: str = Field("critical", description="Incident level that makes it urgent.")
+    correlation_window_min: float = Field(
+        60, gt=0, description="An incident joins an open ticket last seen within this many minutes."
+    )
+    critical_units: list[Identifier] = Field(
+        default_factory=list,
+        description="Units a critical incident is dispatched to at once, in supervise mode.",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Category:
+        if self.urgent_from_level not in LEVELS:
+            raise ValueError(f"urgent_from_level must be one of {', '.join(LEVELS)}")
+        return self
+
+
+class RoutingRule(Strict):
+    area: AreaCode = Field(..., description="Cell code or code prefix the rule applies to.")
+    categories: list[CategoryCode] = Field(..., min_length=1, description="Category codes.")
+    units: list[Identifier] = Field(..., min_length=1, description="Units to dispatch to.")
+
+
+class CalendarConfig(Strict):
+    utc_offset: str = Field("+08:00", pattern=r"^[+-]\d{2}:\d{2}$", description="Local offset.")
+    hours: list[tuple[time, time]] = Field(..., min_length=1, description="Daily working hours.")
+    weekend: list[int] = Field([5, 6], description="Weekdays off, Monday = 0.")
+    holidays: list[date] = Field(default_factory=list, description="Dates off.")
+    workdays: list[date] = Field(default_factory=list, description="Make-up working days.")
+
+    def tz(self) -> timezone:
+        sign = -1 if self.utc_offset[0] == "-" else 1
+        hh, mm = self.utc_offset[1:].split(":")
+        return timezone(sign * timedelta(hours=int(hh), minutes=int(mm)))
+
+    def calendar(self) -> WorkCalendar:
+        return WorkCalendar(
+            tz=self.tz(),
+            hours=tuple(self.hours),
+            weekend=frozenset(self.weekend),
+            holidays=frozenset(self.holidays),
+            workdays=frozenset(self.workdays),
+        )
+
+    def clock(self, kind: ClockKind) -> Clock:
+        return self.calendar() if kind is ClockKind.WORKING else ContinuousClock()
+
+
+class Escalation(Strict):
+    yellow_at: float = Field(
+        0.8, gt=0, lt=1, description="Share of the time used that turns yellow."
+    )
+    discipline_overdue_hours: float = Field(
+        8, ge=0, description="Overdue by this many clock hours: notify the discipline office."
+    )
+    discipline_office: str = Field("discipline-office", description="Recipient of notices.")
+
+
+class Scoring(Strict):
+    """Points of the 100-point unit score (see :mod:`collector.stats.score`)."""
+
+    on_time_closure: float = Field(50, ge=0, description="Times the on-time closure rate.")
+    closure: float = Field(20, ge=0, description="Times the standard closure rate.")
+    urgent: float = Field(10, ge=0, description="Times the on-time rate of urgent tickets.")
+    first_pass: float = Field(10, ge=0, description="Times the share passing verification first.")
+    no_return: float = Field(10, ge=0, description="Times the share accepted without a return.")
+    rework_penalty: float = Field(2, ge=0, description="Deducted per failed verification.")
+    return_without_reason_penalty: float = Field(5, ge=0, description="Per reasonless return.")
+    falsified_penalty: float = Field(10, ge=0, description="Per falsified result.")
+
+    @model_validator(mode="after")
+    def _hundred(self) -> Scoring:
+        total = self.on_time_closure + self.closure + self.urgent + self.first_pass + self.no_return
+        if abs(total - 100) > 1e-9:
+            raise ValueError(f"the earning points must add up to 100; they add up to {total:g}")
+        return self
+
+
+class Policy(Strict):
+    escalation: Escalation = Field(default_factory=Escalation, description="Scheduler settings.")
+    scoring: Scoring = Field(default_factory=Scoring, description="Unit score scheme.")
+
+
+class CameraZone(Strict):
+    id: Identifier = Field(..., description="Zone id as in the edge agent's config.")
+    cell: Annotated[str, Field(pattern=r"^\d{15}$")] = Field(..., description="Grid cell code.")
+    kind: str | None = Field(None, description="Zone kind (crowd, construction_watch...).")
+
+
+class Camera(Strict):
+    id: Identifier = Field(..., description="Camera id as in the edge agent's config.")
+    site: Identifier = Field(..., description="Site id.")
+    box: Identifier = Field(..., description="Edge box id.")
+    location: tuple[float, float] = Field(..., description="Longitude, latitude (WGS 84).")
+    zones: list[CameraZone] = Field(..., min_length=1, description="Zones and their cells.")
+
+
+class CellInfo(Strict):
+    """The properties of one grid cell (the polygon stays in the GeoJSON)."""
+
+    name: str = Field(..., min_length=1, description="Display name.")
+    station: Identifier = Field(..., description="Linkage station (a unit) covering the cell.")
+    level: str = Field(..., pattern="^[ABC]$", description="Management level: A key, B, C.")
+    units: dict[CategoryCode, list[Identifier]] = Field(
+        default_factory=dict, description="Responsible units by category code."
+    )
+
+
+class CenterConfig(Strict):
+    """Everything the ticket code needs besides the grid polygons."""
+
+    units: list[Unit] = Field(..., min_length=1, description="Units of the center.")
+    categories: list[Category] = Field(..., min_length=1, description="Ticket categories.")
+    routing: list[RoutingRule] = Field(default_factory=list, description="Routing rules.")
+    calendar: CalendarConfig = Field(..., description="Working calendar.")
+    policy: Policy = Field(default_factory=Policy, description="Escalation and scoring.")
+    cameras: list[Camera] = Field(default_factory=list, description="Camera registry.")
+    cells: dict[str, CellInfo] = Field(
+        default_factory=dict, description="Grid cells by code (from the grid map)."
+    )
+
+    @model_validator(mode="after")
+    def _references(self) -> CenterConfig:
+        unit_ids = [u.id for u in self.units]
+        codes = [c.code for c in self.categories]
+        problems = [f"unit {u!r} is defined twice" for u in _dupes(unit_ids)]
+        problems += [f"category {c!r} is defined twice" for c in _dupes(codes)]
+        known = set(unit_ids)
+        for cat in self.categories:
+            for u in [*cat.default_units, *cat.critical_units]:
+                if u not in known:
+                    problems.append(f"category {cat.code} names unknown unit {u!r}")
+        for i, rule in enumerate(self.routing):
+            problems += [
+                f"routing[{i}] names unknown unit {u!r}" for u in rule.units if u not in known
+            ]
+            problems += [
+                f"routing[{i}] names unknown category {c!r}"
+                for c in rule.categories
+                if c not in codes
+            ]
+        for code, cell in self.cells.items():
+            for u in [cell.station, *(x for us in cell.units.values() for x in us)]:
+                if u not in known:
+                    problems.append(f"cell {code} names unknown unit {u!r}")
+            problems += [
+                f"cell {code} names unknown category {c!r}" for c in cell.units if c not in codes
+            ]
+        kinds = [k for cat in self.categories for k in cat.incident_kinds]
+        problems += [f"incident kind {k!r} is in two categories" for k in _dupes(kinds)]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def category(self, code: str) -> Category:
+        for cat in self.categories:
+            if cat.code == code:
+                return cat
+        raise KeyError(code)
+
+    def category_for_kind(self, kind: str) -> Category | None:
+        return next((c for c in self.categories if kind in c.incident_kinds), None)
+
+    def unit_ids(self) -> set[str]:
+        return {u.id for u in self.units}
+
+
+def _dupes(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({x for x in items if x in seen or seen.add(x)})  # type: ignore[func-returns-value]

@@ -1,0 +1,152 @@
+"""Working-time arithmetic: due times on a working calendar (hours, weekends, holidays).
+
+Two clocks share one small interface (``working_seconds(a, b)`` and ``add(start, seconds)``):
+
+- :class:`WorkCalendar` counts only working hours on working days: weekends and holidays are off,
+  make-up working days (``workdays``) are on even when they fall on a weekend;
+- :class:`ContinuousClock` counts every second (crowd tickets do not wait for Monday).
+
+All functions are pure; datetimes must carry a time zone.
+
+Example:
+    >>> from datetime import datetime, date, time, timezone, timedelta
+    >>> cal = WorkCalendar(tz=timezone(timedelta(hours=8)),
+    ...     hours=((time(8, 30), time(12, 0)), (time(13, 30), time(17, 30))),
+    ...     holidays=frozenset({date(2015, 5, 1)}))
+    >>> start = datetime(2015, 4, 30, 17, 0, tzinfo=cal.tz)   # Thursday 17:00, then May Day
+    >>> cal.add(start, 3600).isoformat()                      # 30 min Thu + 30 min Mon 4 May
+    '2015-05-04T09:00:00+08:00'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Protocol
+
+__all__ = ["Clock", "WorkCalendar", "ContinuousClock", "MAX_DAYS"]
+
+MAX_DAYS = 3660
+"""No computation walks further than this many days (a calendar without working days would loop)."""
+
+
+class Clock(Protocol):
+    """What the deadline code needs from a clock."""
+
+    @property
+    def day_seconds(self) -> float: ...
+
+    def working_seconds(self, a: datetime, b: datetime) -> float: ...
+
+    def add(self, start: datetime, seconds: float) -> datetime: ...
+
+
+def _aware(ts: datetime) -> datetime:
+    if ts.tzinfo is None:
+        raise ValueError(f"datetime {ts.isoformat()} has no time zone")
+    return ts
+
+
+@dataclass(frozen=True)
+class ContinuousClock:
+    """Every second counts (24/7)."""
+
+    @property
+    def day_seconds(self) -> float:
+        return 86400.0
+
+    def working_seconds(self, a: datetime, b: datetime) -> float:
+        return (_aware(b) - _aware(a)).total_seconds()
+
+    def add(self, start: datetime, seconds: float) -> datetime:
+        return _aware(start) + timedelta(seconds=seconds)
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Working hours on working days in one time zone.
+
+    Attributes:
+        tz: the calendar's local time zone.
+        hours: the day's working intervals, ordered, not overlapping (08:30-12:00, 13:30-17:30).
+        weekend: weekdays off (Monday = 0); default Saturday and Sunday.
+        holidays: dates off.
+        workdays: make-up working days (on even if they fall on a weekend).
+    """
+
+    tz: tzinfo
+    hours: tuple[tuple[time, time], ...]
+    weekend: frozenset[int] = frozenset({5, 6})
+    holidays: frozenset[date] = field(default_factory=frozenset)
+    workdays: frozenset[date] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        if not self.hours:
+            raise ValueError("a working calendar needs at least one working interval")
+        prev = time(0, 0)
+        for i, (a, b) in enumerate(self.hours):
+            if not a < b or (i and a < prev):
+                raise ValueError(f"working interval {a}-{b} is empty, reversed or overlaps")
+            prev = b
+
+    @property
+    def day_seconds(self) -> float:
+        """Working seconds in one working day (a limit of N days is N times this)."""
+        return sum(_secs(b) - _secs(a) for a, b in self.hours)
+
+    def is_workday(self, d: date) -> bool:
+        if d in self.workdays:
+            return True
+        return d.weekday() not in self.weekend and d not in self.holidays
+
+    def _intervals(self, d: date) -> list[tuple[datetime, datetime]]:
+        if not self.is_workday(d):
+            return []
+        return [
+            (datetime.combine(d, a, self.tz), datetime.combine(d, b, self.tz))
+            for a, b in self.hours
+        ]
+
+    def working_seconds(self, a: datetime, b: datetime) -> float:
+        """Working seconds between ``a`` and ``b`` (negative if ``b`` is before ``a``)."""
+        a, b = _aware(a), _aware(b)
+        if b < a:
+            return -self.working_seconds(b, a)
+        day, last = a.astimezone(self.tz).date(), b.astimezone(self.tz).date()
+        if (last - day).days > MAX_DAYS:
+            raise ValueError(
+                f"span {a.isoformat()} .. {b.isoformat()} is longer than {MAX_DAYS} days"
+            )
+        total = 0.0
+        while day <= last:
+            for lo, hi in self._intervals(day):
+                lo, hi = max(lo, a), min(hi, b)
+                if hi > lo:
+                    total += (hi - lo).total_seconds()
+            day += timedelta(days=1)
+        return total
+
+    def add(self, start: datetime, seconds: float) -> datetime:
+        """The instant when ``seconds`` of working time have passed after ``start``."""
+        start = _aware(start)
+        if seconds < 0:
+            raise ValueError(f"cannot add negative working time ({seconds} s)")
+        if seconds == 0:
+            return start
+        left = float(seconds)
+        day = start.astimezone(self.tz).date()
+        for _ in range(MAX_DAYS):
+            for lo, hi in self._intervals(day):
+                lo = max(lo, start)
+                if hi <= lo:
+                    continue
+                span = (hi - lo).total_seconds()
+                if left <= span:
+                    return lo + timedelta(seconds=left)
+                left -= span
+            day += timedelta(days=1)
+        raise ValueError(f"no working time within {MAX_DAYS} days of {start.isoformat()}")
+
+
+def _secs(t: time) -> float:
+    return t.hour * 3600 + t.minute * 60 + t.second
