@@ -10,7 +10,7 @@ import numpy as np
 
 from edge_agent.config.models import ModelConfig, SlicingConfig
 from edge_agent.detect.adapters import Adapter, Thresholds, make_adapter
-from edge_agent.detect.nms import nms
+from edge_agent.detect.nms import merge_views
 from edge_agent.detect.session import SharedSession, open_session
 from edge_agent.detect.slicing import Window, shift, views
 from edge_agent.detections import Detections
@@ -61,7 +61,8 @@ class Detector:
     ) -> tuple[Detections, StageTimings]:
         """Like :meth:`detect`, returning the stage seconds with the boxes."""
         if image_bgr.ndim != 3 or image_bgr.shape[2] != 3 or image_bgr.dtype != np.uint8:
-            raise ValueError(f"need a (h, w, 3) uint8 BGR image; got {image_bgr.shape} {image_bgr.dtype}")
+            got = f"{image_bgr.shape} {image_bgr.dtype}"
+            raise ValueError(f"need a (h, w, 3) uint8 BGR image; got {got}")
         height, width = image_bgr.shape[:2]
         windows = views(width, height, slicing)
         timings = {"preprocess": 0.0, "inference": 0.0, "postprocess": 0.0}
@@ -71,7 +72,7 @@ class Detector:
             batch = windows[start : start + size]
             parts.extend(self._run(image_bgr, batch, timings))
         t0 = time.perf_counter()
-        merged = nms(Detections.concat(parts), self.config.iou)
+        merged = merge_views(parts, self.config.iou)
         timings["postprocess"] += time.perf_counter() - t0
         return merged, timings
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from edge_agent.detections import Detections
 
-__all__ = ["keep_wanted", "nms", "iou_matrix", "MAX_CANDIDATES"]
+__all__ = ["keep_wanted", "nms", "iou_matrix", "ios_matrix", "merge_views", "MAX_CANDIDATES"]
 
 #: Boxes that enter NMS at most (best scores first).
 MAX_CANDIDATES = 3000
@@ -63,3 +63,54 @@ def nms(dets: Detections, iou: float, max_candidates: int = MAX_CANDIDATES) -> D
         keep.extend(idx[_nms_indices(dets.xyxy[idx], dets.confidence[idx], iou)].tolist())
     keep_arr = np.array(sorted(keep, key=lambda i: -dets.confidence[i]), dtype=np.int64)
     return dets[keep_arr]
+
+
+def ios_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``(len(a), len(b))`` intersection over the smaller of the two areas."""
+    tl = np.maximum(a[:, None, :2], b[None, :, :2])
+    br = np.minimum(a[:, None, 2:], b[None, :, 2:])
+    inter = np.prod(np.clip(br - tl, 0, None), axis=2)
+    area_a = np.prod(np.clip(a[:, 2:] - a[:, :2], 0, None), axis=1)
+    area_b = np.prod(np.clip(b[:, 2:] - b[:, :2], 0, None), axis=1)
+    smaller = np.minimum(area_a[:, None], area_b[None, :])
+    return np.divide(inter, smaller, out=np.zeros_like(inter), where=smaller > 0)
+
+
+def merge_views(parts: list[Detections], iou: float, ios: float = 0.6) -> Detections:
+    """Merge the boxes of several views (tiles, whole frame) of one frame into one set.
+
+    Each view gets plain NMS. Across views, tiles cut people: a tile sees half a person while the
+    whole frame or the next tile sees all of them, so IoU is low and NMS alone keeps both. Here the
+    best-scoring box absorbs every same-class box *of another view* whose IoU exceeds ``iou`` or
+    whose intersection over the smaller area exceeds ``ios``, and grows to their union: the merged
+    box keeps the full extent (and the feet, which zone membership uses). Boxes of one view are
+    never merged with each other, so people standing close in a crowd stay apart.
+
+    Example:
+        >>> full = Detections(np.array([[0, 0, 10, 40]], np.float32), np.array([0.6], np.float32),
+        ...                   np.array([0], np.int32))
+        >>> half = Detections(np.array([[0, 0, 10, 18]], np.float32), np.array([0.9], np.float32),
+        ...                   np.array([0], np.int32))
+        >>> merged = merge_views([full, half], iou=0.5)
+        >>> merged.xyxy.tolist(), merged.confidence.tolist()
+        ([[0.0, 0.0, 10.0, 40.0]], [0.8999999761581421])
+    """
+    kept = [nms(p, iou) for p in parts]
+    dets = Detections.concat(kept)
+    if len(kept) < 2 or len(dets) < 2:
+        return dets
+    view = np.concatenate([np.full(len(p), i) for i, p in enumerate(kept)])
+    order = np.argsort(-dets.confidence, kind="stable")
+    xyxy, cls, view = dets.xyxy[order], dets.class_id[order], view[order]
+    close = (iou_matrix(xyxy, xyxy) > iou) | (ios_matrix(xyxy, xyxy) > ios)
+    taken = np.zeros(len(order), dtype=bool)
+    boxes, picked = [], []
+    for i in range(len(order)):
+        if taken[i]:
+            continue
+        group = np.flatnonzero(~taken & (cls == cls[i]) & (view != view[i]) & close[i])
+        group = np.append(group, i)
+        taken[group] = True
+        boxes.append([*xyxy[group, :2].min(axis=0), *xyxy[group, 2:].max(axis=0)])
+        picked.append(order[i])
+    return Detections(np.array(boxes, np.float32), dets.confidence[picked], dets.class_id[picked])

@@ -40,7 +40,7 @@ def make_adapter(
     keep: Thresholds,
     input_size: tuple[int, int] | None = None,
 ) -> Adapter:
-    """The adapter for ``kind``, checked against ``spec`` (a :class:`ModelError` if it does not fit)."""
+    """The adapter for ``kind``, checked against ``spec`` (:class:`ModelError` if unfit)."""
     return ADAPTERS[ModelKind(kind)](spec, keep, input_size)
 
 

@@ -2,7 +2,7 @@
 
 An adapter knows one family of model layouts: it checks a :class:`ModelSpec` once, turns pictures
 into input tensors and decodes output tensors into :class:`Detections` in source pixels. It does
-no NMS across pictures (the detector does) and holds no session (it stays a pure function of arrays).
+no NMS (the detector does) and holds no session: it stays a pure function of arrays.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ __all__ = ["SsdTfAdapter", "COCO_CATEGORY_IDS", "OUTPUT_NAMES"]
 
 KIND = "ssd_tf"
 OUTPUT_NAMES = ("num_detections", "detection_boxes", "detection_scores", "detection_classes")
-#: Default picture size fed to the graph: SSDLite resizes to 300x300 itself, so sending more is waste.
+#: Default size fed to the graph: SSDLite resizes to 300x300 itself, so sending more is waste.
 DEFAULT_SIZE = (300, 300)
 
 #: COCO category ids (1..90 with gaps) in the order of the 80 contiguous class ids we use.
@@ -42,8 +42,9 @@ class SsdTfAdapter:
 
     Example:
         >>> from edge_agent.detect.session import TensorSpec
-        >>> spec = ModelSpec("m.onnx", (TensorSpec("image_tensor:0", (None, None, None, 3), "uint8"),),
-        ...     tuple(TensorSpec(f"{n}:0", (None,), "float") for n in OUTPUT_NAMES))
+        >>> image = TensorSpec("image_tensor:0", (None, None, None, 3), "uint8")
+        >>> outs = tuple(TensorSpec(f"{n}:0", (None,), "float") for n in OUTPUT_NAMES)
+        >>> spec = ModelSpec("m.onnx", (image,), outs)
         >>> SsdTfAdapter(spec, Thresholds(0.5, (0,))).input_name
         'image_tensor:0'
     """

@@ -53,7 +53,8 @@ class YoloAdapter:
 
     def prepare(self, images: list[np.ndarray]) -> Prepared:
         boxed = [letterbox(img, self.size, 114, centre=True) for img in images]
-        tensor = to_nchw([pic for pic, _ in boxed], bgr_to_rgb=True, scale=1 / 255, dtype=self.dtype)
+        pictures = [pic for pic, _ in boxed]
+        tensor = to_nchw(pictures, bgr_to_rgb=True, scale=1 / 255, dtype=self.dtype)
         return Prepared({self.input_name: tensor}, tuple(p for _, p in boxed))
 
     def decode(self, outputs: list[np.ndarray], prepared: Prepared) -> list[Detections]:
