@@ -35,6 +35,7 @@ MIGRATION_MODULES: list[str] = [
     "collector.tickets.schema",
     "collector.api.schema",
     "collector.feed.schema",
+    "collector.ingest.schema",
 ]
 """Modules imported by :func:`load_all` before migrating; each registers migrations on import."""
 
