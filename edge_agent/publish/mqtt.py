@@ -57,6 +57,7 @@ class Received:
     mid: int
     qos: int
     retain: bool
+    generation: int = 0  # connection it arrived on; ack only on the same connection
 
 
 @dataclass
@@ -169,7 +170,9 @@ class MqttClient:
     def _on_message(self, client, userdata, msg) -> None:
         with self._lock:
             handlers = [h for t, (_, h) in self._subs.items() if paho.topic_matches_sub(_strip(t), msg.topic)]
-        rec = Received(msg.topic, bytes(msg.payload), msg.mid, msg.qos, bool(msg.retain))
+        rec = Received(
+            msg.topic, bytes(msg.payload), msg.mid, msg.qos, bool(msg.retain), self.generation
+        )
         for handler in handlers[:1]:
             try:
                 handler(rec)
@@ -187,10 +190,16 @@ class MqttClient:
         if self.connected:
             self._c.subscribe(topic, qos=qos)
 
-    def ack(self, mid: int, qos: int) -> None:
-        """Acknowledge a received message (``manual_ack`` clients only)."""
-        if qos > 0:
-            self._c.ack(mid, qos)
+    def ack(self, rec: Received) -> bool:
+        """Acknowledge a received message (``manual_ack`` clients only).
+
+        A message that arrived on an earlier connection is not acknowledged (its packet id may
+        now belong to another message); the broker re-delivers it instead. Returns True if sent.
+        """
+        if rec.qos == 0 or rec.generation != self.generation or not self.connected:
+            return False
+        self._c.ack(rec.mid, rec.qos)
+        return True
 
     def stop(self, timeout_s: float = 2.0) -> None:
         """Disconnect cleanly (no last will) and stop the network thread."""

@@ -1,0 +1,163 @@
+"""Write one batch of received messages into the store, in one transaction.
+
+Idempotent on ``event_id``: a duplicated or replayed incident changes nothing (``INSERT OR IGNORE``),
+and only a newly stored incident is filed as a ticket, inside the same transaction (a savepoint
+each, so one incident the ticket rules refuse is recorded as ``file_error`` and does not undo the
+batch). Dead letters keep the reason and at most ``raw_cap`` raw bytes, once per (topic, content).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from collector.errors import CollectorError
+from collector.ingest.validate import Accepted, Limits, Rejected, classify
+
+__all__ = ["BatchResult", "Filer", "store_batch", "default_filer"]
+
+log = logging.getLogger(__name__)
+
+Filer = Callable[[sqlite_utils.Database, dict[str, Any]], Any]
+
+
+@dataclass
+class BatchResult:
+    new: int = 0
+    duplicates: int = 0
+    dead: int = 0
+    other: int = 0
+    new_event_ids: list[str] = field(default_factory=list)
+    dead_reasons: list[str] = field(default_factory=list)
+
+
+def default_filer() -> Filer:
+    """The ticket intake of :mod:`collector.tickets` (imported late: it owns its own tables)."""
+    from collector.tickets import file_incident
+
+    return lambda db, payload: file_incident(db, payload)
+
+
+def _dead(db, topic: str, rej: Rejected, received_at: str, raw_cap: int, out: BatchResult) -> None:
+    db.conn.execute(
+        "INSERT OR IGNORE INTO dead_letters(received_at, topic, reason, detail, size, sha256, raw)"
+        " VALUES (?,?,?,?,?,?,?)",
+        (received_at, topic[:1024], rej.reason, rej.detail, len(rej.raw), rej.sha256,
+         rej.raw[:raw_cap]),
+    )
+    out.dead += 1
+    out.dead_reasons.append(rej.reason)
+
+
+def _incident(db, acc: Accepted, topic: str, received_at: str, filer: Filer | None,
+              out: BatchResult) -> None:
+    p = acc.payload
+    assert p is not None
+    cur = db.conn.execute(
+        "INSERT OR IGNORE INTO ingest_incidents(event_id, incident_id, seq, site, box, camera, zone,"
+        " kind, level, state, observed_at, schema_version, topic, payload, received_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (p["event_id"], p["id"], p["seq"], p["site"], p["box"], p["camera"], p["zone"],
+         p["kind"], p["level"], p["state"], p["observed_at"], p["schema_version"], topic,
+         acc.raw.decode(), received_at),
+    )
+    if cur.rowcount == 0:
+        out.duplicates += 1
+        return
+    out.new += 1
+    out.new_event_ids.append(p["event_id"])
+    if filer is None:
+        return
+    db.conn.execute("SAVEPOINT file_incident")
+    try:
+        filer(db, p)
+    except Exception as err:  # refused by the ticket rules, or a bug there: keep ingesting
+        if not isinstance(err, CollectorError):
+            log.exception("file_incident failed on %s", p["event_id"])
+        db.conn.execute("ROLLBACK TO file_incident")
+        db.conn.execute("UPDATE ingest_incidents SET file_error=? WHERE event_id=?",
+                        (str(err)[:1000], p["event_id"]))
+    else:
+        db.conn.execute("UPDATE ingest_incidents SET filed=1 WHERE event_id=?", (p["event_id"],))
+    db.conn.execute("RELEASE file_incident")
+
+
+def _evidence(db, acc: Accepted, received_at: str) -> Rejected | None:
+    t = acc.topic
+    row = db.conn.execute(
+        "SELECT site, box, camera, payload FROM ingest_incidents WHERE event_id=?", (t.event_id,)
+    ).fetchone()
+    if row is None:
+        return Rejected("evidence_orphan", f"no stored incident event {t.event_id}", acc.raw)
+    if (row[0], row[1], row[2]) != (t.site, t.box, t.camera):
+        return Rejected("wrong_topic", "evidence topic does not match its incident", acc.raw)
+    digest = hashlib.sha256(acc.raw).hexdigest()
+    refs = [e for e in json.loads(row[3])["evidence"] if e["name"] == t.name]
+    if not refs or refs[0]["sha256"] != digest:
+        return Rejected("evidence_hash", f"{t.name}: not referenced with this sha256", acc.raw)
+    db.conn.execute(
+        "INSERT OR IGNORE INTO evidence_files(event_id, name, sha256, bytes, content_type, data,"
+        " received_at) VALUES (?,?,?,?,?,?,?)",
+        (t.event_id, t.name, digest, len(acc.raw), refs[0].get("content_type", "image/jpeg"),
+         acc.raw, received_at),
+    )
+    return None
+
+
+def _box_message(db, acc: Accepted, received_at: str) -> None:
+    p, t = acc.payload, acc.topic
+    assert p is not None
+    if acc.kind == "control/ack":
+        db.conn.execute(
+            "INSERT OR IGNORE INTO control_acks(command_id, site, box, status, reason, payload,"
+            " received_at) VALUES (?,?,?,?,?,?,?)",
+            (p["command_id"], t.site, t.box, p["status"], p.get("reason"), acc.raw.decode(),
+             received_at),
+        )
+        return
+    db.conn.execute("INSERT OR IGNORE INTO box_status(site, box) VALUES (?, ?)", (t.site, t.box))
+    if acc.kind == "status":
+        db.conn.execute(
+            "UPDATE box_status SET state=?, status=?, status_at=? WHERE site=? AND box=?",
+            (p["state"], acc.raw.decode(), received_at, t.site, t.box),
+        )
+    else:
+        db.conn.execute(
+            "UPDATE box_status SET metrics=?, metrics_at=? WHERE site=? AND box=?",
+            (acc.raw.decode(), received_at, t.site, t.box),
+        )
+
+
+def store_batch(
+    db: sqlite_utils.Database,
+    messages: Sequence[tuple[str, bytes]],
+    limits: Limits,
+    received_at: str,
+    filer: Filer | None = None,
+    raw_cap: int = 4096,
+) -> BatchResult:
+    """Classify and store ``(topic, raw)`` messages in order; commits once, at the end."""
+    out = BatchResult()
+    with db.conn:
+        for topic, raw in messages:
+            verdict = classify(topic, raw, limits)
+            if isinstance(verdict, Rejected):
+                _dead(db, topic, verdict, received_at, raw_cap, out)
+            elif verdict.kind == "incident":
+                _incident(db, verdict, topic, received_at, filer, out)
+            elif verdict.kind == "evidence":
+                problem = _evidence(db, verdict, received_at)
+                if problem is not None:
+                    _dead(db, topic, problem, received_at, raw_cap, out)
+                else:
+                    out.other += 1
+            else:
+                _box_message(db, verdict, received_at)
+                out.other += 1
+    return out

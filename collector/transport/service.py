@@ -1,0 +1,153 @@
+"""The collector's MQTT ingest loop: receive, commit a batch, then acknowledge the batch.
+
+paho runs with ``manual_ack``: a message is acknowledged to the broker only after the transaction
+holding its row committed, so a ``kill -9`` at any moment loses nothing (the broker re-delivers
+what was not acknowledged; the store ignores what it already has). The session is persistent
+(fixed client id, clean start off, session expiry), so the broker queues while we are down.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from collector.ingest.store import BatchResult, Filer, store_batch
+from collector.ingest.validate import Limits
+from collector.transport.config import CollectorConfig, load_box_keys
+from edge_agent.contract import topics
+from edge_agent.publish.mqtt import BrokerSettings, MqttClient, Received
+
+__all__ = ["IngestStats", "IngestService", "collector_settings", "subscriptions"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestStats:
+    received: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    dead: int = 0
+    other: int = 0
+    batches: int = 0
+    commit_failures: int = 0
+
+
+def collector_settings(cfg: CollectorConfig) -> BrokerSettings:
+    b = cfg.broker
+    return BrokerSettings(
+        url=b.url,
+        client_id=b.client_id,
+        username=b.username,
+        password=b.password,
+        ca_file=b.tls.ca_file if b.tls else None,
+        cert_file=b.tls.cert_file if b.tls else None,
+        key_file=b.tls.key_file if b.tls else None,
+        tls_insecure=b.tls.insecure if b.tls else False,
+        keepalive_s=b.keepalive_s,
+        protocol=b.protocol,
+        clean=False,
+        session_expiry_s=b.session_expiry_s,
+        receive_maximum=b.receive_maximum,
+    )
+
+
+def subscriptions(cfg: CollectorConfig) -> list[str]:
+    """Incident and evidence topics (shared when a group is set), then status/metrics/acks."""
+    shared = [topics.INCIDENT_SUBSCRIPTION, topics.EVIDENCE_SUBSCRIPTION]
+    if cfg.broker.shared_group and cfg.broker.protocol == 5:
+        shared = [f"$share/{cfg.broker.shared_group}/{t}" for t in shared]
+    return shared + [topics.STATUS_SUBSCRIPTION, topics.METRICS_SUBSCRIPTION,
+                     topics.ACK_SUBSCRIPTION]
+
+
+class IngestService:
+    """Owns the store connection and one worker thread; ``start``/``stop`` or ``run(stop_event)``."""
+
+    def __init__(
+        self,
+        cfg: CollectorConfig,
+        db: sqlite_utils.Database,
+        filer: Filer | None = None,
+        on_batch: Callable[[BatchResult], None] | None = None,
+    ):
+        self.cfg, self.db, self.filer, self.on_batch = cfg, db, filer, on_batch
+        self.limits = Limits(
+            max_message_bytes=cfg.max_message_bytes,
+            max_evidence_bytes=cfg.max_evidence_bytes,
+            require_signatures=cfg.require_signatures,
+            keys=load_box_keys(cfg.box_keys_file),
+        )
+        self.stats = IngestStats()
+        self.client = MqttClient(collector_settings(cfg), manual_ack=True)
+        self._queue: queue.Queue[Received] = queue.Queue()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        for topic in subscriptions(cfg):
+            self.client.subscribe(topic, self._queue.put, qos=1)
+
+    def start(self) -> None:
+        self.client.start()
+        self._thread = threading.Thread(target=self._work, name="collector-ingest", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self.client.stop()
+
+    def _next_batch(self) -> list[Received]:
+        try:
+            first = self._queue.get(timeout=0.2)
+        except queue.Empty:
+            return []
+        batch = [first]
+        deadline = time.monotonic() + self.cfg.batch_wait_ms / 1000
+        while len(batch) < self.cfg.batch_max:
+            left = deadline - time.monotonic()
+            try:
+                batch.append(self._queue.get(timeout=left) if left > 0 else self._queue.get_nowait())
+            except queue.Empty:
+                break
+        return batch
+
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            batch = self._next_batch()
+            if batch:
+                self._commit_then_ack(batch)
+
+    def _commit_then_ack(self, batch: list[Received]) -> None:
+        now = datetime.now(UTC).isoformat(timespec="milliseconds")
+        messages = [(m.topic, m.payload) for m in batch]
+        while not self._stop.is_set():
+            try:
+                result = store_batch(self.db, messages, self.limits, now, self.filer,
+                                     self.cfg.dead_letter_raw_bytes)
+                break
+            except sqlite3.Error as err:  # disk full, locked...: keep the batch, do not ack
+                self.stats.commit_failures += 1
+                log.error("cannot commit a batch of %d: %s; retrying", len(batch), err)
+                time.sleep(1.0)
+        else:
+            return
+        for m in batch:
+            self.client.ack(m)
+        s = self.stats
+        s.received += len(batch)
+        s.stored += result.new
+        s.duplicates += result.duplicates
+        s.dead += result.dead
+        s.other += result.other
+        s.batches += 1
+        if self.on_batch is not None:
+            self.on_batch(result)

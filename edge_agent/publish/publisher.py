@@ -1,0 +1,316 @@
+"""The agent's MQTT side: an :class:`~edge_agent.sinks.IncidentSink` over a durable outbox.
+
+``emit`` signs the incident, writes it (and its evidence images) to the outbox and returns; one
+sender thread publishes the outbox in order, at most ``window`` messages in flight, and deletes an
+entry only once the broker acknowledged it (PUBACK). While disconnected nothing is published and
+nothing is dropped. After a reconnect, the messages that were in flight are re-sent by paho first,
+and new ones follow only once those are acknowledged, so the order is kept. After a restart the
+outbox is published again from its oldest entry.
+
+The same thread publishes the retained status (``online`` on connect, ``stopped`` on :meth:`stop`,
+``offline`` as the last will) and the periodic metrics.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from edge_agent.config.models import AgentConfig
+from edge_agent.contract import topics
+from edge_agent.contract.signing import key_id_for, load_key, sign
+from edge_agent.errors import EdgeAgentError, OutboxError
+from edge_agent.incidents.model import Incident
+from edge_agent.publish.control import ControlHandler, ack_payload
+from edge_agent.publish.mqtt import BrokerSettings, Delivery, MqttClient
+from edge_agent.publish.outbox import Outbox
+
+__all__ = ["CameraState", "MqttPublisher", "broker_settings"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CameraState:
+    state: str = "starting"
+    fps: float | None = None
+    dropped_frames: int = 0
+    detail: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _dumps(obj: dict[str, Any]) -> bytes:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _resolve(path: str, base: Path | None) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() or base is None else base / p
+
+
+def broker_settings(cfg: AgentConfig) -> BrokerSettings:
+    """Connection settings of the box; the will is the retained ``offline`` status."""
+    m, site, box = cfg.mqtt, cfg.box.site_id, cfg.box.box_id
+    will = {"schema_version": "1.0", "site": site, "box": box, "state": "offline"}
+    tls = m.tls
+    return BrokerSettings(
+        url=m.url,
+        client_id=m.client_id or f"gridwatch-{site}-{box}",
+        username=m.username,
+        password=m.password,
+        ca_file=tls.ca_file if tls else None,
+        cert_file=tls.cert_file if tls else None,
+        key_file=tls.key_file if tls else None,
+        tls_insecure=tls.insecure if tls else False,
+        keepalive_s=m.keepalive_s,
+        protocol=311,
+        clean=False,
+        will=(topics.status_topic(site, box), _dumps(will), 1, True),
+    )
+
+
+class MqttPublisher:
+    """Durable, ordered incident publisher of one box. Thread-safe ``emit``; never raises on outages.
+
+    Example (``edge-agent run``)::
+
+        pub = MqttPublisher.from_config(cfg, base_dir=config_path.parent)
+        pub.serve_control(ControlHandler(config_path, on_applied=pipeline.reconfigure))
+        pub.start()
+        pub.update_camera("c1", "running", fps=2.0)
+        ... pipeline calls pub.emit(incident) ...
+        pub.stop()
+    """
+
+    def __init__(
+        self,
+        client: MqttClient,
+        outbox: Outbox,
+        site: str,
+        box: str,
+        signing_key: bytes | None = None,
+        evidence_dir: str | Path | None = None,
+    ):
+        self.client, self.outbox, self.site, self.box = client, outbox, site, box
+        self.signing_key = signing_key
+        self.evidence_dir = Path(evidence_dir) if evidence_dir is not None else None
+        self.window = 200
+        self.metrics_interval_s = 30.0
+        self.cameras: dict[str, CameraState] = {}
+        self.errors: dict[str, int] = {}
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._inflight: list[tuple[int, Delivery]] = []
+        self._status_lock = threading.Lock()
+        self._control: ControlHandler | None = None
+        client.on_connection_change = self._on_connection
+        client.on_publish = lambda mid: self._wake.set()
+
+    @classmethod
+    def from_config(cls, cfg: AgentConfig, base_dir: str | Path | None = None) -> MqttPublisher:
+        """Build from the agent config; relative paths are taken from ``base_dir``."""
+        base = Path(base_dir) if base_dir is not None else None
+        m = cfg.mqtt
+        key = load_key(_resolve(m.signing_key_file, base)) if m.signing_key_file else None
+        outbox = Outbox(_resolve(m.outbox.path, base), max_bytes=int(m.outbox.max_mb * 1024 * 1024))
+        pub = cls(
+            MqttClient(broker_settings(cfg)),
+            outbox,
+            cfg.box.site_id,
+            cfg.box.box_id,
+            signing_key=key,
+            evidence_dir=_resolve(cfg.evidence.dir, base),
+        )
+        pub.metrics_interval_s = float(getattr(m, "metrics_interval_s", 30.0))
+        return pub
+
+    # --- the sink -------------------------------------------------------------------------
+    def emit(self, incident: Incident) -> None:
+        """Store the incident (and its evidence) in the outbox; the sender publishes it."""
+        try:
+            payload = incident.to_payload()
+            if self.signing_key is not None:
+                payload = sign(payload, self.signing_key, key_id_for(self.site, self.box))
+            data = _dumps(payload)
+            if len(data) > topics.MAX_INCIDENT_BYTES:
+                raise OutboxError(f"incident of {len(data)} bytes exceeds the contract cap")
+            self.outbox.put(topics.incident_topic(self.site, self.box, incident.camera), data)
+            self._queue_evidence(incident)
+        except EdgeAgentError as err:
+            self._count("emit_failed")
+            log.error("incident %s not stored: %s", incident.event_id, err)
+        self._wake.set()
+
+    def _queue_evidence(self, incident: Incident) -> None:
+        if self.evidence_dir is None:
+            return
+        for ev in incident.evidence:
+            path = self.evidence_dir / ev.name
+            try:
+                data = path.read_bytes()
+                topic = topics.evidence_topic(
+                    self.site, self.box, incident.camera, incident.event_id, ev.name
+                )
+                if len(data) > topics.MAX_EVIDENCE_BYTES:
+                    raise OutboxError(f"{path}: {len(data)} bytes exceeds the evidence cap")
+                self.outbox.put(topic, data, kind="evidence")
+            except (OSError, EdgeAgentError) as err:
+                self._count("evidence_failed")
+                log.warning("evidence %s not queued: %s", ev.name, err)
+
+    def _count(self, what: str) -> None:
+        self.errors[what] = self.errors.get(what, 0) + 1
+
+    # --- status, metrics, control -----------------------------------------------------------
+    def update_camera(
+        self, camera: str, state: str, fps: float | None = None, dropped_frames: int | None = None
+    ) -> None:
+        """Record a camera's state; a change of state re-publishes the retained status."""
+        with self._status_lock:
+            cam = self.cameras.setdefault(camera, CameraState())
+            changed = cam.state != state
+            cam.state = state
+            cam.fps = fps if fps is not None else cam.fps
+            if dropped_frames is not None:
+                cam.dropped_frames = dropped_frames
+        if changed:
+            self.publish_status("online")
+
+    def status_payload(self, state: str) -> dict[str, Any]:
+        with self._status_lock:
+            cams = {cid: c.as_dict() for cid, c in self.cameras.items()}
+        return {"schema_version": "1.0", "site": self.site, "box": self.box, "state": state,
+                "at": _now(), "cameras": cams}
+
+    def publish_status(self, state: str) -> Delivery | None:
+        if not self.client.connected:
+            return None
+        return self.client.publish(
+            topics.status_topic(self.site, self.box), _dumps(self.status_payload(state)), 1, True
+        )
+
+    def metrics_payload(self) -> dict[str, Any]:
+        st = self.outbox.stats()
+        dropped = dict(st.dropped) | {k: v for k, v in self.errors.items()}
+        with self._status_lock:
+            cams = {cid: c.as_dict() for cid, c in self.cameras.items()}
+        return {
+            "schema_version": "1.0",
+            "site": self.site,
+            "box": self.box,
+            "at": _now(),
+            "connected": self.client.connected,
+            "outbox": {"depth": st.depth, "incidents": st.incidents, "bytes": st.bytes,
+                       "oldest_age_s": None if st.oldest_age_s is None else round(st.oldest_age_s, 3),
+                       "dropped": dropped},
+            "cameras": cams,
+        }
+
+    def serve_control(self, handler: ControlHandler) -> None:
+        """Answer commands on this box's control topic with ``handler`` (call before start)."""
+        self._control = handler
+        self.client.subscribe(topics.control_topic(self.site, self.box), self._on_control)
+
+    def _on_control(self, rec) -> None:
+        assert self._control is not None
+        result = self._control.handle(rec.payload)
+        ack = ack_payload(result, self.site, self.box, _now())
+        try:
+            self.outbox.put(topics.control_ack_topic(self.site, self.box), _dumps(ack), kind="ack")
+        except OutboxError as err:
+            log.error("control ack %s not stored: %s", result.command_id, err)
+        if result.status == "accepted" and result.command == "publish_status":
+            self.publish_status("online")
+        self._wake.set()
+
+    def _on_connection(self, up: bool) -> None:
+        if up:
+            self.publish_status("online")
+        self._wake.set()
+
+    # --- lifecycle ----------------------------------------------------------------------------
+    def start(self) -> None:
+        self.client.start()
+        self._thread = threading.Thread(target=self._run, name="mqtt-outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self, drain_timeout_s: float = 5.0) -> None:
+        """Publish what can be published within ``drain_timeout_s``, then ``stopped``, then leave.
+
+        What is not delivered stays in the outbox for the next start.
+        """
+        deadline = time.monotonic() + drain_timeout_s
+        while time.monotonic() < deadline and self.client.connected and self.outbox.depth() > 0:
+            self._wake.set()
+            time.sleep(0.02)
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        done = self.publish_status("stopped")
+        while done is not None and not done.done() and time.monotonic() < deadline + 1:
+            time.sleep(0.01)
+        self.client.stop()
+        self.outbox.close()
+
+    def wait_drained(self, timeout_s: float) -> bool:
+        """True once the outbox is empty (tests, benchmarks)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.outbox.depth() == 0:
+                return True
+            time.sleep(0.01)
+        return self.outbox.depth() == 0
+
+    def _run(self) -> None:
+        last_seq, generation = 0, self.client.generation
+        next_metrics = time.monotonic() + self.metrics_interval_s
+        while not self._stop.is_set():
+            self._wake.wait(0.05)
+            self._wake.clear()
+            try:
+                self._collect_acks()
+                if self.client.generation != generation:
+                    if self._inflight:  # paho re-sends these first; new ones wait for their acks
+                        continue
+                    generation = self.client.generation
+                if self.client.connected:
+                    last_seq = self._send_more(last_seq)
+                if time.monotonic() >= next_metrics:
+                    next_metrics = time.monotonic() + self.metrics_interval_s
+                    if self.client.connected:
+                        self.client.publish(topics.metrics_topic(self.site, self.box),
+                                            _dumps(self.metrics_payload()), 0, False)
+            except EdgeAgentError as err:
+                log.error("outbox sender: %s", err)
+                time.sleep(0.5)
+
+    def _collect_acks(self) -> None:
+        done = {seq for seq, d in self._inflight if d.done()}
+        if done:
+            self._inflight = [(s, d) for s, d in self._inflight if not d.done() or s not in done]
+            self.outbox.remove(done)
+
+    def _send_more(self, last_seq: int) -> int:
+        room = self.window - len(self._inflight)
+        if room <= 0:
+            return last_seq
+        for entry in self.outbox.peek(room, after_seq=last_seq):
+            delivery = self.client.publish(entry.topic, entry.payload, 1, entry.retain)
+            self._inflight.append((entry.seq, delivery))
+            last_seq = entry.seq
+        return last_seq
