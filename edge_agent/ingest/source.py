@@ -6,9 +6,10 @@ A :class:`FrameSource` is opened, iterated and closed; a live source is opened a
 
 Decode modes:
 
-- ``keyframes``: the decoder skips every non-key frame (``skip_frame = "NONKEY"``), so a camera costs
-  a fraction of a full decode; one frame per GOP comes out.
-- ``fps``: every frame is decoded and one per ``1/fps`` seconds of stream time is yielded, chosen by pts.
+- ``keyframes``: the decoder skips every non-key frame (``skip_frame = "NONKEY"``), so a camera
+  costs a fraction of a full decode; one frame per GOP comes out.
+- ``fps``: every frame is decoded and one per ``1/fps`` seconds of stream time is yielded, chosen
+  by pts.
 
 Example:
     >>> src = AvSource(SourceSpec("cam1", "../shared/data/video/one-by-one-person.mp4"))
@@ -342,8 +343,10 @@ class AvSource:
         return Timeline(step_s=step, epoch=epoch)
 
 
-def open_source(camera: CameraConfig, *, clock: WallClock | None = None, **overrides: Any) -> AvSource:
-    """An (unopened) source for a configured camera; ``overrides`` replace :class:`SourceSpec` fields.
+def open_source(
+    camera: CameraConfig, *, clock: WallClock | None = None, **overrides: Any
+) -> AvSource:
+    """An unopened source for a configured camera; ``overrides`` replace :class:`SourceSpec` fields.
 
     Example:
         >>> from edge_agent.config.models import CameraConfig
@@ -366,9 +369,7 @@ def _open_container(spec: SourceSpec) -> Any:
             spec.url, options=options, timeout=(spec.open_timeout_s, spec.read_timeout_s)
         )
     except (av.FFmpegError, OSError) as exc:
-        raise SourceError(
-            f"{spec.camera_id}: cannot open {redact_url(spec.url)}: {exc}"
-        ) from exc
+        raise SourceError(f"{spec.camera_id}: cannot open {redact_url(spec.url)}: {exc}") from exc
 
 
 def _configure_decoder(stream: Any, spec: SourceSpec) -> None:

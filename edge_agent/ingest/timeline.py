@@ -2,17 +2,17 @@
 
 Pure logic, no I/O: the only clock is the function a live source injects.
 
-A camera's *stream time* is the clock of all analytics. Each connection to an RTSP camera restarts its
-timestamps near zero, and a file that is replayed in a loop starts again at zero, so raw timestamps go
-backwards. :class:`Timeline` maps raw timestamps (seconds) to output pts that never go backwards and
-keeps ``epoch`` such that ``epoch + pts`` is the wall-clock label of a frame:
+A camera's *stream time* is the clock of all analytics. Each connection to an RTSP camera restarts
+its timestamps near zero, and a file that is replayed in a loop starts again at zero, so raw
+timestamps go backwards. :class:`Timeline` maps raw timestamps (seconds) to output pts that never
+go backwards and keeps ``epoch`` such that ``epoch + pts`` is the wall-clock label of a frame:
 
 - file sources: ``epoch`` is the container's ``creation_time`` if present, else
-  :data:`DEFAULT_FILE_EPOCH`; the first pass keeps the file's own timestamps; a loop continues one frame
-  step after the last pts. No wall clock is read, so replays are deterministic.
+  :data:`DEFAULT_FILE_EPOCH`; the first pass keeps the file's own timestamps; a loop continues one
+  frame step after the last pts. No wall clock is read, so replays are deterministic.
 - live sources: ``epoch`` = wall clock when the first frame arrived − that frame's raw pts. A later
-  session (after a reconnect) is anchored at ``clock() − epoch``, so stream time advances by the real
-  length of the outage and ``epoch + pts`` stays a wall-clock label.
+  session (after a reconnect) is anchored at ``clock() − epoch``, so stream time advances by the
+  real length of the outage and ``epoch + pts`` stays a wall-clock label.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ _EPS = 1e-6
 
 
 def file_epoch(*metadata: Mapping[str, str], default: datetime = DEFAULT_FILE_EPOCH) -> datetime:
-    """The first parsable ``creation_time`` among metadata dicts (container, then stream), else default.
+    """The first usable ``creation_time`` in the metadata dicts (container, stream), else default.
 
     Example:
         >>> file_epoch({"creation_time": "2017-09-26T16:57:49.000000Z"}).isoformat()
@@ -71,7 +71,8 @@ class Timeline:
 
     Args:
         step_s: nominal frame interval; the gap put between sessions when nothing better is known.
-        epoch: fixed epoch (file sources); ``None`` for a live source, whose epoch comes from ``clock``.
+        epoch: fixed epoch (file sources); ``None`` for a live source (its epoch comes from
+            ``clock``).
         clock: wall clock (timezone-aware) of a live source; ``None`` for files.
 
     Example:
