@@ -167,6 +167,10 @@ class CameraWorker:
         self._thread.start()
         return self
 
+    def request_stop(self) -> None:
+        """Ask the thread to stop without waiting (see :meth:`stop`)."""
+        self._stop.set()
+
     def stop(self, timeout: float | None = None) -> bool:
         """Ask the thread to stop and join it; returns whether it ended within ``timeout``.
 

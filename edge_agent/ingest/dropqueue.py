@@ -1,4 +1,4 @@
-"""A bounded, thread-safe queue that drops its OLDEST item when full (a slow consumer sees new frames).
+"""A bounded, thread-safe queue that drops its OLDEST item when full, so consumers see new frames.
 
 Several queues may share one :class:`threading.Condition`, so a consumer of many cameras can wait
 for the next frame of any of them (see :class:`~edge_agent.ingest.pool.CameraPool`).
