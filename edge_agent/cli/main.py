@@ -14,3 +14,5 @@ app = typer.Typer(
 )
 app.add_typer(config_cmd.app, name="config")
 # Command groups register below, one line each.
+from edge_agent.cli import replay_cmd  # noqa: E402
+app.command("replay")(replay_cmd.replay)

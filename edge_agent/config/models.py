@@ -290,6 +290,9 @@ class AgentConfig(Strict):
     defaults: Defaults = Field(default_factory=Defaults)
     cameras: list[CameraConfig] = Field(..., min_length=1)
     audit_log: str = Field("var/audit.jsonl", description="Threshold changes are appended here.")
+    baseline_dir: str = Field(
+        "var/baselines", description="Reference images of construction-watch zones."
+    )
 
     @model_validator(mode="after")
     def _unique_cameras(self) -> AgentConfig:

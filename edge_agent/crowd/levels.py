@@ -55,7 +55,8 @@ def level_threshold(t: CrowdThresholds, level: Level, by_density: bool) -> float
 def level_for(value: float, t: CrowdThresholds, by_density: bool, scale: float = 1.0) -> Level:
     """Level of a value; ``scale`` < 1 lowers every threshold (the clear margin of hysteresis).
 
-    Advisory and warning start strictly *above* their threshold, critical *at* it (HCM wording).
+    Densities: advisory and warning start strictly *above* their threshold, critical *at* it
+    (the walkway LOS wording). Head counts: each level starts *at* its count.
 
     Example:
         >>> t = CrowdThresholds()
@@ -65,7 +66,8 @@ def level_for(value: float, t: CrowdThresholds, by_density: bool, scale: float =
     result = Level.NORMAL
     for level in _ORDER:
         thr = level_threshold(t, level, by_density) * scale
-        reached = value >= thr if level is Level.CRITICAL else value > thr
+        inclusive = level is Level.CRITICAL or not by_density
+        reached = value >= thr if inclusive else value > thr
         if reached:
             result = level
     return result
