@@ -129,3 +129,9 @@ _CORE = """
             body TEXT NOT NULL
         );;
 """
+
+
+@migration("tickets_0002_event_filed_at")
+def _filed_at(db: sqlite_utils.Database) -> None:
+    """When the collector filed the event (wall clock; correlation uses observed_at only)."""
+    db.execute("ALTER TABLE ticket_events ADD COLUMN filed_at TEXT")
