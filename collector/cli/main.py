@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from collector.cli import run_cmd
+
 app = typer.Typer(
     name="collector",
     help="gridwatch collector: ingest incidents, file enforcement tickets, dispatch and assess.",
@@ -11,6 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # Command groups register below, one line each.
+app.command(name="run")(run_cmd.run)
 
 
 @app.callback()

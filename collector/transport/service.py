@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from collector.store import open_store
 from collector.ingest.store import BatchResult, Filer, store_batch
 from collector.ingest.validate import Limits
 from collector.transport.config import CollectorConfig, load_box_keys
@@ -70,16 +71,17 @@ def subscriptions(cfg: CollectorConfig) -> list[str]:
 
 
 class IngestService:
-    """Owns the store connection and one worker thread; ``start``/``stop`` or ``run(stop_event)``."""
+    """Owns one worker thread with its own store connection; ``start``/``stop`` or ``run(stop_event)``."""
 
     def __init__(
         self,
         cfg: CollectorConfig,
-        db: sqlite_utils.Database,
         filer: Filer | None = None,
         on_batch: Callable[[BatchResult], None] | None = None,
     ):
-        self.cfg, self.db, self.filer, self.on_batch = cfg, db, filer, on_batch
+        self.cfg, self.filer, self.on_batch = cfg, filer, on_batch
+        open_store(cfg.db).close()  # migrate now: a bad store fails here, not in the thread
+        self.db: sqlite_utils.Database | None = None
         self.limits = Limits(
             max_message_bytes=cfg.max_message_bytes,
             max_evidence_bytes=cfg.max_evidence_bytes,
@@ -121,16 +123,21 @@ class IngestService:
         return batch
 
     def _work(self) -> None:
-        while not self._stop.is_set():
-            batch = self._next_batch()
-            if batch:
-                self._commit_then_ack(batch)
+        self.db = open_store(self.cfg.db)  # the worker's own connection
+        try:
+            while not self._stop.is_set():
+                batch = self._next_batch()
+                if batch:
+                    self._commit_then_ack(batch)
+        finally:
+            self.db.close()
 
     def _commit_then_ack(self, batch: list[Received]) -> None:
         now = datetime.now(UTC).isoformat(timespec="milliseconds")
         messages = [(m.topic, m.payload) for m in batch]
         while not self._stop.is_set():
             try:
+                assert self.db is not None
                 result = store_batch(self.db, messages, self.limits, now, self.filer,
                                      self.cfg.dead_letter_raw_bytes)
                 break

@@ -1,0 +1,75 @@
+"""``collector run --config FILE``: ingest incidents from the broker until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from collector.errors import CollectorError
+from collector.ingest.store import default_filer
+from collector.transport.config import load_config
+from collector.transport.service import IngestService
+from edge_agent.errors import EdgeAgentError
+
+__all__ = ["run", "library_errors", "err_console"]
+
+err_console = Console(stderr=True)
+
+
+@contextlib.contextmanager
+def library_errors() -> Iterator[None]:
+    """Print a collector or contract error as a message and exit 2, without a traceback."""
+    try:
+        yield
+    except (CollectorError, EdgeAgentError) as err:
+        err_console.print(f"[red]error:[/red] {err}", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+
+
+def run(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Collector YAML config.")],
+    tickets: Annotated[
+        bool, typer.Option("--tickets/--no-tickets", help="File new incidents as tickets.")
+    ] = True,
+    report_every: Annotated[
+        float, typer.Option(help="Seconds between progress lines on stderr (0: none).")
+    ] = 10.0,
+    max_seconds: Annotated[
+        float | None, typer.Option(help="Stop after this many seconds (default: run until a signal).")
+    ] = None,
+) -> None:
+    """Subscribe to every box's incidents, store each exactly once, dead-letter bad messages."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    with library_errors():
+        cfg = load_config(config)
+        service = IngestService(cfg, filer=default_filer() if tickets else None)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    service.start()
+    err_console.print(f"collector: {cfg.broker.url} -> {cfg.db}", highlight=False)
+    started = last = time.monotonic()
+    while not stop.wait(0.2):
+        now = time.monotonic()
+        if max_seconds is not None and now - started >= max_seconds:
+            break
+        if report_every and now - last >= report_every:
+            last = now
+            s = service.stats
+            err_console.print(
+                f"stored {s.stored} dup {s.duplicates} dead {s.dead} "
+                f"connected {service.client.connected}",
+                highlight=False,
+            )
+    service.stop()
+    s = service.stats
+    err_console.print(f"stopped: stored {s.stored} dup {s.duplicates} dead {s.dead}", highlight=False)
