@@ -11,7 +11,8 @@ turn them into a clean message and a non-zero exit without a traceback::
     │   ├── TicketNotFound     no ticket with that id
     │   ├── IllegalAction      the action is not allowed in the ticket's current state
     │   └── GuardFailed        the action is allowed in this state but its precondition is not met
-    └── IntakeError            an incident payload cannot be filed as a ticket
+    ├── IntakeError            an incident payload cannot be filed as a ticket
+    └── PeriodError            a statistics period string cannot be understood
 
 Other collector modules (ingest, transport) add their own subclasses here.
 """
@@ -28,6 +29,7 @@ __all__ = [
     "IllegalAction",
     "GuardFailed",
     "IntakeError",
+    "PeriodError",
 ]
 
 
@@ -106,3 +108,7 @@ class GuardFailed(TicketError):
 
 class IntakeError(CollectorError):
     """An incident payload cannot be filed as a ticket."""
+
+
+class PeriodError(CollectorError):
+    """A period string (``2015-Q2``, ``2015-05``...) cannot be understood."""
