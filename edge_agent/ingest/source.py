@@ -295,12 +295,13 @@ class AvSource:
         except _TIMEOUT_ERRORS as exc:
             raise StreamStalled(
                 f"{self.spec.camera_id}: no data from {redact_url(self.spec.url)} within "
-                f"{self.spec.read_timeout_s:g} s ({exc})"
-            ) from exc
+                f"{self.spec.read_timeout_s:g} s ({_describe(exc, self.spec.url)})"
+            ) from None
         except (av.FFmpegError, OSError) as exc:
             raise SourceError(
-                f"{self.spec.camera_id}: read error on {redact_url(self.spec.url)}: {exc}"
-            ) from exc
+                f"{self.spec.camera_id}: read error on {redact_url(self.spec.url)}: "
+                f"{_describe(exc, self.spec.url)}"
+            ) from None
         finally:
             self.stats.demux_s += time.perf_counter() - started
         if packet.size:
@@ -369,7 +370,9 @@ def _open_container(spec: SourceSpec) -> Any:
             spec.url, options=options, timeout=(spec.open_timeout_s, spec.read_timeout_s)
         )
     except (av.FFmpegError, OSError) as exc:
-        raise SourceError(f"{spec.camera_id}: cannot open {redact_url(spec.url)}: {exc}") from exc
+        raise SourceError(
+            f"{spec.camera_id}: cannot open {redact_url(spec.url)}: {_describe(exc, spec.url)}"
+        ) from None  # the original names the URL with its password
 
 
 def _configure_decoder(stream: Any, spec: SourceSpec) -> None:
@@ -377,6 +380,12 @@ def _configure_decoder(stream: Any, spec: SourceSpec) -> None:
     stream.codec_context.thread_count = spec.threads
     if spec.mode is DecodeMode.KEYFRAMES:
         stream.codec_context.skip_frame = "NONKEY"
+
+
+def _describe(exc: BaseException, url: str) -> str:
+    """FFmpeg's message without the URL it repeats (which may hold a password)."""
+    text = getattr(exc, "strerror", None) or str(exc)
+    return str(text).replace(url, redact_url(url))
 
 
 def _raw_seconds(decoded: Any, session: _Session, step_s: float) -> float:
