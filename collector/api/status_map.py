@@ -29,8 +29,8 @@ STATUS_MAP: dict[str, GeoStatus] = {
     "registered": GeoStatus("open", "investigating", "Registered; the duty chief is triaging it."),
     "dispatched": GeoStatus("open", "assigned", "Dispatched to the responsible unit."),
     "accepted": GeoStatus("open", "in_progress", "The responsible unit is working on it."),
-    "rework": GeoStatus("open", "in_progress", "Verification failed; the unit is redoing it."),
     "returned": GeoStatus("open", "investigating", "Returned by the unit; awaiting re-dispatch."),
+    "extension_requested": GeoStatus("open", "in_progress", "The unit asked for more time."),
     "suspended": GeoStatus("open", "on_hold", "Suspended; the deadline clock is paused."),
     "reported": GeoStatus("open", "pending_verification", "Result reported; being verified."),
     "verified": GeoStatus("open", "resolved", "Result verified; about to be closed."),
@@ -38,7 +38,8 @@ STATUS_MAP: dict[str, GeoStatus] = {
     "void": GeoStatus("closed", "rejected", "Not a case for the center (void)."),
     "duplicate": GeoStatus("closed", "duplicate", "Duplicate of another request."),
 }
-"""Ticket state → GeoReport status, extended status and default note."""
+"""Ticket state (:class:`collector.tickets.workflow.State`) → GeoReport status, extended status
+and default note. A test checks that every state of the workflow has a row."""
 
 DETAILED_STATUSES: tuple[str, ...] = tuple(dict.fromkeys(s.detailed for s in STATUS_MAP.values()))
 """Every extended status, in workflow order."""

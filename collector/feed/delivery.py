@@ -218,4 +218,3 @@ class FeedWorker:
             if until_idle or self.stop.wait(self.options.poll_s):
                 break
         return run
-

@@ -1,0 +1,55 @@
+"""The Open311 GeoReport v2 API of the collector (FastAPI), mounted under :data:`PREFIX`.
+
+Routes (:mod:`collector.api.routes`): ``GET discovery.json``, ``GET services.json``,
+``GET services/{code}.json``, ``GET requests.json`` (filters), ``GET requests/{id}.json``,
+``POST requests.json`` (needs a write key), ``GET media/{name}`` (evidence images, read-only).
+Keys go in the ``api_key`` parameter (GeoReport) or the ``X-Api-Key`` header; with
+``public_reads`` the GET routes need no key. The OpenAPI document is ``openapi.json``.
+
+Example:
+    >>> import tempfile, os
+    >>> app = create_app(ApiSettings(db=os.path.join(tempfile.mkdtemp(), "c.sqlite")))
+    >>> app.openapi()["info"]["title"]
+    'gridwatch Open311 GeoReport v2'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+
+from collector.api.errors import install_handlers
+from collector.api.routes import PREFIX, router
+from collector.store import open_store
+
+__all__ = ["ApiSettings", "create_app", "PREFIX"]
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """Where the API reads: the store file, the evidence directory, whether reads need a key."""
+
+    db: str
+    evidence_dir: str | None = None
+    public_reads: bool = False
+
+
+def create_app(settings: ApiSettings) -> FastAPI:
+    """Build the app; the store is migrated now, each request opens its own connection."""
+    open_store(settings.db).close()
+    app = FastAPI(
+        title="gridwatch Open311 GeoReport v2",
+        version="2.0",
+        description=(
+            "Enforcement tickets of a town center as GeoReport v2 service requests "
+            "(see docs/OPEN311.md). Errors are GeoReport error lists."
+        ),
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=f"{PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    install_handlers(app)
+    app.include_router(router)
+    return app
