@@ -5,7 +5,8 @@ The graph compares two grayscale images of the same view and returns a change ma
 1. ``L = log(I/255 + eps)``: a gain (exposure, white balance) becomes an additive constant, so it
    vanishes from the gradients; a gamma change only scales them.
 2. Gaussian blur (sigma about 1 px) against sensor noise, then Sobel gradients ``g = (gx, gy)``.
-3. Over a ``window`` x ``window`` box: ``S = (2 sum(g_r . g_o) + C) / (sum|g_r|^2 + sum|g_o|^2 + C)``,
+3. Over a ``window`` x ``window`` box:
+   ``S = (2 sum(g_r . g_o) + C) / (sum|g_r|^2 + sum|g_o|^2 + C)``,
    the product of the SSIM contrast and structure terms on gradient vectors. ``S`` is 1 where both
    views hold the same edges (or are both flat), low where an edge appeared, vanished or turned.
 4. ``change = clip(1 - S, 0, 1)``.
@@ -55,7 +56,9 @@ def _gradient_nodes(prefix: str, src: str, blur_pad: int) -> list[onnx.NodeProto
     ]
 
 
-def build(window: int = 7, c: float = 0.002, eps: float = 0.03, sigma: float = 1.0) -> onnx.ModelProto:
+def build(
+    window: int = 7, c: float = 0.002, eps: float = 0.03, sigma: float = 1.0
+) -> onnx.ModelProto:
     """The comparator graph with the given window (odd), stabiliser C, log offset and blur sigma."""
     if window < 3 or window % 2 == 0:
         raise ValueError(f"window must be odd and >= 3; got {window}")

@@ -11,9 +11,17 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-__all__ = ["Registration", "ViewHealth", "register", "warp_to_reference", "view_health"]
+__all__ = [
+    "IDENTITY",
+    "Registration",
+    "ViewHealth",
+    "register",
+    "warp_to_reference",
+    "view_health",
+    "textured",
+]
 
-_ECC_SIDE = 320  # registration runs on a copy of at most this many pixels on its longer side
+_ECC_SIDE = 384  # registration runs on a copy of at most this many pixels on its longer side
 _GRID = 8  # cells per side for the edge-loss check
 
 
@@ -39,16 +47,25 @@ def _small(gray: np.ndarray) -> tuple[np.ndarray, float]:
     return cv2.resize(gray, size, interpolation=cv2.INTER_AREA), scale
 
 
+def _band_pass(gray: np.ndarray) -> np.ndarray:
+    """Log image (gain-free), band-passed: keeps texture, drops soft shadows and vignetting."""
+    lg = np.log(gray.astype(np.float32) / 255.0 + 0.03)
+    return cv2.GaussianBlur(lg, (0, 0), 1.0) - cv2.GaussianBlur(lg, (0, 0), 6.0)
+
+
+IDENTITY = Registration(True, np.eye(2, 3, dtype=np.float32), 1.0, 0.0, 0.0)
+
+
 def register(reference: np.ndarray, observation: np.ndarray, min_corr: float) -> Registration:
-    """ECC (``cv2.findTransformECC``, Euclidean) of ``observation`` onto ``reference``."""
+    """ECC (``cv2.findTransformECC``, Euclidean) of ``observation`` onto ``reference``, on
+    band-passed log images. ``ok`` is False when it does not converge or correlates poorly."""
     ref, scale = _small(reference)
     obs, _ = _small(observation)
     warp = np.eye(2, 3, dtype=np.float32)
-    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-5)
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 100, 1e-6)
     try:
         corr, warp = cv2.findTransformECC(
-            ref.astype(np.float32), obs.astype(np.float32), warp, cv2.MOTION_EUCLIDEAN, criteria,
-            None, 5,
+            _band_pass(ref), _band_pass(obs), warp, cv2.MOTION_EUCLIDEAN, criteria, None, 1
         )
     except cv2.error:
         return Registration(False, np.eye(2, 3, dtype=np.float32), 0.0, math.inf, 0.0)
@@ -109,3 +126,8 @@ def view_health(reference: np.ndarray, observation: np.ndarray) -> ViewHealth:
     edges_lost = float(lost.sum() / max(int(textured.sum()), 1))
     ratio = _sharpness(observation) / max(_sharpness(reference), 1e-6)
     return ViewHealth(edges_lost, float(ratio))
+
+
+def textured(gray: np.ndarray, floor: float = 0.04) -> np.ndarray:
+    """``bool`` mask of pixels with visible structure (log-gradient above ``floor``)."""
+    return _log_gradient(gray) > floor

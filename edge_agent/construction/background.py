@@ -3,7 +3,7 @@ lighting buckets."""
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 import cv2
 import numpy as np
@@ -23,7 +23,7 @@ __all__ = [
 TRANSIENT_CLASSES = (0, 1, 2, 3, 5, 7)
 
 
-class Lighting(str, Enum):
+class Lighting(StrEnum):
     DAY = "day"
     DUSK = "dusk"
     NIGHT = "night"

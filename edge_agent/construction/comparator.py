@@ -15,7 +15,7 @@ DEFAULT_MODEL = "models/change_structural.onnx"
 
 
 class Comparator:
-    """Runs ``models/change_structural.onnx``: two grayscale views in, a change map in ``[0, 1]`` out.
+    """Runs ``models/change_structural.onnx``: two grayscale views in, a ``[0, 1]`` change map out.
 
     Example:
         >>> import numpy as np
@@ -55,5 +55,5 @@ class Comparator:
         return [m[0] for m in out]
 
     def compare(self, reference: np.ndarray, observation: np.ndarray) -> np.ndarray:
-        """``float32 (h, w)`` change map of two grayscale ``(h, w)`` images (uint8 or float 0..255)."""
+        """``float32 (h, w)`` change map of two grayscale ``(h, w)`` images (0..255)."""
         return self.compare_many([(reference, observation)])[0]

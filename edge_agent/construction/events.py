@@ -10,9 +10,24 @@ import cv2
 import numpy as np
 
 from edge_agent.construction.tracker import Track
-from edge_agent.incidents.model import EventState, Evidence, Incident, IncidentKind, Level, iso
+from edge_agent.incidents.model import (
+    EventState,
+    Evidence,
+    Incident,
+    IncidentKind,
+    Level,
+    iso,
+    new_id,
+)
 
-__all__ = ["EvidenceSink", "Where", "structure_incident", "tamper_incident", "crop_box"]
+__all__ = [
+    "EvidenceSink",
+    "Where",
+    "TamperCase",
+    "structure_incident",
+    "tamper_incident",
+    "crop_box",
+]
 
 _PAD = 0.25  # evidence crops show this much context around the box
 _STATE = {"open": EventState.OPENED, "grow": EventState.UPDATED, "clear": EventState.CLEARED}
@@ -64,8 +79,6 @@ def structure_incident(
     """
     at, pts = observed
     if tr.incident_id is None:
-        from edge_agent.incidents.model import new_id
-
         tr.incident_id, tr.seq = new_id(), 0
     else:
         tr.seq += 1
@@ -86,17 +99,30 @@ def structure_incident(
     if action != "clear":
         x1, y1, x2, y2 = crop_box(tr.bbox, before.shape[1], before.shape[0])
         overlay = after[y1:y2, x1:x2].copy()
-        cv2.rectangle(overlay, (tr.bbox[0] - x1, tr.bbox[1] - y1), (tr.bbox[2] - x1, tr.bbox[3] - y1),
-                      (0, 0, 255), 2)
+        cv2.rectangle(
+            overlay,
+            (tr.bbox[0] - x1, tr.bbox[1] - y1),
+            (tr.bbox[2] - x1, tr.bbox[3] - y1),
+            (0, 0, 255),
+            2,
+        )
         images = {
             "before": before[y1:y2, x1:x2],
             "after": overlay,
             "mask": (mask[y1:y2, x1:x2] * 255).astype(np.uint8),
         }
     return Incident(
-        id=tr.incident_id, seq=tr.seq, **vars(where), kind=IncidentKind.CONSTRUCTION_CHANGE,
-        level=Level.WARNING, state=_STATE[action], started_at=tr.first_at, observed_at=at,
-        metrics=metrics, evidence=_evidence(sink, tr.incident_id, tr.seq, images), stream_pts=pts,
+        id=tr.incident_id,
+        seq=tr.seq,
+        **vars(where),
+        kind=IncidentKind.CONSTRUCTION_CHANGE,
+        level=Level.WARNING,
+        state=_STATE[action],
+        started_at=tr.first_at,
+        observed_at=at,
+        metrics=metrics,
+        evidence=_evidence(sink, tr.incident_id, tr.seq, images),
+        stream_pts=pts,
     )
 
 
@@ -125,7 +151,15 @@ def tamper_incident(
         images = {"before": pictures[0], "after": pictures[1]}
     reason = case.reason if state is not EventState.CLEARED else f"view restored ({case.reason})"
     return Incident(
-        id=case.id, seq=case.seq, **vars(where), kind=IncidentKind.TAMPER, level=Level.WARNING,
-        state=state, started_at=case.started_at, observed_at=at, metrics={"reason": reason[:200]},
-        evidence=_evidence(sink, case.id, case.seq, images), stream_pts=pts,
+        id=case.id,
+        seq=case.seq,
+        **vars(where),
+        kind=IncidentKind.TAMPER,
+        level=Level.WARNING,
+        state=state,
+        started_at=case.started_at,
+        observed_at=at,
+        metrics={"reason": reason[:200]},
+        evidence=_evidence(sink, case.id, case.seq, images),
+        stream_pts=pts,
     )

@@ -1,4 +1,4 @@
-"""Reference images of a construction-watch zone on disk, one per lighting bucket, with an audit log.
+"""Reference images of a construction-watch zone on disk, one per lighting bucket, and an audit log.
 
 Layout under the baseline directory::
 
@@ -93,7 +93,11 @@ class ReferenceStore:
         if image is None or hashlib.sha256(data).hexdigest() != meta.get("sha256"):
             raise BaselineError(f"{meta_path}: PNG missing, unreadable or not matching its sha256")
         return Reference(
-            image, lighting, float(meta["pts"]), int(meta["frames"]), float(meta["brightness"]),
+            image,
+            lighting,
+            float(meta["pts"]),
+            int(meta["frames"]),
+            float(meta["brightness"]),
             meta["sha256"],
         )
 

@@ -12,19 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
 __all__ = ["Phase", "Sighting", "Track", "TrackEvent", "Tracker", "RULES"]
 
 
-class Phase(str, Enum):
+class Phase(StrEnum):
     CANDIDATE = "candidate"
     REPORTED = "reported"
 
 
-class Seen(str, Enum):
+class Seen(StrEnum):
     STABLE = "stable"
     UNSTABLE = "unstable"
     MISSED = "missed"
@@ -49,6 +49,7 @@ class Sighting:
     bbox: tuple[int, int, int, int]  # frame pixels
     measure: float  # area in m2 (calibrated) or frame pixels
     stable: bool
+    info: dict[str, object] = field(default_factory=dict)  # carried into Track.extra
 
 
 @dataclass
@@ -115,7 +116,8 @@ class Tracker:
         for s in sightings:
             tr = self._match(s, free)
             if tr is None:
-                self.tracks.append(Track(self._next, s.mask, s.bbox, s.measure, pts, at, pts))
+                tr = Track(self._next, s.mask, s.bbox, s.measure, pts, at, pts, extra=dict(s.info))
+                self.tracks.append(tr)
                 self._next += 1
                 continue
             free.remove(tr)
@@ -131,6 +133,7 @@ class Tracker:
         action = RULES[(tr.phase, seen)]
         if s is not None:
             tr.mask, tr.bbox, tr.measure, tr.last_pts, tr.misses = s.mask, s.bbox, s.measure, pts, 0
+            tr.extra = dict(s.info)
         if action == "count":
             tr.hits += 1
             if tr.hits >= self.m and pts - tr.first_pts >= self.t:

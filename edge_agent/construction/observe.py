@@ -1,0 +1,172 @@
+"""One observation: view health, registration, structural comparison, candidate regions.
+
+Pure apart from running the comparator model; no state, no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from edge_agent.config.models import ConstructionSettings, ZoneConfig
+from edge_agent.construction.align import (
+    IDENTITY,
+    Registration,
+    register,
+    textured,
+    view_health,
+    warp_to_reference,
+)
+from edge_agent.construction.background import to_gray
+from edge_agent.construction.comparator import Comparator
+from edge_agent.construction.regions import binarize, find_regions
+from edge_agent.construction.tracker import Sighting
+from edge_agent.zones.geometry import GroundPlane, PolygonZone
+
+__all__ = ["ZoneView", "Context", "Observation", "analyse", "tamper_reason"]
+
+_MIN_PX_CALIBRATED = 50  # with a calibration the m2 floor rules; this only drops specks
+
+
+@dataclass(frozen=True)
+class ZoneView:
+    """A zone's geometry for one frame size: mask, crop bounds, ground plane (or None)."""
+
+    mask: np.ndarray  # bool, frame size
+    bounds: tuple[int, int, int, int]  # x1, y1, x2, y2 (exclusive), clipped to the frame
+    ground: GroundPlane | None
+
+    @classmethod
+    def build(cls, zone: ZoneConfig | None, width: int, height: int) -> ZoneView:
+        if zone is None:
+            return cls(np.ones((height, width), bool), (0, 0, width, height), None)
+        poly = PolygonZone.from_points(zone.polygon)
+        x1, y1, x2, y2 = poly.bounds()
+        bounds = (max(0, x1), max(0, y1), min(width, x2 + 1), min(height, y2 + 1))
+        ground = None
+        if zone.calibration is not None:
+            cal = zone.calibration
+            ground = GroundPlane.from_points(cal.image_points, cal.ground_points_m)
+        return cls(poly.mask(width, height) > 0, bounds, ground)
+
+
+@dataclass(frozen=True)
+class Context:
+    view: ZoneView
+    settings: ConstructionSettings
+    comparator: Comparator
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What one observation found: a tamper reason, or the aligned view and its sightings."""
+
+    tamper: str | None
+    aligned: np.ndarray | None = None  # BGR, on the reference grid
+    aligned_gray: np.ndarray | None = None
+    sightings: tuple[Sighting, ...] = ()
+
+
+def _changed_share(ref: np.ndarray, obs: np.ndarray, regs: list[Registration], ctx: Context):
+    """For each registration: the share of textured pixels that still differ after warping
+    (on half-size copies, one comparator run)."""
+    size = (max(8, ref.shape[1] // 2), max(8, ref.shape[0] // 2))
+    r = cv2.resize(ref, size, interpolation=cv2.INTER_AREA)
+    pairs, masks = [], []
+    for reg in regs:
+        half = Registration(reg.ok, reg.warp.copy(), reg.correlation, reg.shift_px, 0.0)
+        half.warp[:, 2] /= 2
+        o, valid = warp_to_reference(cv2.resize(obs, size, interpolation=cv2.INTER_AREA), half)
+        pairs.append((r, o))
+        masks.append(valid & (textured(r) | textured(o)))
+    maps = ctx.comparator.compare_many(pairs)
+    thr = ctx.settings.change_threshold
+    pairs_k = zip(maps, masks, strict=True)
+    return [float(np.mean(m[k] > thr)) if k.any() else 0.0 for m, k in pairs_k]
+
+
+def tamper_reason(
+    ref_gray: np.ndarray, obs_gray: np.ndarray, ctx: Context
+) -> tuple[str | None, Registration]:
+    """``(reason or None, registration to use)``: covered, defocused or moved, in that order.
+
+    Registration tries ECC and the identity and keeps the one leaving less structure changed, so a
+    textureless view (where ECC is ill-posed) does not count as moved; the camera moved when even
+    the best leaves most structure changed, or when the best is a shift beyond the limits.
+    """
+    s = ctx.settings
+    health = view_health(ref_gray, obs_gray)
+    if health.edges_lost >= s.covered_fraction:
+        return f"covered: {health.edges_lost:.0%} of the reference edges lost", IDENTITY
+    if health.sharpness_ratio < s.sharpness_ratio:
+        return f"defocused: sharpness {health.sharpness_ratio:.0%} of the reference", IDENTITY
+    reg = register(ref_gray, obs_gray, s.min_registration_corr)
+    regs = [IDENTITY, reg] if reg.ok else [IDENTITY]
+    shares = _changed_share(ref_gray, obs_gray, regs, ctx)
+    best = int(np.argmin(shares))
+    if shares[best] > s.moved_fraction:
+        return f"moved: {shares[best]:.0%} of the view's structure changed", regs[best]
+    reg = regs[best]
+    width = ref_gray.shape[1]
+    if reg.shift_px > s.max_shift_frac * width or abs(reg.rotation_deg) > s.max_rotation_deg:
+        return f"moved: shift {reg.shift_px:.0f} px, rotation {reg.rotation_deg:.1f} deg", reg
+    return None, reg
+
+
+def analyse(
+    image: np.ndarray,
+    unseen: np.ndarray,
+    reference: np.ndarray,
+    prev_gray: np.ndarray | None,
+    ctx: Context,
+) -> Observation:
+    """Compare a short-term background ``image`` (BGR) with the ``reference`` (BGR, same size).
+
+    ``unseen``: pixels hidden by people/vehicles in every frame of the background; they take the
+    reference's value. ``prev_gray``: the previous observation, aligned, for the stability test.
+    """
+    s = ctx.settings
+    ref_gray = to_gray(reference)
+    reason, reg = tamper_reason(ref_gray, to_gray(image), ctx)
+    if reason is not None:
+        return Observation(reason)
+    aligned, valid = warp_to_reference(image, reg)
+    hidden, _ = warp_to_reference(unseen.astype(np.uint8), reg)
+    fill = ~valid | (hidden > 0)
+    aligned[fill] = reference[fill]
+    gray = to_gray(aligned)
+    x1, y1, x2, y2 = ctx.view.bounds
+    crop = (slice(y1, y2), slice(x1, x2))
+    pairs = [(ref_gray[crop], gray[crop])]
+    if prev_gray is not None:
+        pairs.append((prev_gray[crop], gray[crop]))
+    maps = ctx.comparator.compare_many(pairs)
+    change = np.where(ctx.view.mask[crop], maps[0], 0.0)
+    unstable = maps[1] > s.change_threshold if prev_gray is not None else None
+    sightings = _sightings(change, unstable, ctx)
+    return Observation(None, aligned, gray, tuple(sightings))
+
+
+def _sightings(change: np.ndarray, unstable: np.ndarray | None, ctx: Context) -> list[Sighting]:
+    s, view = ctx.settings, ctx.view
+    x1, y1, x2, y2 = view.bounds
+    binary = binarize(change, s.change_threshold, s.open_px, s.close_px)
+    min_px = _MIN_PX_CALIBRATED if view.ground is not None else s.min_area_px
+    out = []
+    for region in find_regions(binary, min_px):
+        full = np.zeros(view.mask.shape, bool)
+        full[y1:y2, x1:x2] = region.mask > 0
+        area_px = int(region.area_px)
+        area_m2 = view.ground.mask_area_m2(full) if view.ground is not None else None
+        if area_m2 is not None and area_m2 < s.min_area_m2:
+            continue
+        inside = region.mask > 0
+        stable = unstable is not None and float(np.mean(~unstable[inside])) >= s.stable_fraction
+        rx1, ry1, rx2, ry2 = region.bbox
+        bbox = (rx1 + x1, ry1 + y1, rx2 + x1, ry2 + y1)
+        measure = area_m2 if area_m2 is not None else float(area_px)
+        info = {"area_px": area_px, "area_m2": None if area_m2 is None else round(area_m2, 2)}
+        out.append(Sighting(full, bbox, measure, stable, info))
+    return out

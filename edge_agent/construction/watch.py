@@ -1,0 +1,250 @@
+"""The construction watch of one camera zone: frames in, ``construction_change`` / ``tamper`` out.
+
+Cadence (all in stream time): when no reference is stored for the zone, the first
+``reference_frames`` frames at least ``reference_spacing_s`` apart build one (defaults 9 x 20 s:
+about 3 minutes of stream). Then, every ``observe_every_s``, up to ``background_frames`` frames
+(at least ``background_spacing_s`` apart, within ``background_window_s``) form a short-term
+background with people and vehicles masked out, and that background is one observation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from edge_agent.config.models import ConstructionSettings, ZoneConfig
+from edge_agent.construction.background import (
+    Lighting,
+    lighting_of,
+    masked_median,
+    to_gray,
+    transient_mask,
+)
+from edge_agent.construction.comparator import Comparator
+from edge_agent.construction.events import (
+    EvidenceSink,
+    TamperCase,
+    Where,
+    structure_incident,
+    tamper_incident,
+)
+from edge_agent.construction.observe import Context, Observation, ZoneView, analyse
+from edge_agent.construction.reference import Reference, ReferenceStore
+from edge_agent.construction.tracker import Tracker
+from edge_agent.detections import Detections
+from edge_agent.errors import BaselineError
+from edge_agent.frames import Frame
+from edge_agent.incidents.model import EventState, Incident, new_id
+
+__all__ = ["ConstructionWatch", "WHOLE_FRAME_ZONE"]
+
+#: Zone id used when the watch covers the whole frame (no config); its grid cell is "unassigned".
+WHOLE_FRAME_ZONE = "frame"
+
+
+@dataclass
+class _Batch:
+    """Frames gathered for one median (reference or observation)."""
+
+    images: list[np.ndarray]
+    masks: list[np.ndarray]
+    start_pts: float
+    last_pts: float
+    last_at: datetime
+
+    def add(self, frame: Frame, mask: np.ndarray, at: datetime) -> None:
+        self.images.append(frame.image)
+        self.masks.append(mask)
+        self.last_pts, self.last_at = frame.pts, at
+
+
+class ConstructionWatch:
+    """Illegal-construction watch of one zone (or the whole frame) of one camera.
+
+    Example:
+        >>> import tempfile
+        >>> from datetime import UTC
+        >>> cmp = Comparator("models/change_structural.onnx")
+        >>> w = ConstructionWatch("xitang", "b1", "cam1", None, ConstructionSettings(
+        ...     reference_frames=1), cmp, None, tempfile.mkdtemp())
+        >>> at = datetime(2026, 1, 1, tzinfo=UTC)
+        >>> w.observe(Frame("cam1", np.zeros((64, 64, 3), np.uint8), 0.0), Detections.empty(), at)
+        []
+        >>> w.has_reference
+        True
+    """
+
+    def __init__(
+        self,
+        site: str,
+        box: str,
+        camera_id: str,
+        zone: ZoneConfig | None,
+        settings: ConstructionSettings,
+        comparator: Comparator,
+        evidence: EvidenceSink | None,
+        baseline_dir: str | Path,
+    ):
+        zone_id = zone.id if zone is not None else WHOLE_FRAME_ZONE
+        self.where = Where(site, box, camera_id, zone_id, zone.grid_cell if zone else "unassigned")
+        self.zone, self.s, self.comparator, self.evidence = zone, settings, comparator, evidence
+        self.store = ReferenceStore(baseline_dir, camera_id, zone_id)
+        self.refs: dict[Lighting, Reference] = self.store.load_all()
+        self._version = self.store.version()
+        self.tracker = Tracker(
+            settings.persist_observations, settings.persist_min_s, settings.growth_ratio
+        )
+        self._ref_batch: _Batch | None = None
+        self._obs_batch: _Batch | None = None
+        self._next_due: float | None = None
+        self._prev: np.ndarray | None = None  # last aligned observation (gray)
+        self._tamper_streak = 0
+        self._tamper: TamperCase | None = None
+        self._ctx: Context | None = None
+
+    @property
+    def has_reference(self) -> bool:
+        return bool(self.refs)
+
+    @property
+    def suspended(self) -> bool:
+        """True while a tamper incident is open: construction detection is off."""
+        return self._tamper is not None
+
+    def observe(self, frame: Frame, objects: Detections, observed_at: datetime) -> list[Incident]:
+        """Feed one frame (keyframes are enough) and the people/vehicles found in it.
+
+        Returns the incidents of an observation when this frame completes one, else ``[]``.
+        """
+        self._reload_if_accepted()
+        out: list[Incident] = []
+        batch = self._obs_batch
+        if batch is not None and frame.pts - batch.start_pts > self.s.background_window_s:
+            out += self._observe_batch()  # window closed without this frame
+        mask = transient_mask(objects, frame.width, frame.height)
+        self._feed_reference(frame, mask, observed_at)
+        if not self.refs:
+            return out
+        due = self._next_due is None or frame.pts >= self._next_due
+        batch = self._obs_batch
+        if batch is None and due:
+            self._obs_batch = _Batch([], [], frame.pts, frame.pts, observed_at)
+            self._next_due = frame.pts + self.s.observe_every_s
+            batch = self._obs_batch
+        if batch is not None and (
+            not batch.images or frame.pts - batch.last_pts >= self.s.background_spacing_s
+        ):
+            batch.add(frame, mask, observed_at)
+            if len(batch.images) >= self.s.background_frames:
+                out += self._observe_batch()
+        return out
+
+    def flush(self) -> list[Incident]:
+        """Run an observation on frames still gathered (call at the end of a file)."""
+        return self._observe_batch() if self._obs_batch and self._obs_batch.images else []
+
+    # -- references -------------------------------------------------------------------------
+
+    def _reload_if_accepted(self) -> None:
+        version = self.store.version()
+        if version != self._version:  # `baseline accept` replaced a reference
+            self._version, self.refs = version, self.store.load_all()
+            self._prev, self._tamper_streak, self._tamper = None, 0, None
+            self.tracker.reset()
+
+    def _feed_reference(self, frame: Frame, mask: np.ndarray, at: datetime) -> None:
+        """Gather frames for a missing lighting bucket (never while an incident is open)."""
+        if self.refs and (self._tamper or any(t.incident_id for t in self.tracker.tracks)):
+            return
+        small = cv2.resize(frame.image, (max(1, frame.width // 8), max(1, frame.height // 8)))
+        bucket = lighting_of(to_gray(small), self.s.dusk_below, self.s.night_below)
+        batch = self._ref_batch
+        if bucket in self.refs:
+            self._ref_batch = None
+            return
+        if batch is None or batch.images and bucket is not self._ref_bucket(batch):
+            self._ref_batch = batch = _Batch([], [], frame.pts, frame.pts, at)
+        if batch.images and frame.pts - batch.last_pts < self.s.reference_spacing_s:
+            return
+        batch.add(frame, mask, at)
+        if len(batch.images) >= self.s.reference_frames:
+            self._save_reference(batch, "auto-capture")
+            self._ref_batch = None
+
+    def _ref_bucket(self, batch: _Batch) -> Lighting:
+        return lighting_of(to_gray(batch.images[0]), self.s.dusk_below, self.s.night_below)
+
+    def _save_reference(self, batch: _Batch, action: str) -> None:
+        image = masked_median(batch.images, batch.masks)
+        gray = to_gray(image)
+        bucket = lighting_of(gray, self.s.dusk_below, self.s.night_below)
+        ref = Reference(image, bucket, batch.last_pts, len(batch.images), float(gray.mean()))
+        self.refs[bucket] = self.store.save(ref, action=action, who="edge-agent")
+        self._version = self.store.version()
+
+    def _pick_reference(self, gray: np.ndarray) -> Reference:
+        bucket = lighting_of(gray, self.s.dusk_below, self.s.night_below)
+        if bucket in self.refs:
+            return self.refs[bucket]
+        mean = float(gray.mean())
+        return min(self.refs.values(), key=lambda r: abs(r.brightness - mean))
+
+    # -- observations -----------------------------------------------------------------------
+
+    def _observe_batch(self) -> list[Incident]:
+        batch, self._obs_batch = self._obs_batch, None
+        if batch is None or not batch.images or not self.refs:
+            return []
+        image = masked_median(batch.images, batch.masks)
+        unseen = np.logical_and.reduce(batch.masks)  # covered by people/vehicles in every frame
+        ref = self._pick_reference(to_gray(image))
+        if ref.image.shape != image.shape:
+            raise BaselineError(
+                f"{self.store.dir}: reference is {ref.image.shape[1]}x{ref.image.shape[0]}, "
+                f"the camera gives {image.shape[1]}x{image.shape[0]}; capture a new reference"
+            )
+        obs = analyse(image, unseen, ref.image, self._prev, self._context(image))
+        when = (batch.last_at, batch.last_pts)
+        if obs.tamper is not None:
+            return self._on_tamper(obs, ref, image, when)
+        out = self._on_view_ok(when)
+        self._prev = obs.aligned_gray
+        for ev in self.tracker.update(obs.sightings, batch.last_pts, batch.last_at):
+            pictures = (ref.image, obs.aligned, ev.track.mask)
+            out.append(
+                structure_incident(self.where, ev.track, ev.action, when, pictures, self.evidence)
+            )
+        return out
+
+    def _context(self, image: np.ndarray) -> Context:
+        h, w = image.shape[:2]
+        if self._ctx is None or self._ctx.view.mask.shape != (h, w):
+            self._ctx = Context(ZoneView.build(self.zone, w, h), self.s, self.comparator)
+        return self._ctx
+
+    def _on_tamper(
+        self, obs: Observation, ref: Reference, image: np.ndarray, when: tuple[datetime, float]
+    ) -> list[Incident]:
+        self._tamper_streak += 1
+        if self._tamper is not None or self._tamper_streak < self.s.tamper_observations:
+            return []
+        self._tamper = TamperCase(new_id(), when[0], obs.tamper or "tamper")
+        self.tracker.reset()
+        return [
+            tamper_incident(
+                self.where, self._tamper, EventState.OPENED, when, (ref.image, image), self.evidence
+            )
+        ]
+
+    def _on_view_ok(self, when: tuple[datetime, float]) -> list[Incident]:
+        self._tamper_streak = 0
+        case, self._tamper = self._tamper, None
+        if case is None:
+            return []
+        case.seq += 1
+        self._prev = None
+        return [tamper_incident(self.where, case, EventState.CLEARED, when, None, self.evidence)]
