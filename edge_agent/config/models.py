@@ -219,16 +219,19 @@ class ConstructionSettings(Strict):
     reference_spacing_s: float = Field(20.0, ge=0, description="Min stream s between them.")
     dusk_below: float = Field(70.0, gt=0, le=255, description="Mean gray below this is dusk.")
     night_below: float = Field(30.0, gt=0, le=255, description="Mean gray below this is night.")
-    change_threshold: float = Field(0.5, gt=0, lt=1, description="Change-map level that counts.")
+    change_threshold: float = Field(0.4, gt=0, lt=1, description="Change-map level that counts.")
     open_px: int = Field(7, ge=1, le=51, description="Opening kernel: thinner changes dropped.")
-    close_px: int = Field(5, ge=1, le=51, description="Closing kernel: joins one structure.")
+    close_px: int = Field(15, ge=1, le=51, description="Closing kernel: joins one structure.")
     stable_fraction: float = Field(
         0.7, gt=0, le=1, description="Share of a region unchanged since the last observation."
     )
     growth_ratio: float = Field(0.15, gt=0, description="Area growth that updates an incident.")
     max_shift_frac: float = Field(0.04, gt=0, lt=1, description="Shift (of width) = 'moved'.")
     max_rotation_deg: float = Field(3.0, gt=0, description="Rotation above this = 'moved'.")
-    min_registration_corr: float = Field(0.6, gt=0, lt=1, description="ECC below = 'moved'.")
+    min_registration_corr: float = Field(0.5, gt=0, lt=1, description="ECC below: not trusted.")
+    moved_fraction: float = Field(
+        0.4, gt=0, le=1, description="Share of textured pixels changed after alignment = moved."
+    )
     covered_fraction: float = Field(0.5, gt=0, le=1, description="Share of edges lost = covered.")
     sharpness_ratio: float = Field(0.35, gt=0, lt=1, description="Sharpness drop = defocused.")
     tamper_observations: int = Field(2, ge=1, description="Observations before tamper is raised.")
