@@ -14,6 +14,12 @@ app = typer.Typer(
 )
 # Command groups register below, one line each.
 app.command(name="run")(run_cmd.run)
+from collector.cli import tickets_cmd  # noqa: E402
+app.add_typer(tickets_cmd.app, name="tickets")
+from collector.cli import grid_cmd  # noqa: E402
+app.add_typer(grid_cmd.app, name="grid")
+from collector.cli import stats_cmd  # noqa: E402
+app.command(name="stats")(stats_cmd.stats)
 
 
 @app.callback()
