@@ -159,7 +159,7 @@ def _pipeline(
     opts: ReplayOptions,
 ) -> CameraPipeline:
     assert epoch is not None, "a file source knows its epoch once opened"
-    stamp = Stamp(cfg.box.site_id, cfg.box.box_id, camera.id, epoch)
+    stamp = Stamp.fixed(cfg.box.site_id, cfg.box.box_id, camera.id, epoch)
     evidence = None
     if opts.evidence_dir is not None:
         evidence = EvidenceStore(opts.evidence_dir, cfg.evidence.max_bytes, cfg.evidence.jpeg_quality)

@@ -296,6 +296,13 @@ class AgentConfig(Strict):
     baseline_dir: str = Field(
         "var/baselines", description="Reference images of construction-watch zones."
     )
+    analysis_threads: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Threads running detection + analytics; cameras are split among them and "
+        "share one model session. Raise it on boxes with many cores.",
+    )
 
     @model_validator(mode="after")
     def _unique_cameras(self) -> AgentConfig:

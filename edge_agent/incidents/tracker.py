@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,15 +14,26 @@ __all__ = ["Stamp", "IncidentTracker"]
 
 @dataclass(frozen=True)
 class Stamp:
-    """Who observed it: fixed per camera."""
+    """Who observed it, and the wall label of stream time: ``epoch + pts``.
+
+    The epoch is asked for at each use because a live source learns it only at its first frame
+    (and keeps it across reconnects, its pts continuing).
+    """
 
     site: str
     box: str
     camera: str
-    epoch: datetime  # wall-label time = epoch + stream pts
+    epoch_of: Callable[[], datetime | None]
+
+    @classmethod
+    def fixed(cls, site: str, box: str, camera: str, epoch: datetime) -> Stamp:
+        return cls(site, box, camera, lambda: epoch)
 
     def at(self, pts: float) -> datetime:
-        return self.epoch + timedelta(seconds=pts)
+        epoch = self.epoch_of()
+        if epoch is None:
+            raise RuntimeError(f"{self.camera}: stream time has no epoch before the first frame")
+        return epoch + timedelta(seconds=pts)
 
 
 @dataclass

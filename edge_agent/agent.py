@@ -1,0 +1,165 @@
+"""``edge-agent run``: every camera of a box until stopped, then a clean shutdown.
+
+Threads: one decoder per camera (``edge_agent.ingest``), ``analysis_threads`` consumers that share
+the detector session (each owns a fixed subset of the cameras, so a camera's frames stay in order),
+the MQTT sender, and this module's supervisor loop that reloads thresholds when the file changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from edge_agent.config import AgentConfig, load
+from edge_agent.errors import ConfigError
+from edge_agent.incidents.evidence import EvidenceStore
+from edge_agent.incidents.tracker import Stamp
+from edge_agent.ingest import CameraPool, CameraState, WorkerOptions
+from edge_agent.pipeline import CameraPipeline, Detector
+from edge_agent.sinks import IncidentSink
+from edge_agent.watchers import construction_factory
+
+__all__ = ["AgentStats", "EdgeAgent", "ConfigWatcher"]
+
+log = logging.getLogger(__name__)
+
+
+class ConfigWatcher:
+    """Notices a changed config file (``thresholds set`` writes it atomically) and reloads it."""
+
+    def __init__(self, path: Path, on_change: Callable[[AgentConfig], None]):
+        self.path = path
+        self.on_change = on_change
+        self._stamp = self._read_stamp()
+
+    def _read_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size
+
+    def poll(self) -> bool:
+        stamp = self._read_stamp()
+        if stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        try:
+            cfg = load(self.path)
+        except ConfigError as err:
+            log.error("config change ignored, the running thresholds stay: %s", err)
+            return False
+        self.on_change(cfg)
+        return True
+
+
+@dataclass
+class AgentStats:
+    frames: dict[str, int] = field(default_factory=dict)
+    incidents: int = 0
+    reloads: int = 0
+
+
+class EdgeAgent:
+    """Wires sources, the shared detector, the per-camera pipelines and a sink together."""
+
+    def __init__(
+        self,
+        cfg: AgentConfig,
+        detector: Detector,
+        sink: IncidentSink,
+        *,
+        on_camera_state: Callable[[str, str], None] | None = None,
+        worker_options: WorkerOptions | None = None,
+    ):
+        self.cfg = cfg
+        self.sink = sink
+        self.stats = AgentStats()
+        self._on_camera_state = on_camera_state
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        evidence = EvidenceStore(cfg.evidence.dir, cfg.evidence.max_bytes, cfg.evidence.jpeg_quality)
+        factory = construction_factory(Path(cfg.evidence.dir))
+        n = min(cfg.analysis_threads, len(cfg.cameras))
+        groups = [cfg.cameras[i::n] for i in range(n)]
+        self.pools = [
+            CameraPool(group, on_state=self._camera_state, options=worker_options)
+            for group in groups
+        ]
+        self.pipelines: dict[str, CameraPipeline] = {}
+        for pool in self.pools:
+            for cam_id, worker in pool.workers.items():
+                cam = cfg.camera(cam_id)
+                source = worker.source
+                stamp = Stamp(cfg.box.site_id, cfg.box.box_id, cam_id, lambda s=source: s.epoch)
+                self.pipelines[cam_id] = CameraPipeline(
+                    cfg, cam, detector, self._counting_sink(), stamp, evidence,
+                    lambda zone, cam=cam: factory(cfg, cam, zone),
+                )
+
+    def _counting_sink(self) -> IncidentSink:
+        agent = self
+
+        class _Counting:
+            def emit(self, incident) -> None:
+                with agent._lock:
+                    agent.stats.incidents += 1
+                agent.sink.emit(incident)
+
+        return _Counting()
+
+    def _camera_state(self, camera: str, old: CameraState, new: CameraState, reason: str) -> None:
+        log.info("camera %s: %s -> %s (%s)", camera, old.value, new.value, reason)
+        if self._on_camera_state is not None:
+            self._on_camera_state(camera, new.value)
+
+    def apply_config(self, cfg: AgentConfig) -> None:
+        """Live thresholds: every pipeline takes the new values without a restart."""
+        for pipeline in self.pipelines.values():
+            pipeline.apply_config(cfg)
+        self.cfg = cfg
+        self.stats.reloads += 1
+        log.info("thresholds reloaded")
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _consume(self, pool: CameraPool) -> None:
+        while not self._stop.is_set():
+            frame = pool.get(timeout=0.5)
+            if frame is None:
+                if pool.exhausted:
+                    return
+                continue
+            self.pipelines[frame.camera_id].process(frame)
+            with self._lock:
+                self.stats.frames[frame.camera_id] = self.stats.frames.get(frame.camera_id, 0) + 1
+
+    def run(self, watcher: ConfigWatcher | None = None, max_seconds: float | None = None) -> None:
+        """Until :meth:`stop`, ``max_seconds`` of wall time, or every (file) source has ended."""
+        for pool in self.pools:
+            pool.start()
+        threads = [
+            threading.Thread(target=self._consume, args=(pool,), name=f"analysis-{i}", daemon=True)
+            for i, pool in enumerate(self.pools)
+        ]
+        for t in threads:
+            t.start()
+        deadline = None if max_seconds is None else time.monotonic() + max_seconds
+        try:
+            while any(t.is_alive() for t in threads) and not self._stop.is_set():
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
+                if watcher is not None:
+                    watcher.poll()
+                self._stop.wait(1.0)
+        finally:
+            self._stop.set()
+            for pool in self.pools:
+                pool.stop(timeout=10)
+            for t in threads:
+                t.join(timeout=10)
