@@ -37,21 +37,27 @@ def draw_detections(img: np.ndarray, dets: Detections, colour=(255, 200, 0)) -> 
         cv2.putText(img, f"{score:.2f}", (int(x1), int(y1) - 3), cv2.FONT_HERSHEY_SIMPLEX, 0.4, colour, 1)
 
 
-def draw_ground_grid(img: np.ndarray, ground: GroundPlane, step_m: float = 1.0) -> None:
-    """Lines every ``step_m`` metres on the calibrated ground plane, to check a calibration."""
+def draw_ground_grid(
+    img: np.ndarray,
+    ground: GroundPlane,
+    extent_m: tuple[float, float, float, float],
+    step_m: float = 1.0,
+) -> None:
+    """Lines every ``step_m`` metres over ``extent_m`` = (x0, y0, x1, y1) of the ground plane.
+
+    The extent keeps the grid on the calibrated ground: beyond the horizon a homography folds
+    lines back into the picture.
+    """
     inv = np.linalg.inv(ground.matrix)
-    h, w = img.shape[:2]
-    corners = ground.to_ground(np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64))
-    lo, hi = np.floor(corners.min(axis=0) / step_m), np.ceil(corners.max(axis=0) / step_m)
-    lo, hi = np.maximum(lo, -200), np.minimum(hi, 200)  # keep a wild calibration drawable
+    x0, y0, x1, y1 = extent_m
 
     def project(points: np.ndarray) -> np.ndarray:
         p = cv2.perspectiveTransform(points.reshape(-1, 1, 2).astype(np.float64), inv)
-        return p.reshape(-1, 2)
+        return np.round(p.reshape(-1, 2)).astype(np.int32)
 
-    for k in np.arange(lo[0], hi[0] + 1):
-        line = np.stack([np.full(50, k * step_m), np.linspace(lo[1], hi[1], 50) * step_m], axis=1)
-        cv2.polylines(img, [np.round(project(line)).astype(np.int32)], False, (255, 255, 255), 1)
-    for k in np.arange(lo[1], hi[1] + 1):
-        line = np.stack([np.linspace(lo[0], hi[0], 50) * step_m, np.full(50, k * step_m)], axis=1)
-        cv2.polylines(img, [np.round(project(line)).astype(np.int32)], False, (255, 255, 255), 1)
+    for x in np.arange(x0, x1 + 1e-9, step_m):
+        line = np.stack([np.full(50, x), np.linspace(y0, y1, 50)], axis=1)
+        cv2.polylines(img, [project(line)], False, (255, 255, 255), 1, cv2.LINE_AA)
+    for y in np.arange(y0, y1 + 1e-9, step_m):
+        line = np.stack([np.linspace(x0, x1, 50), np.full(50, y)], axis=1)
+        cv2.polylines(img, [project(line)], False, (255, 255, 255), 1, cv2.LINE_AA)

@@ -22,3 +22,7 @@ from edge_agent.cli import models_cmd  # noqa: E402
 app.add_typer(models_cmd.app, name="models")
 from edge_agent.cli import run_cmd  # noqa: E402
 app.command("run")(run_cmd.run)
+from edge_agent.cli import zones_cmd  # noqa: E402
+app.add_typer(zones_cmd.app, name="zones")
+from edge_agent.cli import bench_cmd  # noqa: E402
+app.command("bench")(bench_cmd.bench)

@@ -1,0 +1,115 @@
+"""Per-stage cost of the camera pipeline, keyframe mode against the naive pipeline.
+
+Both run on the same clip and model, single-threaded (one decoder thread, one inference thread),
+so a stage's wall time is its CPU time and a box with C cores runs about C / cost cameras.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from edge_agent.config.models import DecodeMode, ModelConfig
+from edge_agent.incidents.model import Incident
+from edge_agent.incidents.tracker import Stamp
+from edge_agent.ingest import open_source
+from edge_agent.pipeline import CameraPipeline, Detector
+from edge_agent.publish.outbox import Outbox
+from edge_agent.replay import whole_frame_config
+
+__all__ = ["STAGES", "ModeCost", "measure", "verdict"]
+
+STAGES = ("demux", "decode", "convert", "preprocess", "inference", "postprocess", "publish")
+
+
+@dataclass
+class ModeCost:
+    name: str
+    video_s: float = 0.0
+    decoded: int = 0
+    analysed: int = 0
+    wall_s: float = 0.0
+    stage_s: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+
+    def per_frame_ms(self, stage: str) -> float:
+        return 1000 * self.stage_s[stage] / max(self.analysed, 1)
+
+    @property
+    def cost_per_video_s(self) -> float:
+        """Seconds of one core per second of video, all stages."""
+        return sum(self.stage_s.values()) / self.video_s
+
+    @property
+    def bound_per_video_s(self) -> float:
+        """Decode + inference only: the floor under any pipeline of this design."""
+        s = self.stage_s
+        return (s["demux"] + s["decode"] + s["inference"]) / self.video_s
+
+
+class _OutboxSink:
+    """Publishing as the agent does it: the incident is written durably to the outbox."""
+
+    def __init__(self, outbox: Outbox):
+        self.outbox = outbox
+
+    def emit(self, incident: Incident) -> None:
+        data = json.dumps(incident.to_payload()).encode()
+        self.outbox.put(f"gridwatch/v1/bench/box/{incident.camera}/incident", data)
+
+
+def measure(video: Path, detector: Detector, name: str, fps: float | None) -> ModeCost:
+    """Replay ``video``: keyframes only (``fps=None``) or every frame decoded, ``fps`` analysed."""
+    probe = open_source(whole_frame_config(video, 16, 16).cameras[0], threads=1)
+    with probe:
+        first = next(probe.frames())
+    cfg = whole_frame_config(video, first.width, first.height)
+    camera = cfg.cameras[0]
+    overrides: dict[str, object] = {"threads": 1}
+    if fps is not None:
+        overrides |= {"mode": DecodeMode.FPS, "fps": fps}
+    cost = ModeCost(name)
+    with tempfile.TemporaryDirectory() as tmp:
+        sink = _OutboxSink(Outbox(Path(tmp) / "outbox.sqlite", max_bytes=64 << 20))
+        source = open_source(camera, **overrides)
+        started = time.perf_counter()
+        with source:
+            pipeline = None
+            for frame in source.frames():
+                if pipeline is None:
+                    stamp = Stamp(cfg.box.site_id, cfg.box.box_id, camera.id, lambda: source.epoch)
+                    pipeline = CameraPipeline(cfg, camera, detector, sink, stamp)
+                result = pipeline.process(frame)
+                cost.analysed += 1
+                cost.video_s = result.pts
+                for stage, s in result.timings.items():
+                    cost.stage_s[stage] += s
+            cost.wall_s = time.perf_counter() - started
+            stats = source.stats
+            cost.stage_s["demux"] = stats.demux_s
+            cost.stage_s["decode"] = stats.decode_s
+            cost.stage_s["convert"] = stats.convert_s
+            cost.decoded = stats.decoded
+    step = 1.0 / fps if fps else 1.0
+    cost.video_s = max(cost.video_s + step, step)
+    return cost
+
+
+def verdict(keyframes: ModeCost, naive: ModeCost, cores: int | None = None) -> dict[str, float]:
+    """The benchmark's last line: cameras sustained in real time by each pipeline on this box."""
+    cores = cores or os.cpu_count() or 1
+    n = int(cores / keyframes.cost_per_video_s)
+    m = int(cores / naive.cost_per_video_s)
+    return {
+        "cameras_realtime": n,
+        "baseline_cameras_realtime": m,
+        "ratio": round(n / m, 2) if m else float("inf"),
+        "bound_cameras": int(cores / keyframes.bound_per_video_s),
+    }
+
+
+def single_thread_model(cfg: ModelConfig) -> ModelConfig:
+    return cfg.model_copy(update={"threads": 1})
