@@ -20,6 +20,11 @@ from collector.cli import grid_cmd  # noqa: E402
 app.add_typer(grid_cmd.app, name="grid")
 from collector.cli import stats_cmd  # noqa: E402
 app.command(name="stats")(stats_cmd.stats)
+from collector.cli import serve_cmd, keys_cmd, feed_cmd, report_cmd  # noqa: E402
+app.command(name="serve")(serve_cmd.serve)
+app.add_typer(keys_cmd.app, name="keys")
+app.add_typer(feed_cmd.app, name="feed")
+app.command(name="report")(report_cmd.report)
 
 
 @app.callback()
