@@ -7,13 +7,14 @@ Each YAML file holds one or more top-level keys of :class:`CenterConfig` (``unit
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from collector.config.models import CenterConfig
+from collector.config.models import CenterConfig, reference_problems
 from collector.errors import ConfigError
 from edge_agent.config.load import problems_from_validation
 
@@ -41,14 +42,24 @@ def parse_center(
     if not isinstance(data, dict):
         raise ConfigError(source, [("", data, "the top level must be a mapping")])
     try:
-        return CenterConfig.model_validate(data)
+        cfg = CenterConfig.model_validate(data)
     except ValidationError as err:
-        if origins:
-            files = sorted(
-                {origins.get(str(e["loc"][0]), source) for e in err.errors() if e["loc"]}
-            )
-            source = ", ".join(files) or source
-        raise ConfigError(source, problems_from_validation(err, data)) from None
+        problems = problems_from_validation(err, data)
+        raise ConfigError(_files(problems, source, origins), problems) from None
+    problems = reference_problems(cfg)
+    if problems:
+        raise ConfigError(_files(problems, source, origins), problems)
+    return cfg
+
+
+def _files(
+    problems: list[tuple[str, object, str]], source: str, origins: dict[str, str] | None
+) -> str:
+    """The files the problems' top-level keys came from."""
+    if not origins:
+        return source
+    keys = {re.split(r"[.\[]", key, maxsplit=1)[0] for key, _, _ in problems}
+    return ", ".join(sorted({origins.get(k, source) for k in keys})) or source
 
 
 def read_yaml(path: str | os.PathLike[str]) -> Any:

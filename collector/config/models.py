@@ -35,6 +35,7 @@ __all__ = [
     "Camera",
     "CellInfo",
     "CenterConfig",
+    "reference_problems",
 ]
 
 Identifier = Annotated[
@@ -245,39 +246,6 @@ class CenterConfig(Strict):
         default_factory=dict, description="Grid cells by code (from the grid map)."
     )
 
-    @model_validator(mode="after")
-    def _references(self) -> CenterConfig:
-        unit_ids = [u.id for u in self.units]
-        codes = [c.code for c in self.categories]
-        problems = [f"unit {u!r} is defined twice" for u in _dupes(unit_ids)]
-        problems += [f"category {c!r} is defined twice" for c in _dupes(codes)]
-        known = set(unit_ids)
-        for cat in self.categories:
-            for u in [*cat.default_units, *cat.critical_units]:
-                if u not in known:
-                    problems.append(f"category {cat.code} names unknown unit {u!r}")
-        for i, rule in enumerate(self.routing):
-            problems += [
-                f"routing[{i}] names unknown unit {u!r}" for u in rule.units if u not in known
-            ]
-            problems += [
-                f"routing[{i}] names unknown category {c!r}"
-                for c in rule.categories
-                if c not in codes
-            ]
-        for code, cell in self.cells.items():
-            for u in [cell.station, *(x for us in cell.units.values() for x in us)]:
-                if u not in known:
-                    problems.append(f"cell {code} names unknown unit {u!r}")
-            problems += [
-                f"cell {code} names unknown category {c!r}" for c in cell.units if c not in codes
-            ]
-        kinds = [k for cat in self.categories for k in cat.incident_kinds]
-        problems += [f"incident kind {k!r} is in two categories" for k in _dupes(kinds)]
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
-
     def category(self, code: str) -> Category:
         for cat in self.categories:
             if cat.code == code:
@@ -294,3 +262,39 @@ class CenterConfig(Strict):
 def _dupes(items: list[str]) -> list[str]:
     seen: set[str] = set()
     return sorted({x for x in items if x in seen or seen.add(x)})  # type: ignore[func-returns-value]
+
+
+def reference_problems(cfg: CenterConfig) -> list[tuple[str, object, str]]:
+    """Cross-references between the files: ``(key_path, value, reason)`` per problem."""
+    unit_ids = [u.id for u in cfg.units]
+    codes = [c.code for c in cfg.categories]
+    known = set(unit_ids)
+    problems: list[tuple[str, object, str]] = [
+        ("units", u, "unit defined twice") for u in _dupes(unit_ids)
+    ]
+    problems += [("categories", c, "category defined twice") for c in _dupes(codes)]
+    for i, cat in enumerate(cfg.categories):
+        for key in ("default_units", "critical_units"):
+            problems += [
+                (f"categories[{i}].{key}", u, "unknown unit")
+                for u in getattr(cat, key)
+                if u not in known
+            ]
+    for i, rule in enumerate(cfg.routing):
+        problems += [
+            (f"routing[{i}].units", u, "unknown unit") for u in rule.units if u not in known
+        ]
+        problems += [
+            (f"routing[{i}].categories", c, "unknown category")
+            for c in rule.categories
+            if c not in codes
+        ]
+    for code, cell in cfg.cells.items():
+        units = [cell.station, *(x for us in cell.units.values() for x in us)]
+        problems += [(f"cells.{code}", u, "unknown unit") for u in units if u not in known]
+        problems += [
+            (f"cells.{code}.units", c, "unknown category") for c in cell.units if c not in codes
+        ]
+    kinds = [k for cat in cfg.categories for k in cat.incident_kinds]
+    problems += [("categories", k, "incident kind in two categories") for k in _dupes(kinds)]
+    return problems

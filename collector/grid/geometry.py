@@ -69,11 +69,20 @@ def _intersect(p: Point, q: Point, r: Point, s: Point) -> bool:
     )
 
 
+def _is_position(p: object) -> bool:
+    return (
+        isinstance(p, list | tuple)
+        and len(p) == 2
+        and all(isinstance(c, int | float) and not isinstance(c, bool) for c in p)
+        and all(math.isfinite(c) for c in p)
+    )
+
+
 def ring_problems(ring: Sequence[Sequence[float]]) -> list[str]:
     """Why ``ring`` is not a usable closed simple polygon (empty list: it is)."""
     if len(ring) < 4:
         return [f"a ring needs at least 4 positions (first = last); it has {len(ring)}"]
-    if any(len(p) != 2 or not all(math.isfinite(float(c)) for c in p) for p in ring):
+    if not all(_is_position(p) for p in ring):
         return ["every position must be two finite numbers [lon, lat]"]
     pts = [(float(p[0]), float(p[1])) for p in ring]
     if pts[0] != pts[-1]:

@@ -111,15 +111,16 @@ def grid_problems(
     for i, feature in enumerate(features):
         cell, found = cell_problems(i, feature)
         problems += found
-        if cell is None:
-            continue
-        if cell.code in seen:
+        code = feature.get("properties", {}).get("code") if isinstance(feature, dict) else None
+        if isinstance(code, str) and code in seen:
             problems.append(
-                (_feature_label(i, feature), f"code also used by feature[{seen[cell.code]}]")
+                (_feature_label(i, feature), f"code also used by feature[{seen[code]}]")
             )
             continue
-        seen[cell.code] = i
-        cells.append(cell)
+        if isinstance(code, str):
+            seen[code] = i
+        if cell is not None:
+            cells.append(cell)
     problems += _overlaps(cells)
     for label, code in zones or []:
         if code not in seen:

@@ -10,6 +10,7 @@ Public API (library first; the CLI and an HTTP layer call these):
 - :func:`sla` - the SLA light; :mod:`collector.tickets.escalation` - the scheduler.
 """
 
+from collector.config.models import Mode, Role
 from collector.tickets.intake import TicketChange, file_incident
 from collector.tickets.model import AuditRow, Ticket, TimelineEvent
 from collector.tickets.repo import (
@@ -47,4 +48,6 @@ __all__ = [
     "Action",
     "ActionArgs",
     "allowed_actions",
+    "Mode",
+    "Role",
 ]
