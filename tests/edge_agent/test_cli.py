@@ -1,0 +1,96 @@
+"""The operator's command line: help everywhere, thresholds, zone preview, the sample clip."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from edge_agent.bench import ModeCost, verdict
+from edge_agent.cli.main import app
+
+runner = CliRunner()
+
+
+def walk(cmd, path=()):
+    yield path, cmd
+    if hasattr(cmd, "commands"):  # a group (typer vendors its own click)
+        for name, sub in cmd.commands.items():
+            yield from walk(sub, (*path, name))
+
+
+COMMANDS = list(walk(typer.main.get_command(app)))
+
+
+@pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=lambda p: " ".join(p) or "root")
+def test_every_command_has_help(path):
+    cmd = dict(COMMANDS)[path]
+    assert (cmd.help or "").strip(), f"edge-agent {' '.join(path)} has no help text"
+    for param in cmd.params:
+        if getattr(param, "param_type_name", "") == "option" and param.name != "help":
+            assert (param.help or "").strip(), f"{' '.join(path)} --{param.name} has no help"
+    res = runner.invoke(app, [*path, "--help"])
+    assert res.exit_code == 0, res.output
+
+
+def test_expected_commands_exist():
+    names = {" ".join(p) for p, _ in COMMANDS}
+    for want in ["run", "replay", "bench", "config check", "thresholds show", "thresholds set",
+                 "zones preview", "models export", "models info", "baseline capture",
+                 "baseline show", "baseline accept"]:
+        assert want in names, f"missing command: edge-agent {want}"
+
+
+def test_thresholds_set_and_show(tmp_path, repo_root, monkeypatch):
+    monkeypatch.setenv("GRIDWATCH_MQTT_PASSWORD", "x")
+    f = tmp_path / "box.yaml"
+    f.write_text((repo_root / "configs/edge-box-01.yaml").read_text())
+    res = runner.invoke(app, ["thresholds", "set", "alley-01", "lane-north", "warning_density",
+                              "2.5", "--config", str(f), "--user", "duty-chief-wang"])
+    assert res.exit_code == 0, res.output
+    assert "2.17 → 2.5" not in res.output  # the zone had no override: old value is None
+    assert "None → 2.5" in res.output
+    shown = runner.invoke(app, ["thresholds", "show", "--config", str(f), "--camera", "alley-01",
+                                "--json"])
+    rows = json.loads(shown.output)
+    assert rows[0]["values"]["warning_density"] == 2.5
+    assert "warning_density" in rows[0]["overridden"]
+    bad = runner.invoke(app, ["thresholds", "set", "alley-01", "lane-north", "warning_density",
+                              "9", "--config", str(f)])
+    assert bad.exit_code == 2 and "warning_density < critical_density" in bad.output
+
+
+def test_zones_preview_draws_on_a_real_frame(tmp_path, shared_data):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(json.dumps({
+        "box": {"site_id": "s", "box_id": "b"},
+        "cameras": [{"id": "room", "url": str(shared_data / "video/one-by-one-person.mp4"),
+                     "zones": [{"id": "floor", "kind": "square", "grid_cell": "330421101001001",
+                                "polygon": [[150, 430], [650, 430], [560, 200], [250, 200]],
+                                "calibration": {
+                                    "image_points": [[150, 430], [650, 430], [560, 200],
+                                                     [250, 200]],
+                                    "ground_points_m": [[0, 0], [5, 0], [5, 8], [0, 8]]}}]}],
+    }))
+    out = tmp_path / "p.png"
+    res = runner.invoke(app, ["zones", "preview", "--config", str(cfg), "--camera", "room",
+                              "--out", str(out), "--at", "20"])
+    assert res.exit_code == 0, res.output
+    img = cv2.imread(str(out))
+    assert img.shape == (432, 768, 3)
+    raw = cv2.imread(str(out))  # the zone outline is drawn in green on the floor
+    b, g, r = raw[430, 400]
+    assert g > 150 and r < 150, (b, g, r)
+
+
+def test_bench_verdict_arithmetic():
+    key, naive = ModeCost("k", video_s=100.0), ModeCost("n", video_s=100.0)
+    key.stage_s.update(decode=1.0, inference=1.5, preprocess=0.5)  # 0.03 core-s per video s
+    naive.stage_s.update(decode=4.0, inference=3.0, preprocess=1.0)  # 0.08
+    assert verdict(key, naive, cores=2) == {
+        "cameras_realtime": 66, "baseline_cameras_realtime": 25, "ratio": 2.64,
+        "bound_cameras": 80,
+    }
