@@ -84,13 +84,19 @@ class Detector:
         t1 = time.perf_counter()
         outputs = self.session.run(prepared.feeds)
         t2 = time.perf_counter()
-        found = self.adapter.decode(outputs, prepared)
+        found = [_visible(d) for d in self.adapter.decode(outputs, prepared)]
         shifted = [shift(d, x0, y0) for d, (x0, y0, _, _) in zip(found, windows, strict=True)]
         t3 = time.perf_counter()
         timings["preprocess"] += t1 - t0
         timings["inference"] += t2 - t1
         timings["postprocess"] += t3 - t2
         return shifted
+
+
+def _visible(dets: Detections) -> Detections:
+    """Drop boxes that clipping flattened: they lay wholly in the letterbox padding."""
+    size = dets.xyxy[:, 2:] - dets.xyxy[:, :2]
+    return dets[(size > 0).all(axis=1)]
 
 
 def resolve_model_path(path: str | Path, base_dir: Path) -> Path:

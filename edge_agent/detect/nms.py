@@ -102,15 +102,36 @@ def merge_views(parts: list[Detections], iou: float, ios: float = 0.6) -> Detect
     view = np.concatenate([np.full(len(p), i) for i, p in enumerate(kept)])
     order = np.argsort(-dets.confidence, kind="stable")
     xyxy, cls, view = dets.xyxy[order], dets.class_id[order], view[order]
-    close = (iou_matrix(xyxy, xyxy) > iou) | (ios_matrix(xyxy, xyxy) > ios)
-    taken = np.zeros(len(order), dtype=bool)
+    free = np.ones(len(order), dtype=bool)
     boxes, picked = [], []
     for i in range(len(order)):
-        if taken[i]:
+        if not free[i]:
             continue
-        group = np.flatnonzero(~taken & (cls == cls[i]) & (view != view[i]) & close[i])
-        group = np.append(group, i)
-        taken[group] = True
-        boxes.append([*xyxy[group, :2].min(axis=0), *xyxy[group, 2:].max(axis=0)])
+        free[i] = False
+        mates = free & (cls == cls[i]) & (view != view[i])
+        boxes.append(_absorb(xyxy[i], xyxy, mates, free, (iou, ios)))
         picked.append(order[i])
     return Detections(np.array(boxes, np.float32), dets.confidence[picked], dets.class_id[picked])
+
+
+def _absorb(
+    box: np.ndarray, xyxy: np.ndarray, mates: np.ndarray, free: np.ndarray, limits: tuple
+) -> list[float]:
+    """Grow ``box`` by every mate close to it, again with the grown box, until none is left.
+
+    Absorbed mates are marked taken in ``free``; returns the final union box.
+    """
+    union = box.copy()
+    while True:
+        idx = np.flatnonzero(mates & free)
+        if not idx.size:
+            return union.tolist()
+        near = (iou_matrix(union[None], xyxy[idx])[0] > limits[0]) | (
+            ios_matrix(union[None], xyxy[idx])[0] > limits[1]
+        )
+        if not near.any():
+            return union.tolist()
+        grab = idx[near]
+        free[grab] = False
+        union = np.concatenate([np.minimum(union[:2], xyxy[grab, :2].min(axis=0)),
+                                np.maximum(union[2:], xyxy[grab, 2:].max(axis=0))])  # fmt: skip

@@ -1,6 +1,9 @@
 """Sliced inference: overlapping square tiles (plus the whole frame) so small people get pixels.
 
-Pure geometry; the detector runs the views and merges their boxes with NMS.
+Pure geometry; the detector runs the views and merges their boxes (:func:`~.nms.merge_views`).
+A person smaller than the tiles' overlap is whole in at least one tile, so the cut copies in the
+neighbours merge into it. Someone taller than the overlap is cut in every tile: keep
+``full_frame`` on (the default) so the whole-frame view sees them in one piece.
 """
 
 from __future__ import annotations
