@@ -1,7 +1,7 @@
 """The analyses of the thematic report, as pure functions over tickets (no store, no clock).
 
 - :func:`hotspots`: (category, cell, week) groups with at least ``min_tickets`` tickets;
-- :func:`repeat_places`: places (cell + camera zone) where the same category came back;
+- :func:`repeat_places`: places (cell + camera zone) where the same category keeps coming back;
 - :func:`overdue`: tickets due by ``as_of`` that were not closed on time (as counted by
   :func:`collector.stats.figures.on_time`);
 - :func:`weekly`: tickets received and closed per week, and on-time closures per closing week.
@@ -98,7 +98,7 @@ def _after_closure(ts: list[Ticket]) -> int:
 
 
 def repeat_places(tickets: list[Ticket], tz: tzinfo) -> list[RepeatPlace]:
-    """Places with tickets of one category in two or more weeks, or again after a closure."""
+    """Places with 3+ tickets of one category over 2+ weeks, or 2+ tickets after a closure."""
     groups: dict[tuple[str, str | None, str], list[Ticket]] = defaultdict(list)
     for t in tickets:
         if t.state is not State.DUPLICATE:
@@ -108,7 +108,7 @@ def repeat_places(tickets: list[Ticket], tz: tzinfo) -> list[RepeatPlace]:
         ts = sorted(ts, key=lambda t: (t.received_at, t.id))
         weeks = len({week_of(t.received_at, tz) for t in ts})
         again = _after_closure(ts)
-        if len(ts) >= 2 and (weeks >= 2 or again):
+        if (len(ts) >= 3 and weeks >= 2) or again >= 2:
             out.append(
                 RepeatPlace(
                     cell, zone, cat, len(ts), weeks, again, ts[0].received_at, ts[-1].received_at

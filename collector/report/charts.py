@@ -39,6 +39,13 @@ def _axes(title: str, ylabel: str) -> tuple[Figure, plt.Axes]:
     return fig, ax
 
 
+def _legend(ax: plt.Axes, n: int) -> None:
+    """Legend under the axes (below the rotated week labels), never over the data."""
+    ax.legend(
+        fontsize=7, frameon=False, ncols=min(3, n), loc="upper center", bbox_to_anchor=(0.5, -0.3)
+    )
+
+
 def line_chart(title: str, labels: list[str], series: dict[str, list[float]], ylabel: str) -> str:
     """One line per series over ``labels`` (e.g. weeks)."""
     fig, ax = _axes(title, ylabel)
@@ -47,7 +54,7 @@ def line_chart(title: str, labels: list[str], series: dict[str, list[float]], yl
         ax.plot(x, values, marker="o", markersize=3, label=name, color=_PALETTE[i % len(_PALETTE)])
     ax.set_xticks(list(x), labels, rotation=45, ha="right")
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=7, frameon=False, ncols=min(4, len(series)))
+    _legend(ax, len(series))
     return png_data_uri(fig)
 
 
@@ -60,5 +67,5 @@ def stacked_bars(title: str, labels: list[str], series: dict[str, list[float]], 
         ax.bar(x, values, bottom=bottom, label=name, color=_PALETTE[i % len(_PALETTE)], width=0.7)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_xticks(x, labels, rotation=45, ha="right")
-    ax.legend(fontsize=7, frameon=False, ncols=min(4, len(series)))
+    _legend(ax, len(series))
     return png_data_uri(fig)

@@ -18,6 +18,7 @@ class Table:
     headers: list[str]
     rows: list[list[object]]
     numeric: frozenset[int] = frozenset()
+    nowrap: frozenset[int] = frozenset()
     empty: str = "Nothing to report for this period."
 
 
@@ -55,6 +56,7 @@ table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 1mm 0 2m
 th, td { border: 1px solid #bfbfbf; padding: 1.2mm 2mm; text-align: left; vertical-align: top; }
 th { background: #e8eef5; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.nw, td.num { white-space: nowrap; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 thead { display: table-header-group; }
 .summary { display: grid; grid-template-columns: repeat(4, 1fr); gap: 2mm; margin: 3mm 0; }
@@ -69,9 +71,10 @@ footer { margin-top: 8mm; font-size: 8.5pt; color: #666; }
 """
 
 
-def _cell(value: object, numeric: bool) -> str:
+def _cell(value: object, numeric: bool, nowrap: bool) -> str:
     text = "" if value is None else f"{value:.1f}" if isinstance(value, float) else str(value)
-    return f'<td class="num">{escape(text)}</td>' if numeric else f"<td>{escape(text)}</td>"
+    classes = " ".join(c for c, on in (("num", numeric), ("nw", nowrap)) if on)
+    return f'<td class="{classes}">{escape(text)}</td>' if classes else f"<td>{escape(text)}</td>"
 
 
 def _table(table: Table) -> str:
@@ -82,7 +85,9 @@ def _table(table: Table) -> str:
         for i, h in enumerate(table.headers)
     )
     body = "\n".join(
-        "<tr>" + "".join(_cell(v, i in table.numeric) for i, v in enumerate(row)) + "</tr>"
+        "<tr>"
+        + "".join(_cell(v, i in table.numeric, i in table.nowrap) for i, v in enumerate(row))
+        + "</tr>"
         for row in table.rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"

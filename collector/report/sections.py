@@ -33,6 +33,9 @@ __all__ = [
 MAX_ROWS = 40
 """Longest table printed; a note says how many rows were left out."""
 
+REPEAT_ROWS = 25
+"""Repeat locations printed (the most persistent first)."""
+
 HOTSPOT_MIN = 3
 """A hotspot is a category, cell and week with at least this many cases."""
 
@@ -80,10 +83,10 @@ def _hours(delta: timedelta) -> float:
     return delta.total_seconds() / 3600
 
 
-def _capped(rows: list[list[object]]) -> tuple[list[list[object]], list[str]]:
-    if len(rows) <= MAX_ROWS:
+def _capped(rows: list[list[object]], most: int = MAX_ROWS) -> tuple[list[list[object]], list[str]]:
+    if len(rows) <= most:
         return rows, []
-    return rows[:MAX_ROWS], [f"{len(rows) - MAX_ROWS} more rows not printed (of {len(rows)})."]
+    return rows[:most], [f"{len(rows) - most} more rows not printed (of {len(rows)})."]
 
 
 def summary(data: ReportInput) -> list[tuple[str, str]]:
@@ -135,7 +138,12 @@ def hotspot_section(data: ReportInput) -> Section:
         "Hotspots: category × cell × week",
         f"Each row is a place and week where one kind of problem was reported {HOTSPOT_MIN} or "
         "more times; the places at the top need a campaign rather than case-by-case handling.",
-        Table(["Category", "Grid cell", "Week", "Cases", "Still open"], rows, frozenset({3, 4})),
+        Table(
+            ["Category", "Grid cell", "Week", "Cases", "Still open"],
+            rows,
+            frozenset({3, 4}),
+            frozenset({2}),
+        ),
         notes=notes,
     )
 
@@ -155,12 +163,13 @@ def repeat_section(data: ReportInput) -> Section:
         ]
         for r in places
     ]
-    rows, notes = _capped(rows)
+    rows, notes = _capped(rows, REPEAT_ROWS)
     return Section(
         "Repeat locations",
-        'Each row is a place where the same problem came back in different weeks; "after '
-        'closure" counts the cases reported there again after an earlier case had been closed, '
-        "a sign that the fix did not hold.",
+        "Each row is a place where the same problem was reported three or more times in "
+        'different weeks, or twice again after being fixed; "after closure" counts the cases '
+        "reported there again after an earlier case had been closed, a sign that the fix did not "
+        "hold.",
         Table(
             [
                 "Grid cell",
@@ -174,6 +183,7 @@ def repeat_section(data: ReportInput) -> Section:
             ],
             rows,
             frozenset({3, 4, 5}),
+            frozenset({6, 7}),
         ),
         notes=notes,
     )
@@ -227,7 +237,7 @@ def overdue_section(data: ReportInput) -> Section:
             ", ".join(_unit(data, u) for u in x.ticket.units) or "-",
             _local(x.ticket.due_at, data),
             "closed late" if x.closed else x.ticket.state.value,
-            round(_hours(x.late_by), 1),
+            round(_hours(x.late_by) / 24, 1),
         ]
         for x in late
     ]
@@ -236,12 +246,13 @@ def overdue_section(data: ReportInput) -> Section:
     return Section(
         "Overdue tickets",
         "Each row is a case whose deadline passed before its result was reported: either closed "
-        'late, or still open at the end of the period; "hours late" is calendar time past the '
-        "deadline.",
+        'late, or still open at the end of the period; "days late" is calendar time past the '
+        "deadline, to the result report or to the period's end.",
         Table(
-            ["Case", "Category", "Grid cell", "Units", "Deadline", "Status", "Hours late"],
+            ["Case", "Category", "Grid cell", "Units", "Deadline", "Status", "Days late"],
             rows,
             frozenset({0, 6}),
+            frozenset({4}),
         ),
         notes=[
             f"{len(late)} cases not closed on time: {closed} closed late, "
