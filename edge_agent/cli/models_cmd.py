@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
+import statistics
 from pathlib import Path
 from typing import Annotated
 
+import av
+import numpy as np
 import typer
 from rich.table import Table
 
 from edge_agent.cli.common import console, err_console, library_errors
-from edge_agent.config.models import ModelKind
+from edge_agent.config.models import ModelConfig, ModelKind, SlicingConfig
+from edge_agent.detect import build_detector
 from edge_agent.detect.adapters import fitting_kinds
 from edge_agent.detect.session import ModelSpec, open_session
+from edge_agent.errors import SourceError
 
 app = typer.Typer(
-    help="Inspect detection models; export your own YOLO weights.", no_args_is_help=True
+    help="Inspect and time detection models; export your own YOLO weights.", no_args_is_help=True
 )
 
 EXPORT_HINT = (
@@ -87,3 +93,52 @@ def export(
     console.print(_table(spec))
     line = f"wrote {written}; in the config: model: {{path: {written}, kind: yolo}}"
     console.print(line, soft_wrap=True)
+
+
+def _sample_frames(video: Path | None, count: int) -> list[np.ndarray]:
+    """Up to ``count`` keyframes of ``video``, or one mid-grey 1280x720 frame without a video."""
+    if video is None:
+        return [np.full((720, 1280, 3), 128, np.uint8)]
+    try:
+        with av.open(str(video)) as container:
+            stream = container.streams.video[0]
+            stream.codec_context.skip_frame = "NONKEY"
+            frames = itertools.islice(container.decode(stream), count)
+            return [f.to_ndarray(format="bgr24") for f in frames]
+    except (av.FFmpegError, IndexError) as err:
+        raise SourceError(f"{video}: cannot read video frames: {err}") from err
+
+
+@app.command("time")
+def time_model(
+    model: Annotated[Path, typer.Argument(help="ONNX model file to time.")],
+    kind: Annotated[ModelKind, typer.Option(help="Adapter kind of the model.")] = ModelKind.SSD_TF,
+    video: Annotated[
+        Path | None, typer.Option(help="Video whose keyframes are used (default: a grey frame).")
+    ] = None,
+    runs: Annotated[int, typer.Option(help="Detections timed.", min=1, max=10_000)] = 50,
+    threads: Annotated[int, typer.Option(help="onnxruntime intra-op threads.", min=1)] = 2,
+    tile: Annotated[
+        int | None, typer.Option(help="Also slice into tiles of this side (20% overlap).")
+    ] = None,
+) -> None:
+    """Median milliseconds per frame of MODEL, per stage, on this machine (not a test)."""
+    cfg = ModelConfig(path=str(model), kind=kind, threads=threads)
+    slicing = SlicingConfig(tile=tile) if tile else None
+    with library_errors():
+        detector = build_detector(cfg, Path.cwd())
+        frames = _sample_frames(video, runs)
+    detector.detect(frames[0], slicing)  # warm-up: first run allocates
+    stages: dict[str, list[float]] = {}
+    for i in range(runs):
+        detector.detect(frames[i % len(frames)], slicing)
+        for stage, seconds in detector.last_timings.items():
+            stages.setdefault(stage, []).append(seconds * 1000)
+    medians = {stage: statistics.median(ms) for stage, ms in stages.items()}
+    total = statistics.median(map(sum, zip(*stages.values(), strict=True)))
+    parts = ", ".join(f"{stage} {ms:.1f}" for stage, ms in medians.items())
+    console.print(
+        f"{model} ({kind.value}, {threads} threads, {runs} runs, {len(frames)} distinct frames"
+        f"{f', tiles {tile}' if tile else ''}): {total:.1f} ms/frame ({parts})",
+        soft_wrap=True,
+    )

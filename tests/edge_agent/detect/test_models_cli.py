@@ -70,10 +70,37 @@ def test_export_without_ultralytics_says_which_extra(tmp_path, monkeypatch):
     assert "'export' extra" in output and "gridwatch[export]" in output
 
 
+@pytest.mark.parametrize(
+    ("model", "kind", "extra"),
+    [
+        ("../shared/data/models/yolox_nano.onnx", "yolox", ["--video", "video/car-park.mp4"]),
+        ("models/ssdlite_mobilenet_v2_person.onnx", "ssd_tf", ["--tile", "320"]),
+    ],
+)
+def test_time_reports_stage_milliseconds(repo_root, shared_data, model, kind, extra):
+    extra = [str(shared_data / a) if a.endswith(".mp4") else a for a in extra]
+    code, output = invoke(
+        "models", "time", str(repo_root / model), "--kind", kind, "--runs", "3", *extra
+    )
+    assert code == 0, output
+    assert "ms/frame" in output
+    for stage in ("preprocess", "inference", "postprocess"):
+        assert stage in output
+    assert ("3 distinct frames" if "--video" in extra else "1 distinct frames") in output
+
+
+def test_time_on_unreadable_video(repo_root, tmp_path):
+    (tmp_path / "v.mp4").write_bytes(b"no video")
+    model = str(repo_root / "models/ssdlite_mobilenet_v2_person.onnx")
+    code, output = invoke("models", "time", model, "--video", str(tmp_path / "v.mp4"))
+    assert code == 2
+    assert "cannot read video frames" in output
+
+
 def test_every_command_and_parameter_has_help():
     group = typer.main.get_command(app).commands["models"]
     assert group.help
-    assert sorted(group.commands) == ["export", "info"]
+    assert sorted(group.commands) == ["export", "info", "time"]
     for name, command in group.commands.items():
         assert command.help, name
         for param in command.params:
