@@ -82,7 +82,9 @@ class EdgeAgent:
         self._on_camera_state = on_camera_state
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        evidence = EvidenceStore(cfg.evidence.dir, cfg.evidence.max_bytes, cfg.evidence.jpeg_quality)
+        evidence = EvidenceStore(
+            cfg.evidence.dir, cfg.evidence.max_bytes, cfg.evidence.jpeg_quality
+        )
         factory = construction_factory(Path(cfg.evidence.dir))
         n = min(cfg.analysis_threads, len(cfg.cameras))
         groups = [cfg.cameras[i::n] for i in range(n)]
@@ -97,7 +99,12 @@ class EdgeAgent:
                 source = worker.source
                 stamp = Stamp(cfg.box.site_id, cfg.box.box_id, cam_id, lambda s=source: s.epoch)
                 self.pipelines[cam_id] = CameraPipeline(
-                    cfg, cam, detector, self._counting_sink(), stamp, evidence,
+                    cfg,
+                    cam,
+                    detector,
+                    self._counting_sink(),
+                    stamp,
+                    evidence,
                     lambda zone, cam=cam: factory(cfg, cam, zone),
                 )
 

@@ -34,7 +34,9 @@ def draw_detections(img: np.ndarray, dets: Detections, colour=(255, 200, 0)) -> 
     for (x1, y1, x2, y2), score in zip(dets.xyxy.astype(int), dets.confidence, strict=True):
         cv2.rectangle(img, (int(x1), int(y1)), (int(x2), int(y2)), colour, 2)
         cv2.circle(img, (int((x1 + x2) / 2), int(y2)), 3, (0, 0, 255), -1)
-        cv2.putText(img, f"{score:.2f}", (int(x1), int(y1) - 3), cv2.FONT_HERSHEY_SIMPLEX, 0.4, colour, 1)
+        cv2.putText(
+            img, f"{score:.2f}", (int(x1), int(y1) - 3), cv2.FONT_HERSHEY_SIMPLEX, 0.4, colour, 1
+        )
 
 
 def draw_ground_grid(

@@ -77,7 +77,9 @@ def whole_frame_config(
     """No config given: the whole frame is one zone ``frame`` with count thresholds."""
     polygon = [(0.0, 0.0), (float(width), 0.0), (float(width), float(height)), (0.0, float(height))]
     zones = [
-        ZoneConfig(id=WHOLE_FRAME_ZONE, kind=ZoneKind.SQUARE, polygon=polygon, grid_cell="unassigned")
+        ZoneConfig(
+            id=WHOLE_FRAME_ZONE, kind=ZoneKind.SQUARE, polygon=polygon, grid_cell="unassigned"
+        )
     ]
     camera = CameraConfig(id=_camera_id_for(video), url=str(video), zones=zones)
     return AgentConfig(
@@ -94,9 +96,9 @@ class ReplayOptions:
     evidence_dir: Path | None = None
     on_frame: Callable[[FrameResult], None] | None = None
     #: Builds the construction watch of a zone; ``None`` as the zone means the whole frame.
-    watcher_factory: Callable[[AgentConfig, CameraConfig, ZoneConfig | None], ObjectWatcher] | None = (
-        None
-    )
+    watcher_factory: (
+        Callable[[AgentConfig, CameraConfig, ZoneConfig | None], ObjectWatcher] | None
+    ) = None
 
 
 def replay_video(
@@ -162,7 +164,9 @@ def _pipeline(
     stamp = Stamp.fixed(cfg.box.site_id, cfg.box.box_id, camera.id, epoch)
     evidence = None
     if opts.evidence_dir is not None:
-        evidence = EvidenceStore(opts.evidence_dir, cfg.evidence.max_bytes, cfg.evidence.jpeg_quality)
+        evidence = EvidenceStore(
+            opts.evidence_dir, cfg.evidence.max_bytes, cfg.evidence.jpeg_quality
+        )
     factory = None
     if opts.watcher_factory is not None:
         wf = opts.watcher_factory

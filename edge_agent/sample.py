@@ -19,7 +19,13 @@ import numpy as np
 
 from edge_agent.config import AgentConfig, parse
 
-__all__ = ["SAMPLE_VERSION", "sample_video_path", "make_sample_video", "sample_config", "crowd_size"]
+__all__ = [
+    "SAMPLE_VERSION",
+    "sample_video_path",
+    "make_sample_video",
+    "sample_config",
+    "crowd_size",
+]
 
 SAMPLE_VERSION = 1
 WIDTH, HEIGHT, FPS, SECONDS = 768, 432, 4, 150
@@ -119,9 +125,16 @@ def sample_config(video: Path, mqtt_url: str = "mqtt://127.0.0.1:1883") -> Agent
         {
             "box": {"site_id": "xitang", "box_id": "box-01"},
             "mqtt": {"url": mqtt_url},
-            "defaults": {"thresholds": {"raise_after_s": 5, "clear_after_s": 10, "cooldown_s": 30,
-                                        "smoothing_window_s": 4, "forecast_window_s": 40,
-                                        "forecast_horizon_s": 300}},
+            "defaults": {
+                "thresholds": {
+                    "raise_after_s": 5,
+                    "clear_after_s": 10,
+                    "cooldown_s": 30,
+                    "smoothing_window_s": 4,
+                    "forecast_window_s": 40,
+                    "forecast_horizon_s": 300,
+                }
+            },
             "cameras": [
                 {
                     "id": "alley-01",

@@ -34,7 +34,8 @@ class JsonlWriter:
     """One JSON object per line: analysed frames and incident events (``edge-agent replay --jsonl``)."""
 
     def __init__(self, path: str | Path):
-        self._file: TextIO = Path(path).open("w", encoding="utf-8")
+        # open for the writer's lifetime, closed by close()
+        self._file: TextIO = Path(path).open("w", encoding="utf-8")  # noqa: SIM115
 
     def write(self, obj: dict[str, Any]) -> None:
         self._file.write(json.dumps(obj, separators=(",", ":"), ensure_ascii=False) + "\n")

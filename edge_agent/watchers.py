@@ -36,7 +36,9 @@ def construction_factory(
         settings = cfg.construction_for(zone) if zone is not None else cfg.defaults.construction
         evidence = None
         if evidence_dir is not None:
-            evidence = EvidenceStore(evidence_dir, cfg.evidence.max_bytes, cfg.evidence.jpeg_quality)
+            evidence = EvidenceStore(
+                evidence_dir, cfg.evidence.max_bytes, cfg.evidence.jpeg_quality
+            )
         return ConstructionWatch(
             cfg.box.site_id,
             cfg.box.box_id,

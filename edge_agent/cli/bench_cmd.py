@@ -18,8 +18,9 @@ SHARED_CLIP = Path(__file__).resolve().parents[2].parent / "shared/data/video/on
 def bench(
     video: Annotated[
         Path | None,
-        typer.Option(help="Clip to measure; default ../shared/data one-by-one-person.mp4 or the "
-                          "sample clip."),
+        typer.Option(
+            help="Clip to measure; default ../shared/data one-by-one-person.mp4 or the sample clip."
+        ),
     ] = None,
     naive_fps: Annotated[
         float, typer.Option(help="Analysed frames/s of the naive pipeline (all frames decoded).")
@@ -27,7 +28,9 @@ def bench(
     cores: Annotated[
         int | None, typer.Option(help="Cores to budget (default: this machine's).")
     ] = None,
-    model: Annotated[Path | None, typer.Option(help="ONNX model (default: the SSD person model).")] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="ONNX model (default: the SSD person model).")
+    ] = None,
     model_kind: Annotated[str, typer.Option(help="Adapter of --model.")] = "ssd_tf",
 ) -> None:
     """Per-stage cost per analysed frame, keyframe mode against decode-all at 2 fps.
@@ -41,22 +44,32 @@ def bench(
     from edge_agent.sample import sample_video_path
 
     clip = video or (SHARED_CLIP if SHARED_CLIP.is_file() else sample_video_path())
-    cfg = ModelConfig() if model is None else ModelConfig(path=str(model.resolve()), kind=model_kind)
+    cfg = (
+        ModelConfig() if model is None else ModelConfig(path=str(model.resolve()), kind=model_kind)
+    )
     with library_errors():
         detector = build_detector(single_thread_model(cfg), PROJECT_ROOT)
         detector.detect(__import__("numpy").zeros((64, 64, 3), "uint8"))  # warm-up
         key = measure(clip, detector, "keyframes", None)
         naive = measure(clip, detector, f"all frames, {naive_fps:g} fps", naive_fps)
-    table = Table(title=f"{clip.name}: ms per analysed frame (1 decoder thread, 1 inference thread)")
+    table = Table(
+        title=f"{clip.name}: ms per analysed frame (1 decoder thread, 1 inference thread)"
+    )
     table.add_column("stage")
     for mode in (key, naive):
         table.add_column(mode.name, justify="right")
     for stage in STAGES:
         table.add_row(stage, f"{key.per_frame_ms(stage):.2f}", f"{naive.per_frame_ms(stage):.2f}")
-    table.add_row("frames decoded / analysed", f"{key.decoded} / {key.analysed}",
-                  f"{naive.decoded} / {naive.analysed}")
-    table.add_row("core-seconds per video second", f"{key.cost_per_video_s:.3f}",
-                  f"{naive.cost_per_video_s:.3f}")
+    table.add_row(
+        "frames decoded / analysed",
+        f"{key.decoded} / {key.analysed}",
+        f"{naive.decoded} / {naive.analysed}",
+    )
+    table.add_row(
+        "core-seconds per video second",
+        f"{key.cost_per_video_s:.3f}",
+        f"{naive.cost_per_video_s:.3f}",
+    )
     console.print(table)
     result = verdict(key, naive, cores)
     console.print(

@@ -153,6 +153,12 @@ def _print_summary(summary: ReplaySummary) -> None:
         for col in ("pts", "zone", "kind", "level", "state", "metrics"):
             inc.add_column(col)
         for i in summary.incidents:
-            inc.add_row(f"{i.stream_pts or 0:.1f}", i.zone, i.kind.value, i.level.value,
-                        i.state.value, ", ".join(f"{k}={v}" for k, v in i.metrics.items()))
+            inc.add_row(
+                f"{i.stream_pts or 0:.1f}",
+                i.zone,
+                i.kind.value,
+                i.level.value,
+                i.state.value,
+                ", ".join(f"{k}={v}" for k, v in i.metrics.items()),
+            )
         console.print(inc)

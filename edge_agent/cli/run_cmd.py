@@ -15,7 +15,8 @@ from edge_agent.cli.common import console, library_errors
 def run(
     config: Annotated[Path, typer.Option("--config", "-c", help="Agent config file (YAML).")],
     max_seconds: Annotated[
-        float | None, typer.Option(help="Stop after this many seconds (default: run until stopped).")
+        float | None,
+        typer.Option(help="Stop after this many seconds (default: run until stopped)."),
     ] = None,
     log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "INFO",
 ) -> None:

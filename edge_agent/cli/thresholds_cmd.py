@@ -41,8 +41,15 @@ def show(
                 else cfg.thresholds_for(z).model_dump()
             )
             overridden = set(z.thresholds.model_dump(exclude_none=True))
-            rows.append({"camera": cam.id, "zone": z.id, "kind": z.kind.value,
-                         "values": values, "overridden": sorted(overridden)})
+            rows.append(
+                {
+                    "camera": cam.id,
+                    "zone": z.id,
+                    "kind": z.kind.value,
+                    "values": values,
+                    "overridden": sorted(overridden),
+                }
+            )
     if not rows:
         console.print("no zone matches")
         raise typer.Exit(1)
@@ -63,8 +70,12 @@ def show(
 def set_(
     camera: Annotated[str, typer.Argument(help="Camera id.")],
     zone: Annotated[str, typer.Argument(help="Zone id.")],
-    key: Annotated[str, typer.Argument(help=f"Threshold key, e.g. warning_density; one of: "
-                                             f"{', '.join(threshold_keys())}.")],
+    key: Annotated[
+        str,
+        typer.Argument(
+            help=f"Threshold key, e.g. warning_density; one of: {', '.join(threshold_keys())}."
+        ),
+    ],
     value: Annotated[str, typer.Argument(help="New value (a number).")],
     config: ConfigOpt = Path("configs/edge-box-01.yaml"),
     user: Annotated[str | None, typer.Option(help="Who is changing it (audit log).")] = None,

@@ -12,7 +12,9 @@ import typer
 from edge_agent.cli.common import console, library_errors
 from edge_agent.errors import SourceError
 
-app = typer.Typer(help="Check zone polygons and calibrations on a real frame.", no_args_is_help=True)
+app = typer.Typer(
+    help="Check zone polygons and calibrations on a real frame.", no_args_is_help=True
+)
 
 
 @app.command("preview")
@@ -68,4 +70,6 @@ def preview(
     out.parent.mkdir(parents=True, exist_ok=True)
     if not cv2.imwrite(str(out), img):
         raise typer.BadParameter(f"cannot write {out}", param_hint="--out")
-    console.print(f"{out}: frame at {frame.pts:.1f} s, {len(cam.zones)} zone(s), {len(dets)} detection(s)")
+    console.print(
+        f"{out}: frame at {frame.pts:.1f} s, {len(cam.zones)} zone(s), {len(dets)} detection(s)"
+    )

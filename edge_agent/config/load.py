@@ -54,7 +54,9 @@ def problems_from_validation(
 def _expand_env(value: Any, path: str, problems: list[tuple[str, object, str]]) -> Any:
     """Expand ``${VAR}`` in strings, so secrets stay out of the YAML file."""
     if isinstance(value, dict):
-        return {k: _expand_env(v, f"{path}.{k}" if path else str(k), problems) for k, v in value.items()}
+        return {
+            k: _expand_env(v, f"{path}.{k}" if path else str(k), problems) for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_expand_env(v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
     if isinstance(value, str):

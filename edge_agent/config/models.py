@@ -5,7 +5,7 @@ Parsing is pure (:func:`edge_agent.config.load.parse`); reading files lives in `
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -34,7 +34,9 @@ __all__ = [
 ]
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
-Identifier = Annotated[str, Field(pattern=ID_PATTERN, description="letters, digits, _ . - (MQTT-safe)")]
+Identifier = Annotated[
+    str, Field(pattern=ID_PATTERN, description="letters, digits, _ . - (MQTT-safe)")
+]
 GridCellCode = Annotated[
     str,
     Field(
@@ -57,7 +59,9 @@ class BoxConfig(Strict):
 
 
 class TlsConfig(Strict):
-    ca_file: str | None = Field(None, description="CA certificate (PEM) that signed the broker's cert.")
+    ca_file: str | None = Field(
+        None, description="CA certificate (PEM) that signed the broker's cert."
+    )
     cert_file: str | None = Field(None, description="Client certificate (PEM) for mutual TLS.")
     key_file: str | None = Field(None, description="Client private key (PEM) for mutual TLS.")
     insecure: bool = Field(False, description="Skip hostname verification (testing only).")
@@ -65,7 +69,9 @@ class TlsConfig(Strict):
 
 class OutboxConfig(Strict):
     path: str = Field("var/outbox.sqlite", description="SQLite file of the durable outbox.")
-    max_mb: float = Field(512.0, gt=0, description="Disk cap; evidence is dropped before incidents.")
+    max_mb: float = Field(
+        512.0, gt=0, description="Disk cap; evidence is dropped before incidents."
+    )
 
 
 class MqttConfig(Strict):
@@ -77,7 +83,9 @@ class MqttConfig(Strict):
     tls: TlsConfig | None = Field(None, description="TLS settings (also enables TLS).")
     username: str | None = Field(None, description="Broker user name.")
     password: str | None = Field(None, description="Password; ${ENV_VAR} is expanded at load time.")
-    client_id: str | None = Field(None, description="MQTT client id; default gridwatch-<site>-<box>.")
+    client_id: str | None = Field(
+        None, description="MQTT client id; default gridwatch-<site>-<box>."
+    )
     keepalive_s: int = Field(30, ge=5, le=3600, description="MQTT keepalive in seconds.")
     signing_key_file: str | None = Field(None, description="Box key that signs each incident.")
     outbox: OutboxConfig = Field(default_factory=OutboxConfig, description="Durable outbox.")
@@ -86,7 +94,7 @@ class MqttConfig(Strict):
     )
 
 
-class ModelKind(str, Enum):
+class ModelKind(StrEnum):
     SSD_TF = "ssd_tf"
     YOLO = "yolo"
     YOLOX = "yolox"
@@ -132,12 +140,12 @@ class ReconnectConfig(Strict):
     offline_after_failures: int = Field(5, ge=1, description="Failed tries before 'offline'.")
 
 
-class DecodeMode(str, Enum):
+class DecodeMode(StrEnum):
     KEYFRAMES = "keyframes"
     FPS = "fps"
 
 
-class ZoneKind(str, Enum):
+class ZoneKind(StrEnum):
     ALLEY = "alley"
     BRIDGE = "bridge"
     SQUARE = "square"
@@ -209,7 +217,8 @@ class ConstructionSettings(Strict):
     min_area_m2: float = Field(2.0, gt=0, description="Smallest structure reported (calibrated).")
     min_area_px: int = Field(400, ge=1, description="Smallest structure without calibration.")
     model: str = Field(
-        "models/change_structural.onnx", description="Change comparator ONNX, relative to the project."
+        "models/change_structural.onnx",
+        description="Change comparator ONNX, relative to the project.",
     )
     background_window_s: float = Field(
         60.0, gt=0, description="Keyframes for one observation are collected within this window."
@@ -327,4 +336,3 @@ class AgentConfig(Strict):
 
     def construction_for(self, zone: ZoneConfig) -> ConstructionSettings:
         return zone.construction or self.defaults.construction
-

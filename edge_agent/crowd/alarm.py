@@ -7,20 +7,20 @@ measured levels into signals are a pure function of the alarm's state and the st
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from edge_agent.incidents.model import EventState, Level
 
 __all__ = ["Phase", "Signal", "TRANSITIONS", "AlarmTiming", "AlarmEvent", "ZoneAlarm"]
 
 
-class Phase(str, Enum):
+class Phase(StrEnum):
     IDLE = "idle"
     ACTIVE = "active"
     COOLDOWN = "cooldown"
 
 
-class Signal(str, Enum):
+class Signal(StrEnum):
     RAISE = "raise"  # a higher level has been sustained long enough
     LOWER = "lower"  # the value stayed below the current level's clear margin, but not below all
     CLEAR = "clear"  # the value stayed below every level's clear margin long enough

@@ -54,7 +54,9 @@ class EvidenceStore:
         '01J0000000000000000000000A-0-annotated.jpg'
     """
 
-    def __init__(self, directory: str | os.PathLike[str], max_bytes: int = 200_000, jpeg_quality: int = 80):
+    def __init__(
+        self, directory: str | os.PathLike[str], max_bytes: int = 200_000, jpeg_quality: int = 80
+    ):
         self.directory = Path(directory)
         self.max_bytes = max_bytes
         self.jpeg_quality = jpeg_quality

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from ulid import ULID
@@ -14,14 +14,14 @@ from edge_agent.contract import SCHEMA_VERSION, validate_incident
 __all__ = ["IncidentKind", "Level", "EventState", "Evidence", "Incident", "new_id", "iso"]
 
 
-class IncidentKind(str, Enum):
+class IncidentKind(StrEnum):
     CROWD_DENSITY = "crowd_density"
     CROWD_FORECAST = "crowd_forecast"
     CONSTRUCTION_CHANGE = "construction_change"
     TAMPER = "tamper"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """Ordered alarm levels; NORMAL never leaves the box."""
 
     NORMAL = "normal"
@@ -38,7 +38,7 @@ class Level(str, Enum):
 _RANK = {Level.NORMAL: 0, Level.INFO: 1, Level.ADVISORY: 2, Level.WARNING: 3, Level.CRITICAL: 4}
 
 
-class EventState(str, Enum):
+class EventState(StrEnum):
     OPENED = "opened"
     UPDATED = "updated"
     CLEARED = "cleared"

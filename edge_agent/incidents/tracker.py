@@ -56,7 +56,9 @@ class IncidentTracker:
         current = self._open.get(key)
         if event.alarm.state is EventState.OPENED or current is None:
             return True
-        return event.alarm.state is EventState.UPDATED and current.level_rank != event.alarm.level.rank
+        return (
+            event.alarm.state is EventState.UPDATED and current.level_rank != event.alarm.level.rank
+        )
 
     def next_ids(self, zone_id: str, kind: IncidentKind, state: EventState) -> tuple[str, int]:
         """The incident id and seq the next event of this zone/kind will carry."""

@@ -18,8 +18,18 @@ from edge_agent.sinks import ListSink
 
 
 def box_config(tmp_path, shared_data, **thresholds) -> dict:
-    th = dict(advisory_count=1, warning_count=2, critical_count=3, smoothing_window_s=0,
-              raise_after_s=0, clear_after_s=2, cooldown_s=0) | thresholds
+    th = (
+        dict(
+            advisory_count=1,
+            warning_count=2,
+            critical_count=3,
+            smoothing_window_s=0,
+            raise_after_s=0,
+            clear_after_s=2,
+            cooldown_s=0,
+        )
+        | thresholds
+    )
     whole = [[0, 0], [768, 0], [768, 432], [0, 432]]
     return {
         "box": {"site_id": "xitang", "box_id": "box-07"},
@@ -29,12 +39,30 @@ def box_config(tmp_path, shared_data, **thresholds) -> dict:
         "analysis_threads": 2,
         "defaults": {"thresholds": th},
         "cameras": [
-            {"id": "room", "url": str(shared_data / "video/one-by-one-person.mp4"),
-             "zones": [{"id": "floor", "kind": "square", "grid_cell": "330421101001001",
-                        "polygon": whole}]},
-            {"id": "park", "url": str(shared_data / "video/car-park.mp4"),
-             "zones": [{"id": "lot", "kind": "square", "grid_cell": "330421101001002",
-                        "polygon": whole}]},
+            {
+                "id": "room",
+                "url": str(shared_data / "video/one-by-one-person.mp4"),
+                "zones": [
+                    {
+                        "id": "floor",
+                        "kind": "square",
+                        "grid_cell": "330421101001001",
+                        "polygon": whole,
+                    }
+                ],
+            },
+            {
+                "id": "park",
+                "url": str(shared_data / "video/car-park.mp4"),
+                "zones": [
+                    {
+                        "id": "lot",
+                        "kind": "square",
+                        "grid_cell": "330421101001002",
+                        "polygon": whole,
+                    }
+                ],
+            },
         ],
     }
 
@@ -50,8 +78,9 @@ def load_model_cfg():
     return ModelConfig()
 
 
-def test_all_cameras_analysed_in_order_and_incidents_from_the_right_one(tmp_path, shared_data,
-                                                                      detector):
+def test_all_cameras_analysed_in_order_and_incidents_from_the_right_one(
+    tmp_path, shared_data, detector
+):
     f = tmp_path / "box.yaml"
     f.write_text(yaml.safe_dump(box_config(tmp_path, shared_data)))
     cfg = load(f)

@@ -29,21 +29,43 @@ def test_agent_reads_rtsp_in_keyframe_mode_and_reconnects(rtsp_server, shared_da
     from edge_agent.agent import EdgeAgent
 
     server = rtsp_server(shared_data / "video/one-by-one-person.mp4")
-    cfg = parse({
-        "box": {"site_id": "xitang", "box_id": "box-01"},
-        "evidence": {"dir": str(tmp_path / "ev")},
-        "cameras": [{
-            "id": "alley-01", "url": server.url, "decode": "keyframes",
-            "reconnect": {"open_timeout_s": 4, "read_timeout_s": 2, "stall_after_s": 3,
-                          "backoff_initial_s": 0.2, "backoff_max_s": 1},
-            "zones": [{"id": "lane", "kind": "alley", "grid_cell": "330421101001001",
-                       "polygon": [[0, 0], [768, 0], [768, 432], [0, 432]], "area_m2": 30}],
-        }],
-    })
+    cfg = parse(
+        {
+            "box": {"site_id": "xitang", "box_id": "box-01"},
+            "evidence": {"dir": str(tmp_path / "ev")},
+            "cameras": [
+                {
+                    "id": "alley-01",
+                    "url": server.url,
+                    "decode": "keyframes",
+                    "reconnect": {
+                        "open_timeout_s": 4,
+                        "read_timeout_s": 2,
+                        "stall_after_s": 3,
+                        "backoff_initial_s": 0.2,
+                        "backoff_max_s": 1,
+                    },
+                    "zones": [
+                        {
+                            "id": "lane",
+                            "kind": "alley",
+                            "grid_cell": "330421101001001",
+                            "polygon": [[0, 0], [768, 0], [768, 432], [0, 432]],
+                            "area_m2": 30,
+                        }
+                    ],
+                }
+            ],
+        }
+    )
     states: list[str] = []
     pts: list[float] = []
-    agent = EdgeAgent(cfg, build_detector(ModelConfig(), PROJECT_ROOT), ListSink(),
-                      on_camera_state=lambda cam, state: states.append(state))
+    agent = EdgeAgent(
+        cfg,
+        build_detector(ModelConfig(), PROJECT_ROOT),
+        ListSink(),
+        on_camera_state=lambda cam, state: states.append(state),
+    )
     pipeline = agent.pipelines["alley-01"]
     original = pipeline.process
     pipeline.process = lambda frame: (pts.append(frame.pts), original(frame))[1]

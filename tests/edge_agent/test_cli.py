@@ -38,9 +38,20 @@ def test_every_command_has_help(path):
 
 def test_expected_commands_exist():
     names = {" ".join(p) for p, _ in COMMANDS}
-    for want in ["run", "replay", "bench", "config check", "thresholds show", "thresholds set",
-                 "zones preview", "models export", "models info", "baseline capture",
-                 "baseline show", "baseline accept"]:
+    for want in [
+        "run",
+        "replay",
+        "bench",
+        "config check",
+        "thresholds show",
+        "thresholds set",
+        "zones preview",
+        "models export",
+        "models info",
+        "baseline capture",
+        "baseline show",
+        "baseline accept",
+    ]:
         assert want in names, f"missing command: edge-agent {want}"
 
 
@@ -48,36 +59,85 @@ def test_thresholds_set_and_show(tmp_path, repo_root, monkeypatch):
     monkeypatch.setenv("GRIDWATCH_MQTT_PASSWORD", "x")
     f = tmp_path / "box.yaml"
     f.write_text((repo_root / "configs/edge-box-01.yaml").read_text())
-    res = runner.invoke(app, ["thresholds", "set", "alley-01", "lane-north", "warning_density",
-                              "2.5", "--config", str(f), "--user", "duty-chief-wang"])
+    res = runner.invoke(
+        app,
+        [
+            "thresholds",
+            "set",
+            "alley-01",
+            "lane-north",
+            "warning_density",
+            "2.5",
+            "--config",
+            str(f),
+            "--user",
+            "duty-chief-wang",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "2.17 → 2.5" not in res.output  # the zone had no override: old value is None
     assert "None → 2.5" in res.output
-    shown = runner.invoke(app, ["thresholds", "show", "--config", str(f), "--camera", "alley-01",
-                                "--json"])
+    shown = runner.invoke(
+        app, ["thresholds", "show", "--config", str(f), "--camera", "alley-01", "--json"]
+    )
     rows = json.loads(shown.output)
     assert rows[0]["values"]["warning_density"] == 2.5
     assert "warning_density" in rows[0]["overridden"]
-    bad = runner.invoke(app, ["thresholds", "set", "alley-01", "lane-north", "warning_density",
-                              "9", "--config", str(f)])
+    bad = runner.invoke(
+        app,
+        ["thresholds", "set", "alley-01", "lane-north", "warning_density", "9", "--config", str(f)],
+    )
     assert bad.exit_code == 2 and "warning_density < critical_density" in bad.output
 
 
 def test_zones_preview_draws_on_a_real_frame(tmp_path, shared_data):
     cfg = tmp_path / "c.yaml"
-    cfg.write_text(json.dumps({
-        "box": {"site_id": "s", "box_id": "b"},
-        "cameras": [{"id": "room", "url": str(shared_data / "video/one-by-one-person.mp4"),
-                     "zones": [{"id": "floor", "kind": "square", "grid_cell": "330421101001001",
+    cfg.write_text(
+        json.dumps(
+            {
+                "box": {"site_id": "s", "box_id": "b"},
+                "cameras": [
+                    {
+                        "id": "room",
+                        "url": str(shared_data / "video/one-by-one-person.mp4"),
+                        "zones": [
+                            {
+                                "id": "floor",
+                                "kind": "square",
+                                "grid_cell": "330421101001001",
                                 "polygon": [[150, 430], [650, 430], [560, 200], [250, 200]],
                                 "calibration": {
-                                    "image_points": [[150, 430], [650, 430], [560, 200],
-                                                     [250, 200]],
-                                    "ground_points_m": [[0, 0], [5, 0], [5, 8], [0, 8]]}}]}],
-    }))
+                                    "image_points": [
+                                        [150, 430],
+                                        [650, 430],
+                                        [560, 200],
+                                        [250, 200],
+                                    ],
+                                    "ground_points_m": [[0, 0], [5, 0], [5, 8], [0, 8]],
+                                },
+                            }
+                        ],
+                    }
+                ],
+            }
+        )
+    )
     out = tmp_path / "p.png"
-    res = runner.invoke(app, ["zones", "preview", "--config", str(cfg), "--camera", "room",
-                              "--out", str(out), "--at", "20"])
+    res = runner.invoke(
+        app,
+        [
+            "zones",
+            "preview",
+            "--config",
+            str(cfg),
+            "--camera",
+            "room",
+            "--out",
+            str(out),
+            "--at",
+            "20",
+        ],
+    )
     assert res.exit_code == 0, res.output
     img = cv2.imread(str(out))
     assert img.shape == (432, 768, 3)
@@ -91,6 +151,8 @@ def test_bench_verdict_arithmetic():
     key.stage_s.update(decode=1.0, inference=1.5, preprocess=0.5)  # 0.03 core-s per video s
     naive.stage_s.update(decode=4.0, inference=3.0, preprocess=1.0)  # 0.08
     assert verdict(key, naive, cores=2) == {
-        "cameras_realtime": 66, "baseline_cameras_realtime": 25, "ratio": 2.64,
+        "cameras_realtime": 66,
+        "baseline_cameras_realtime": 25,
+        "ratio": 2.64,
         "bound_cameras": 80,
     }

@@ -25,23 +25,45 @@ def detector():
 
 def low_threshold_config(video, **thresholds) -> dict:
     """A camera whose only zone is the whole 768×432 frame, alarming on a single person."""
-    th = dict(advisory_count=1, warning_count=2, critical_count=3, smoothing_window_s=0,
-              raise_after_s=0, clear_after_s=2, cooldown_s=0, update_interval_s=1e6) | thresholds
+    th = (
+        dict(
+            advisory_count=1,
+            warning_count=2,
+            critical_count=3,
+            smoothing_window_s=0,
+            raise_after_s=0,
+            clear_after_s=2,
+            cooldown_s=0,
+            update_interval_s=1e6,
+        )
+        | thresholds
+    )
     return {
         "box": {"site_id": "xitang", "box_id": "box-01"},
         "defaults": {"thresholds": th},
-        "cameras": [{"id": "room", "url": str(video), "zones": [{
-            "id": "floor", "kind": "square", "grid_cell": "330421101001001",
-            "polygon": [[0, 0], [768, 0], [768, 432], [0, 432]],
-        }]}],
+        "cameras": [
+            {
+                "id": "room",
+                "url": str(video),
+                "zones": [
+                    {
+                        "id": "floor",
+                        "kind": "square",
+                        "grid_cell": "330421101001001",
+                        "polygon": [[0, 0], [768, 0], [768, 432], [0, 432]],
+                    }
+                ],
+            }
+        ],
     }
 
 
 def test_people_counted_only_while_in_view(shared_data, detector):
     counts = []
     opts = ReplayOptions(on_frame=lambda r: counts.append(r.zones["frame"].count))
-    summary = replay_video(shared_data / "video/one-by-one-person.mp4", None, None, ListSink(),
-                           detector, opts)
+    summary = replay_video(
+        shared_data / "video/one-by-one-person.mp4", None, None, ListSink(), detector, opts
+    )
     assert summary.frames == len(counts) > 100  # keyframe mode: ~1 frame per second of video
     assert counts[:5] == [0] * 5, "the room is empty at the start"
     assert counts[-3:] == [0] * 3, "the room is empty at the end"
@@ -85,15 +107,31 @@ def test_replay_cli_jsonl_lines(shared_data, tmp_path):
     cfg_file = tmp_path / "box.yaml"
     video = shared_data / "video/one-by-one-person.mp4"
     cfg_file.write_text(json.dumps(low_threshold_config(video)))
-    res = CliRunner().invoke(app, ["replay", str(video), "--config", str(cfg_file), "--camera",
-                                   "room", "--jsonl", str(out), "--evidence-dir",
-                                   str(tmp_path / "ev")])
+    res = CliRunner().invoke(
+        app,
+        [
+            "replay",
+            str(video),
+            "--config",
+            str(cfg_file),
+            "--camera",
+            "room",
+            "--jsonl",
+            str(out),
+            "--evidence-dir",
+            str(tmp_path / "ev"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     frames = [x for x in lines if x["kind"] == "frame"]
     incidents = [x["incident"] for x in lines if x["kind"] == "incident"]
-    assert frames[0] == {"kind": "frame", "camera": "room", "pts": 0.0,
-                         "zones": {"floor": {"count": 0, "density": None, "level": "normal"}}}
+    assert frames[0] == {
+        "kind": "frame",
+        "camera": "room",
+        "pts": 0.0,
+        "zones": {"floor": {"count": 0, "density": None, "level": "normal"}},
+    }
     assert incidents and all(validate_incident(i) is None for i in incidents)
     opened = [i for i in incidents if i["state"] == "opened"]
     assert opened[0]["evidence"][0]["role"] == "annotated"

@@ -17,8 +17,12 @@ MINIMAL = {"box": {"site_id": "xitang", "box_id": "b1"}, "cameras": [{"id": "c1"
 
 
 def with_zone(**zone) -> dict:
-    base = {"id": "z", "kind": "alley", "polygon": [[0, 0], [10, 0], [10, 10]],
-            "grid_cell": "330421101001001"}
+    base = {
+        "id": "z",
+        "kind": "alley",
+        "polygon": [[0, 0], [10, 0], [10, 10]],
+        "grid_cell": "330421101001001",
+    }
     cam = {"id": "c1", "url": "x.mp4", "zones": [base | zone]}
     return MINIMAL | {"cameras": [cam]}
 
@@ -30,10 +34,18 @@ def with_zone(**zone) -> dict:
         (with_zone(grid_cell="12"), "cameras[0].zones[0].grid_cell", "12", "pattern"),
         (with_zone(kind="river"), "cameras[0].zones[0].kind", "river", "Input should be"),
         (with_zone(area_m2=-3), "cameras[0].zones[0].area_m2", -3, "greater than 0"),
-        (with_zone(thresholds={"warning_density": 9}), "cameras[0].zones[0].thresholds",
-         {"warning_density": 9.0}, "warning_density < critical_density"),
-        (MINIMAL | {"cameras": [{"id": "c1", "url": "x", "decode": "fps"}]}, "cameras[0]", None,
-         "needs an fps"),
+        (
+            with_zone(thresholds={"warning_density": 9}),
+            "cameras[0].zones[0].thresholds",
+            {"warning_density": 9.0},
+            "warning_density < critical_density",
+        ),
+        (
+            MINIMAL | {"cameras": [{"id": "c1", "url": "x", "decode": "fps"}]},
+            "cameras[0]",
+            None,
+            "needs an fps",
+        ),
         (MINIMAL | {"model": {"kind": "detr"}}, "model.kind", "detr", "Input should be"),
         (MINIMAL | {"box": {"site_id": "x/y", "box_id": "b"}}, "box.site_id", "x/y", "pattern"),
     ],
@@ -118,8 +130,9 @@ def test_set_threshold_keeps_comments_order_and_audits(tmp_path, repo_root, monk
         ("alley-01", "lane-north", "warning_density", 9, "warning_density < critical_density"),
     ],
 )
-def test_set_threshold_rejects_and_leaves_file(tmp_path, repo_root, monkeypatch, camera, zone, key,
-                                               value, match):
+def test_set_threshold_rejects_and_leaves_file(
+    tmp_path, repo_root, monkeypatch, camera, zone, key, value, match
+):
     monkeypatch.setenv("GRIDWATCH_MQTT_PASSWORD", "secret")
     f = tmp_path / "box.yaml"
     f.write_text((repo_root / "configs/edge-box-01.yaml").read_text())

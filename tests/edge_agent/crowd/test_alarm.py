@@ -33,9 +33,16 @@ def run(zone: CrowdZone, series: list[tuple[float, int]]):
 
 @pytest.mark.parametrize(
     ("density", "los", "level"),
-    [(0.0, "A", Level.NORMAL), (0.5, "C", Level.NORMAL), (1.08, "D", Level.NORMAL),
-     (1.09, "E", Level.ADVISORY), (2.17, "E", Level.ADVISORY), (2.2, "F", Level.WARNING),
-     (3.99, "F", Level.WARNING), (4.0, "F", Level.CRITICAL)],
+    [
+        (0.0, "A", Level.NORMAL),
+        (0.5, "C", Level.NORMAL),
+        (1.08, "D", Level.NORMAL),
+        (1.09, "E", Level.ADVISORY),
+        (2.17, "E", Level.ADVISORY),
+        (2.2, "F", Level.WARNING),
+        (3.99, "F", Level.WARNING),
+        (4.0, "F", Level.CRITICAL),
+    ],
 )
 def test_fruin_levels(density, los, level):
     assert los_for_density(density) == los
@@ -43,8 +50,15 @@ def test_fruin_levels(density, los, level):
 
 
 def make_zone(**overrides) -> CrowdZone:
-    base = dict(smoothing_window_s=0, raise_after_s=10, clear_after_s=20, cooldown_s=30,
-                update_interval_s=1e6, clear_margin=0.1, forecast_horizon_s=1)
+    base = dict(
+        smoothing_window_s=0,
+        raise_after_s=10,
+        clear_after_s=20,
+        cooldown_s=30,
+        update_interval_s=1e6,
+        clear_margin=0.1,
+        forecast_horizon_s=1,
+    )
     th = CrowdThresholds(**(base | overrides))
     return CrowdZone("z", SQUARE, area_m2=10.0, thresholds=th)
 
@@ -57,6 +71,7 @@ def test_level_raised_only_after_sustained():
 
 def test_open_update_clear_with_hysteresis_and_cooldown():
     z = make_zone()
+
     # warning from t=0; at t=40 drops to 2.0 p/m²: below 2.17 but above 2.17*0.9=1.95 -> holds;
     # at t=60 drops to 0.5 -> clears 20 s later; at t=100 high again but cooldown until t=110.
     def n(t):
@@ -67,8 +82,10 @@ def test_open_update_clear_with_hysteresis_and_cooldown():
         if t < 100:
             return 5
         return 25
-    events = [e for e in run(z, [(t, n(t)) for t in range(0, 140)])
-              if e[1] is IncidentKind.CROWD_DENSITY]
+
+    events = [
+        e for e in run(z, [(t, n(t)) for t in range(0, 140)]) if e[1] is IncidentKind.CROWD_DENSITY
+    ]
     assert events[0] == (10, IncidentKind.CROWD_DENSITY, EventState.OPENED, Level.WARNING)
     assert events[1] == (80, IncidentKind.CROWD_DENSITY, EventState.CLEARED, Level.WARNING)
     # high since t=100, sustained at 110, and cooldown (80+30) ends at 110: reopens then.
@@ -89,8 +106,9 @@ def test_rising_level_updates_and_lowering_needs_clear_time():
 
 def test_heartbeat_updates_are_throttled():
     z = make_zone(update_interval_s=15)
-    events = [e for e in run(z, [(t, 25) for t in range(0, 61)])
-              if e[1] is IncidentKind.CROWD_DENSITY]
+    events = [
+        e for e in run(z, [(t, 25) for t in range(0, 61)]) if e[1] is IncidentKind.CROWD_DENSITY
+    ]
     assert [e[0] for e in events] == [10, 25, 40, 55]
     assert [e[2] for e in events] == [EventState.OPENED] + [EventState.UPDATED] * 3
 
@@ -114,8 +132,9 @@ def test_flat_density_never_forecasts():
 
 
 def test_count_thresholds_without_area():
-    th = CrowdThresholds(smoothing_window_s=0, raise_after_s=0, advisory_count=3,
-                         warning_count=6, critical_count=9)
+    th = CrowdThresholds(
+        smoothing_window_s=0, raise_after_s=0, advisory_count=3, warning_count=6, critical_count=9
+    )
     z = CrowdZone("frame", SQUARE, area_m2=None, thresholds=th)
     m, events = z.update(0.0, people(7))
     assert (m.count, m.density, m.los) == (7, None, None)
@@ -137,8 +156,16 @@ def test_live_threshold_change_keeps_open_incident():
     z = make_zone()
     run(z, [(t, 25) for t in range(0, 15)])
     assert z.alarm.phase is Phase.ACTIVE
-    z.set_thresholds(CrowdThresholds(warning_density=3.0, smoothing_window_s=0, clear_after_s=5,
-                                     raise_after_s=10, cooldown_s=0, update_interval_s=1e6))
+    z.set_thresholds(
+        CrowdThresholds(
+            warning_density=3.0,
+            smoothing_window_s=0,
+            clear_after_s=5,
+            raise_after_s=10,
+            cooldown_s=0,
+            update_interval_s=1e6,
+        )
+    )
     events = run(z, [(t, 25) for t in range(15, 30)])
     # 2.5 p/m² is now only advisory: lowered after clear_after_s, same episode.
     assert [(e[2], e[3]) for e in events] == [(EventState.UPDATED, Level.ADVISORY)]
@@ -146,6 +173,8 @@ def test_live_threshold_change_keeps_open_incident():
 
 
 def test_alarm_unit_example():
-    a = ZoneAlarm(AlarmTiming(raise_after_s=0, clear_after_s=0, cooldown_s=0, update_interval_s=1e9))
+    a = ZoneAlarm(
+        AlarmTiming(raise_after_s=0, clear_after_s=0, cooldown_s=0, update_interval_s=1e9)
+    )
     assert a.step(0, Level.ADVISORY, Level.ADVISORY).state is EventState.OPENED
     assert a.step(1, Level.NORMAL, Level.NORMAL).state is EventState.CLEARED

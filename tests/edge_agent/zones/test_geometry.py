@@ -26,7 +26,7 @@ def test_homography_area_hand_computed_trapezoid():
     assert g.polygon_area_m2(image) == pytest.approx(40.0, rel=1e-9)
     # The near half of the rectangle (0..5 m) is its own image: find the 5 m line by projection.
     inv = np.linalg.inv(g.matrix)
-    mid = (inv @ np.array([0, 5, 1.0]))
+    mid = inv @ np.array([0, 5, 1.0])
     y_mid = mid[1] / mid[2]
     # Hand computation (pinhole): width ∝ 1/depth, so the far edge is 4× as deep as the near one:
     # depth Z = Z0 (1 + 0.3 d) for d metres along the lane; at d = 5, Z = 2.5 Z0. Image y is
@@ -40,12 +40,24 @@ def test_homography_area_hand_computed_trapezoid():
 def test_zone_area_from_calibration_in_config():
     data = {
         "box": {"site_id": "s", "box_id": "b"},
-        "cameras": [{"id": "c", "url": "x", "zones": [{
-            "id": "z", "kind": "alley", "grid_cell": "330421101001001",
-            "polygon": [[100, 400], [500, 400], [350, 100], [250, 100]],
-            "calibration": {"image_points": [[100, 400], [500, 400], [350, 100], [250, 100]],
-                            "ground_points_m": [[0, 0], [4, 0], [4, 10], [0, 10]]},
-        }]}],
+        "cameras": [
+            {
+                "id": "c",
+                "url": "x",
+                "zones": [
+                    {
+                        "id": "z",
+                        "kind": "alley",
+                        "grid_cell": "330421101001001",
+                        "polygon": [[100, 400], [500, 400], [350, 100], [250, 100]],
+                        "calibration": {
+                            "image_points": [[100, 400], [500, 400], [350, 100], [250, 100]],
+                            "ground_points_m": [[0, 0], [4, 0], [4, 10], [0, 10]],
+                        },
+                    }
+                ],
+            }
+        ],
     }
     zone = parse(data).cameras[0].zones[0]
     assert zone_area_m2(zone) == pytest.approx(40.0)
