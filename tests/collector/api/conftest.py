@@ -1,0 +1,119 @@
+"""Fixtures of the API tests: a store with the example center and tickets filed through the
+tickets library, API keys, evidence on disk, and the app served by uvicorn on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from collector.api.app import PREFIX, ApiSettings, create_app
+from collector.api.keys import create_key
+from collector.tickets import file_incident
+from edge_agent.incidents.evidence import EvidenceStore
+from edge_agent.incidents.model import EventState, Incident, IncidentKind, Level, new_id
+from tests.collector.builders import center_db, example_center, local
+from tests.collector.report.quarter import generate_quarter
+
+N_TICKETS = 60
+
+
+@dataclass(frozen=True)
+class ApiWorld:
+    db_path: Path
+    evidence_dir: Path
+    read_key: str
+    write_key: str
+    camera_ticket: int
+    evidence_name: str
+
+
+def _camera_incident(db_path: Path, evidence_dir: Path) -> tuple[int, str]:
+    """A crowd incident with a real evidence JPEG, filed through the tickets library."""
+    iid = new_id()
+    image = np.full((48, 64, 3), 90, np.uint8)
+    evidence = EvidenceStore(evidence_dir, max_bytes=20_000).save(iid, 0, "annotated", image)
+    at = local(2026, 9, 30, 20, 0)
+    payload = Incident(
+        id=iid,
+        seq=0,
+        site="xitang",
+        box="box-01",
+        camera="bridge-01",
+        zone="bridge-deck",
+        grid_cell="330421101001002",
+        kind=IncidentKind.CROWD_DENSITY,
+        level=Level.WARNING,
+        state=EventState.OPENED,
+        started_at=at,
+        observed_at=at,
+        metrics={"count": 50},
+        evidence=(evidence,),
+    ).to_payload()
+    db = center_db(str(db_path))
+    change = file_incident(db, payload)
+    db.close()
+    return change.ticket_id, evidence.name
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> ApiWorld:
+    root = tmp_path_factory.mktemp("api")
+    db_path, evidence_dir = root / "collector.sqlite", root / "evidence"
+    db = center_db(str(db_path))
+    generate_quarter(db, example_center()[0], N_TICKETS, seed=11)
+    read = create_key(db, "read", "dashboard", "2026-10-01T00:00:00+00:00").secret
+    write = create_key(db, "write", "patrol app", "2026-10-01T00:00:00+00:00").secret
+    db.close()
+    ticket, name = _camera_incident(db_path, evidence_dir)
+    return ApiWorld(db_path, evidence_dir, read, write, ticket, name)
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextmanager
+def served(app: FastAPI) -> Iterator[str]:
+    """Run ``app`` with uvicorn on a free loopback port; yield the API root URL."""
+    sock = _free_socket()
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(500):
+        if server.started:
+            break
+        time.sleep(0.01)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}{PREFIX}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def app(world: ApiWorld) -> FastAPI:
+    return create_app(ApiSettings(str(world.db_path), str(world.evidence_dir)))
+
+
+@pytest.fixture(scope="module")
+def api(app: FastAPI) -> Iterator[httpx.Client]:
+    """An HTTP client on the served API (base URL = the API root)."""
+    with served(app) as root, httpx.Client(base_url=root, timeout=10) as client:
+        yield client
