@@ -1,9 +1,12 @@
 """Write one batch of received messages into the store, in one transaction.
 
-Idempotent on ``event_id``: a duplicated or replayed incident changes nothing (``INSERT OR IGNORE``),
-and only a newly stored incident is filed as a ticket, inside the same transaction (a savepoint
-each, so one incident the ticket rules refuse is recorded as ``file_error`` and does not undo the
-batch). Dead letters keep the reason and at most ``raw_cap`` raw bytes, once per (topic, content).
+Idempotent on ``event_id``: a duplicated or replayed incident changes nothing (``INSERT OR IGNORE``).
+Dead letters keep the reason and at most ``raw_cap`` raw bytes, once per (topic, content).
+
+Filing tickets is a second step (:func:`file_pending`) over the committed rows, not part of the
+batch: the broker is acknowledged as soon as the rows are durable, so a burst (a box draining a
+day-long outbox) is not held up by the ticket rules (~1.5 ms per incident), and a ticket-rule
+failure can never block ingest. The ``filed`` flag and the ticket change commit together.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import sqlite_utils
 from collector.errors import CollectorError
 from collector.ingest.validate import Accepted, Limits, Rejected, classify
 
-__all__ = ["BatchResult", "Filer", "store_batch", "default_filer"]
+__all__ = ["BatchResult", "Filer", "store_batch", "file_pending", "default_filer"]
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +58,7 @@ def _dead(db, topic: str, rej: Rejected, received_at: str, raw_cap: int, out: Ba
     out.dead_reasons.append(rej.reason)
 
 
-def _incident(db, acc: Accepted, topic: str, received_at: str, filer: Filer | None,
-              out: BatchResult) -> None:
+def _incident(db, acc: Accepted, topic: str, received_at: str, out: BatchResult) -> None:
     p = acc.payload
     assert p is not None
     cur = db.conn.execute(
@@ -72,20 +74,37 @@ def _incident(db, acc: Accepted, topic: str, received_at: str, filer: Filer | No
         return
     out.new += 1
     out.new_event_ids.append(p["event_id"])
-    if filer is None:
-        return
-    db.conn.execute("SAVEPOINT file_incident")
-    try:
-        filer(db, p)
-    except Exception as err:  # refused by the ticket rules, or a bug there: keep ingesting
-        if not isinstance(err, CollectorError):
-            log.exception("file_incident failed on %s", p["event_id"])
-        db.conn.execute("ROLLBACK TO file_incident")
-        db.conn.execute("UPDATE ingest_incidents SET file_error=? WHERE event_id=?",
-                        (str(err)[:1000], p["event_id"]))
-    else:
-        db.conn.execute("UPDATE ingest_incidents SET filed=1 WHERE event_id=?", (p["event_id"],))
-    db.conn.execute("RELEASE file_incident")
+
+
+def file_pending(db: sqlite_utils.Database, filer: Filer, limit: int = 200) -> int:
+    """File stored incidents not filed yet, oldest first, in one transaction; returns how many.
+
+    ``filed`` is set in the same transaction as the ticket change, and ``file_incident`` is
+    idempotent on ``event_id`` besides, so each event is filed exactly once. An event the ticket
+    rules refuse gets ``file_error`` (and is not retried).
+    """
+    done = 0
+    with db.conn:
+        rows = db.conn.execute(
+            "SELECT event_id, payload FROM ingest_incidents WHERE filed=0 AND file_error IS NULL"
+            " ORDER BY rowid LIMIT ?",
+            (limit,),
+        ).fetchall()
+        for event_id, raw in rows:
+            db.conn.execute("SAVEPOINT file_incident")
+            try:
+                filer(db, json.loads(raw))
+            except Exception as err:  # refused by the ticket rules, or a bug there: keep going
+                if not isinstance(err, CollectorError):
+                    log.exception("file_incident failed on %s", event_id)
+                db.conn.execute("ROLLBACK TO file_incident")
+                db.conn.execute("UPDATE ingest_incidents SET file_error=? WHERE event_id=?",
+                                (f"{type(err).__name__}: {err}"[:1000], event_id))
+            else:
+                db.conn.execute("UPDATE ingest_incidents SET filed=1 WHERE event_id=?", (event_id,))
+            db.conn.execute("RELEASE file_incident")
+            done += 1
+    return done
 
 
 def _evidence(db, acc: Accepted, received_at: str) -> Rejected | None:
@@ -139,7 +158,6 @@ def store_batch(
     messages: Sequence[tuple[str, bytes]],
     limits: Limits,
     received_at: str,
-    filer: Filer | None = None,
     raw_cap: int = 4096,
 ) -> BatchResult:
     """Classify and store ``(topic, raw)`` messages in order; commits once, at the end."""
@@ -150,7 +168,7 @@ def store_batch(
             if isinstance(verdict, Rejected):
                 _dead(db, topic, verdict, received_at, raw_cap, out)
             elif verdict.kind == "incident":
-                _incident(db, verdict, topic, received_at, filer, out)
+                _incident(db, verdict, topic, received_at, out)
             elif verdict.kind == "evidence":
                 problem = _evidence(db, verdict, received_at)
                 if problem is not None:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from collector.store import open_store
-from collector.ingest.store import BatchResult, Filer, store_batch
+from collector.ingest.store import BatchResult, Filer, file_pending, store_batch
 from collector.ingest.validate import Limits
 from collector.transport.config import CollectorConfig, load_box_keys
 from edge_agent.contract import topics
@@ -39,6 +39,7 @@ class IngestStats:
     dead: int = 0
     other: int = 0
     batches: int = 0
+    filed: int = 0
     commit_failures: int = 0
 
 
@@ -129,8 +130,17 @@ class IngestService:
                 batch = self._next_batch()
                 if batch:
                     self._commit_then_ack(batch)
+                if self.filer is not None:  # a little each round, all of it when idle
+                    self._file(50 if self._queue.qsize() else 500)
         finally:
             self.db.close()
+
+    def _file(self, limit: int) -> None:
+        assert self.db is not None and self.filer is not None
+        try:
+            self.stats.filed += file_pending(self.db, self.filer, limit)
+        except sqlite3.Error as err:
+            log.error("cannot file tickets: %s", err)
 
     def _commit_then_ack(self, batch: list[Received]) -> None:
         now = datetime.now(UTC).isoformat(timespec="milliseconds")
@@ -138,7 +148,7 @@ class IngestService:
         while not self._stop.is_set():
             try:
                 assert self.db is not None
-                result = store_batch(self.db, messages, self.limits, now, self.filer,
+                result = store_batch(self.db, messages, self.limits, now,
                                      self.cfg.dead_letter_raw_bytes)
                 break
             except sqlite3.Error as err:  # disk full, locked...: keep the batch, do not ack

@@ -74,6 +74,7 @@ def load_agent(path: Path) -> AgentConfig:
 
 
 def collector_config(tmp: Path, url: str, **extra) -> CollectorConfig:
+    tmp.mkdir(parents=True, exist_ok=True)
     keys = tmp / "box-keys.yaml"
     keys.write_text(yaml.safe_dump({f"{SITE}/b1": KEY_B1.hex(), f"{SITE}/b2": KEY_B2.hex()}))
     data = {"broker": {"url": url, "client_id": f"collector-{tmp.name}"[:60]},

@@ -1,0 +1,145 @@
+"""Every incident event an agent emits is stored at the center exactly once (real Mosquitto)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from edge_agent.contract.signing import sign
+from edge_agent.contract.topics import incident_topic
+from edge_agent.publish.mqtt import BrokerSettings, MqttClient
+from tests.collector.transport.helpers import KEY_B1, SITE, incident, stored_ids, wait_until
+from tests.fixtures.mosquitto import TcpProxy
+
+pytestmark = pytest.mark.integration
+
+
+def _assert_exactly_once(db_path, emitted) -> list[str]:
+    ids = stored_ids(db_path)
+    assert len(ids) == len(set(ids))
+    assert sorted(ids) == sorted(e.event_id for e in emitted)
+    return ids
+
+
+def test_broker_restarted_mid_stream(mosquitto, make_collector, make_publisher):
+    collector = make_collector(mosquitto.url)
+    pub = make_publisher(mosquitto.url)
+    emitted = [incident(i) for i in range(300)]
+    for i, inc in enumerate(emitted):
+        pub.emit(inc)
+        if i == 120:
+            mosquitto.restart()
+    wait_until(lambda: collector.stats.stored >= len(emitted), 60, "all incidents stored")
+    assert pub.wait_drained(10)
+    _assert_exactly_once(collector.cfg.db, emitted)
+    assert pub.client.generation >= 2 and collector.client.generation >= 2  # both reconnected
+
+
+def test_agent_cut_off_then_reconnected_drains_in_order(mosquitto, make_collector, make_publisher):
+    collector = make_collector(mosquitto.url)
+    proxy = TcpProxy(mosquitto.port).start()
+    try:
+        pub = make_publisher(proxy.url)
+        first = [incident(i) for i in range(40)]
+        for inc in first:
+            pub.emit(inc)
+        wait_until(lambda: collector.stats.stored == 40, 30, "the first 40 stored")
+        proxy.cut()
+        wait_until(lambda: not pub.client.connected, 10, "the agent to notice the cut")
+        during = [incident(i) for i in range(40, 200)]
+        for inc in during:
+            pub.emit(inc)
+        metrics = pub.metrics_payload()
+        assert metrics["connected"] is False
+        assert metrics["outbox"]["incidents"] == len(during)
+        assert metrics["outbox"]["oldest_age_s"] >= 0
+        assert collector.stats.stored == 40
+        proxy.restore()
+        wait_until(lambda: collector.stats.stored >= 200, 60, "the outbox drained")
+    finally:
+        proxy.stop()
+    ids = _assert_exactly_once(collector.cfg.db, first + during)
+    assert ids == [e.event_id for e in first + during]  # order kept
+    assert pub.wait_drained(10)
+    assert pub.client.generation == 2
+
+
+def _raw_client(url: str, name: str) -> MqttClient:
+    client = MqttClient(BrokerSettings(url=url, client_id=name, clean=True))
+    client.start()
+    wait_until(lambda: client.connected, 10, "raw client connected")
+    return client
+
+
+def test_duplicated_and_out_of_order_deliveries(mosquitto, make_collector):
+    collector = make_collector(mosquitto.url)
+    client = _raw_client(mosquitto.url, "dup-sender")
+    events = [incident(i, incident_id="01J0000000000000000000000A") for i in range(30)]
+    payloads = [json.dumps(sign(e.to_payload(), KEY_B1, f"{SITE}/b1")).encode() for e in events]
+    order = list(reversed(range(30))) + list(range(0, 30, 3)) + list(range(0, 30, 2))
+    topic = incident_topic(SITE, "b1", "c1")
+    deliveries = [client.publish(topic, payloads[i]) for i in order]
+    wait_until(lambda: all(d.done() for d in deliveries), 10, "publishes acknowledged")
+    wait_until(lambda: collector.stats.received >= len(order), 20, "all deliveries processed")
+    client.stop()
+    _assert_exactly_once(collector.cfg.db, events)
+    assert collector.stats.duplicates == len(order) - len(events)
+    assert collector.stats.dead == 0
+
+
+def test_collector_sigkilled_while_ingesting_then_restarted(tmp_path, mosquitto, make_publisher):
+    import signal
+    import subprocess
+    import sys
+
+    import yaml
+
+    from collector.grid.store import import_center, read_center
+    from collector.store import open_store
+    from tests.collector.transport.helpers import collector_config, count
+
+    cfg = collector_config(tmp_path / "col", mosquitto.url)
+    db = open_store(cfg.db)  # the center config, so each event is also filed as a ticket
+    center, _, geojson = read_center("configs/grid/cells.geojson")
+    import_center(db, center, geojson, "configs/grid")
+    db.close()
+    conf = tmp_path / "col" / "collector.yaml"
+    conf.write_text(yaml.safe_dump(cfg.model_dump(mode="json")))
+    exe = str(Path(sys.executable).with_name("collector"))  # the installed console script
+    cmd = [exe, "run", "--config", str(conf),
+           "--report-every", "0"]
+
+    log = tmp_path / "collector.log"
+
+    def start() -> subprocess.Popen[bytes]:
+        """Start ``collector run``; return once it is connected (its session exists)."""
+        before = log.read_text().count("connected (") if log.exists() else 0
+        with log.open("ab") as err:
+            p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        wait_until(lambda: log.read_text().count("connected (") > before, 30, "collector up")
+        return p
+
+    proc = start()
+    try:
+        pub = make_publisher(mosquitto.url)
+        emitted = [incident(i % 40) for i in range(600)]
+        killed = False
+        for i, inc in enumerate(emitted):
+            pub.emit(inc)
+            if not killed and i % 20 == 0 and count(cfg.db, "ingest_incidents") > 100:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait(timeout=10)
+                killed = True
+                stored_at_kill = count(cfg.db, "ingest_incidents")
+                proc = start()
+        assert killed
+        assert stored_at_kill < len(emitted)
+        wait_until(lambda: count(cfg.db, "ingest_incidents") >= len(emitted), 90, "all stored")
+        wait_until(lambda: count(cfg.db, "ticket_events") >= len(emitted), 60, "all filed")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+    _assert_exactly_once(cfg.db, emitted)
+    assert count(cfg.db, "ticket_events") == len(emitted), log.read_text()
