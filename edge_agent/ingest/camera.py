@@ -174,13 +174,15 @@ class CameraWorker:
     def stop(self, timeout: float | None = None) -> bool:
         """Ask the thread to stop and join it; returns whether it ended within ``timeout``.
 
-        The default timeout is ``read_timeout_s + 2`` s: a read blocked in FFmpeg ends by then.
+        The default timeout is the longer of the open and read timeouts + 2 s: an open or a read
+        blocked in FFmpeg ends by then.
         """
         self._stop.set()
         if self._thread is None:
             return True
         if timeout is None:
-            timeout = self.camera.reconnect.read_timeout_s + 2.0
+            cfg = self.camera.reconnect
+            timeout = max(cfg.open_timeout_s, cfg.read_timeout_s) + 2.0
         self._thread.join(timeout)
         if self._thread.is_alive():
             log.warning("camera %s: worker did not stop within %.1f s", self.camera.id, timeout)

@@ -58,6 +58,10 @@ _LIVE_SCHEMES = ("rtsp://", "rtsps://", "rtmp://", "http://", "https://", "udp:/
 # RTSP socket timeout option (ETIMEDOUT).
 _TIMEOUT_ERRORS: tuple[type[BaseException], ...] = (av.ExitError, TimeoutError)
 _DEFAULT_STEP_S = 0.04
+#: How much of an RTSP stream FFmpeg reads to learn its parameters while opening (default 5 s; the
+#: SDP already carries H.264/H.265 parameter sets): 1 s cuts an open, and so a reconnect, from ~2.8 s
+#: to ~1 s on the test server.
+RTSP_ANALYZE_S = 1.0
 
 
 class StreamStalled(SourceError):
@@ -364,7 +368,11 @@ def _open_container(spec: SourceSpec) -> Any:
     if spec.url.lower().startswith(("rtsp://", "rtsps://")):
         # FFmpeg ≥ 5 (this wheel: 8.x) names the RTSP socket I/O timeout "timeout", in µs
         # ("stimeout" is gone); PyAV's own timeout tuple drives the interrupt callback on top.
-        options = {"rtsp_transport": "tcp", "timeout": str(int(spec.read_timeout_s * 1e6))}
+        options = {
+            "rtsp_transport": "tcp",
+            "timeout": str(int(spec.read_timeout_s * 1e6)),
+            "analyzeduration": str(int(RTSP_ANALYZE_S * 1e6)),
+        }
     try:
         return av.open(
             spec.url, options=options, timeout=(spec.open_timeout_s, spec.read_timeout_s)

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.integration
 S = CameraState
 WAIT_S = 30.0  # every wait in these tests is bounded by this
 RECONNECT = {
-    "open_timeout_s": 4.0,
+    "open_timeout_s": 8.0,
     "read_timeout_s": 2.0,
     "stall_after_s": 3.0,
     "backoff_initial_s": 0.2,
