@@ -159,11 +159,13 @@ class TimelineEvent:
     observed_at: datetime
     metrics: dict[str, Any]
     evidence: list[dict[str, Any]]
+    filed_at: datetime | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> TimelineEvent:
         data = dict(row)
         data["observed_at"] = from_db_time(data["observed_at"])
+        data["filed_at"] = from_db_time(data.get("filed_at"))
         data["metrics"] = json.loads(data["metrics"])
         data["evidence"] = json.loads(data["evidence"])
         return cls(**data)
@@ -171,4 +173,5 @@ class TimelineEvent:
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
         out["observed_at"] = self.observed_at.isoformat()
+        out["filed_at"] = self.filed_at.isoformat() if self.filed_at else None
         return out
