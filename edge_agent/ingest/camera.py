@@ -5,8 +5,8 @@ Cameras cannot block each other: each :class:`CameraWorker` owns a thread, a sou
 is slow. State changes (:mod:`edge_agent.ingest.states`) are reported through ``on_state``.
 
 Stall watchdog: the source polls the worker's interrupt function after every packet, which gives
-up a stream that yields no frame for ``stall_after_s`` (packets but no pictures) or when ``stop()``
-was called; a read that blocks gets no packet at all, and PyAV's interrupt callback ends it after
+up a stream that decodes no frame for ``stall_after_s`` (packets but no pictures; in keyframes
+mode keep it above the camera's keyframe interval) or when ``stop()`` was called; a read that blocks gets no packet at all, and PyAV's interrupt callback ends it after
 ``read_timeout_s`` (keep ``read_timeout_s ≤ stall_after_s``). Either way the worker closes the
 source and reconnects after a backoff.
 
@@ -127,6 +127,7 @@ class CameraWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_progress = 0.0
+        self._decoded_seen = 0
         self._live = is_live_url(camera.url)
 
     # -- consumer side -------------------------------------------------------------------------
@@ -228,9 +229,9 @@ class CameraWorker:
             return E.STALL, exc.reason, got_frame
         except StreamStalled as exc:
             return E.STALL, str(exc), got_frame
-        except SourceError as exc:
+        except SourceError as exc:  # a live stream reconnects; a damaged file ends
             self.error = exc
-            return E.LOST, str(exc), got_frame
+            return (E.LOST if self._live else E.END), str(exc), got_frame
         finally:
             self.source.close()
         if not self._live and not (self.options.loop and got_frame):
@@ -249,7 +250,11 @@ class CameraWorker:
     def _interrupt(self) -> str | None:
         if self._stop.is_set():
             return "stop requested"
-        idle = self.options.monotonic() - self._last_progress
+        now = self.options.monotonic()
+        decoded = self.source.stats.decoded  # in fps mode frames are decoded but not all kept
+        if decoded != self._decoded_seen:
+            self._decoded_seen, self._last_progress = decoded, now
+        idle = now - self._last_progress
         limit = self.camera.reconnect.stall_after_s
         if idle > limit:
             return f"no frame for {idle:.1f} s (stall_after_s={limit:g})"

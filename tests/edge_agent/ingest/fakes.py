@@ -11,8 +11,10 @@ from edge_agent.errors import SourceError
 from edge_agent.frames import Frame
 from edge_agent.ingest.source import Interrupt, SourceInterrupted, SourceSpec, SourceStats
 
-#: In a scripted session: a packet that decodes to no frame and lets ``seconds`` of clock pass.
+#: In a scripted session: a packet that decodes to no frame while ``tick_s`` of clock pass.
 TICK = "tick"
+#: In a scripted session: a frame decoded but not kept (fps mode) while ``tick_s`` pass.
+DECODED = "decoded"
 
 
 @dataclass
@@ -79,8 +81,9 @@ class ScriptedSource:
     def frames(self, interrupt: Interrupt | None = None) -> Iterator[Frame]:
         assert self._current is not None, "frames() before open()"
         for item in self._current.items:
-            if item == TICK:
+            if item in (TICK, DECODED):
                 self.clock.advance(self.tick_s)
+                self.stats.decoded += item == DECODED
             else:
                 image = np.zeros((4, 6, 3), np.uint8)
                 yield Frame(self.spec.camera_id, image, float(item), self.stats.yielded, True)

@@ -13,7 +13,15 @@ from edge_agent.ingest.camera import CameraWorker, WorkerOptions
 from edge_agent.ingest.pool import CameraPool
 from edge_agent.ingest.source import SourceSpec
 from edge_agent.ingest.states import CameraState, backoff_cap
-from tests.edge_agent.ingest.fakes import TICK, ManualClock, ScriptedSource, Session, ok, refused
+from tests.edge_agent.ingest.fakes import (
+    DECODED,
+    TICK,
+    ManualClock,
+    ScriptedSource,
+    Session,
+    ok,
+    refused,
+)
 
 S = CameraState
 LIVE = "rtsp://127.0.0.1:9/cam"
@@ -86,6 +94,19 @@ def test_no_frame_for_stall_after_s_stalls_and_reconnects() -> None:
     ]
     assert "no frame for 4.0 s" in h.reasons[1]
     assert h.source.opens == 3 and h.source.closes >= h.source.opens
+
+
+def test_frames_decoded_but_not_kept_are_not_a_stall() -> None:
+    h = Harness([ok(1.0, DECODED, DECODED, DECODED, DECODED, DECODED, 7.0)])
+    assert h.run() == [1.0, 7.0]  # fps mode: 6 s between kept frames, but decoding went on
+    assert S.STALLED not in [new for _, new in h.changes]
+
+
+def test_a_read_error_ends_a_file_without_replaying_it() -> None:
+    h = Harness([ok(0.0, end=SourceError("damaged")), ok(0.0)], url="clip.mp4")
+    assert h.run() == [0.0]
+    assert h.changes == [(S.CONNECTING, S.ONLINE), (S.ONLINE, S.FINISHED)]
+    assert "damaged" in str(h.worker.error) and h.source.opens == 1
 
 
 def test_read_error_after_frames_is_lost_and_retried_at_initial_backoff() -> None:
