@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from collector.cli import run_cmd
+from collector.cli import run_cmd, tune_cmd
 
 app = typer.Typer(
     name="collector",
@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 # Command groups register below, one line each.
 app.command(name="run")(run_cmd.run)
+app.command(name="tune")(tune_cmd.tune)
 from collector.cli import tickets_cmd  # noqa: E402
 app.add_typer(tickets_cmd.app, name="tickets")
 from collector.cli import grid_cmd  # noqa: E402
