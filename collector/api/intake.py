@@ -72,6 +72,7 @@ def _form_schema() -> dict:
             prop.update(next(o for o in options if o.get("type") != "null"))
         prop.pop("default", None)
     schema.pop("title", None)
+    schema["anyOf"] = [{"required": ["lat", "long"]}, {"required": ["address_id"]}]
     return schema
 
 

@@ -125,7 +125,22 @@ def service_definition(
     return {"service_code": service_code, "attributes": []}
 
 
-Csv = Annotated[str | None, Query(description="Comma-separated values.")]
+_ANY_STATUS = "|".join(_STATUSES)
+Ids = Annotated[
+    str | None,
+    Query(pattern=r"^\d{1,18}(,\d{1,18})*$", description="Ticket ids, comma-separated."),
+]
+Codes = Annotated[
+    str | None,
+    Query(pattern=r"^\d{4}(,\d{4})*$", description="Category codes, comma-separated."),
+]
+Statuses = Annotated[
+    str | None,
+    Query(
+        pattern=rf"^({_ANY_STATUS})(,({_ANY_STATUS}))*$",
+        description=f"Comma-separated: {', '.join(_STATUSES)}.",
+    ),
+]
 When = Annotated[datetime | None, Query(description="ISO 8601; compared with received time.")]
 Cell = Annotated[
     str | None, Query(pattern=r"^\d{6}(\d{3}){0,3}$", description="Cell code or code prefix.")
@@ -138,11 +153,9 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Most requests to r
 def list_requests(
     request: Request,
     db: Db,
-    service_request_id: Csv = None,
-    service_code: Csv = None,
-    status: Annotated[
-        str | None, Query(description=f"Comma-separated: {', '.join(_STATUSES)}.")
-    ] = None,
+    service_request_id: Ids = None,
+    service_code: Codes = None,
+    status: Statuses = None,
     start_date: When = None,
     end_date: When = None,
     cell: Cell = None,
