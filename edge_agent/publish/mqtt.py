@@ -71,7 +71,12 @@ class Delivery:
         return int(self.info.mid)
 
     def done(self) -> bool:
-        return bool(self.info.is_published())
+        try:
+            return bool(self.info.is_published())
+        except (RuntimeError, ValueError):
+            # Published while the connection was down: paho queued it and sends it after the
+            # reconnect, but is_published() keeps raising on the stale return code.
+            return bool(getattr(self.info, "_published", False))
 
 
 def parse_url(url: str) -> tuple[str, int, bool]:
@@ -158,7 +163,7 @@ class MqttClient:
     def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
         was = self.connected
         self.connected = False
-        if reason_code is not None and reason_code.is_failure:
+        if was and reason_code is not None and reason_code.is_failure:  # keep a refusal's reason
             self.last_error = f"disconnected: {reason_code}"
         if was and self.on_connection_change:
             self.on_connection_change(False)
