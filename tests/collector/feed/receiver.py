@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,14 +22,17 @@ class Receiver:
     applied: dict[tuple[int, int], dict] = field(default_factory=dict)
     duplicates: int = 0
     headers: list[dict] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    on_batch: object = None
+    on_batch: Callable[[Receiver], None] | None = None
 
-    def take(self, body: dict, headers: dict) -> int:
+    def take(self, raw: bytes, headers: dict) -> int:
         """Handle one POST; return the HTTP status to answer."""
+        body = json.loads(raw)
         with self.lock:
             self.requests += 1
             self.headers.append(headers)
+            self.raw.append(raw)
             if self.fail_next > 0:
                 self.fail_next -= 1
                 return 503
@@ -43,7 +46,7 @@ class Receiver:
             if self.ack_lost_next > 0:  # stored, but the sender never learns it
                 self.ack_lost_next -= 1
                 return 500
-        if callable(self.on_batch):
+        if self.on_batch is not None:
             self.on_batch(self)
         return 204
 
@@ -52,8 +55,7 @@ def _handler(state: Receiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - http.server API
             length = int(self.headers.get("Content-Length", "0"))
-            body = json.loads(self.rfile.read(length))
-            status = state.take(body, dict(self.headers))
+            status = state.take(self.rfile.read(length), dict(self.headers))
             self.send_response(status)
             self.send_header("Content-Length", "0")
             self.end_headers()
