@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
-__all__ = ["Clock", "WorkCalendar", "ContinuousClock", "MAX_DAYS"]
+__all__ = ["Clock", "WorkCalendar", "ContinuousClock", "MAX_DAYS", "MAX_SPAN_DAYS"]
 
 MAX_DAYS = 3660
-"""No computation walks further than this many days (a calendar without working days would loop)."""
+"""``add`` looks this many days ahead at most (a calendar without working days would loop)."""
+MAX_SPAN_DAYS = 36600
+"""``working_seconds`` refuses spans longer than this (a century)."""
 
 
 class Clock(Protocol):

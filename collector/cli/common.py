@@ -54,7 +54,7 @@ def library_errors() -> Iterator[None]:
     try:
         yield
     except CollectorError as err:
-        err_console.print(f"[red]error:[/red] {err}", markup=True, highlight=False)
+        err_console.print(f"[red]error:[/red] {err}", markup=True, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 

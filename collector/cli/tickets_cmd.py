@@ -6,7 +6,6 @@ xitang-squad``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -94,7 +93,7 @@ def _act(
         center = load_center(db)
         t = apply_action(db, ticket_id, action, who.args(action, **fields), center)
         if as_json:
-            emit_json(ticket_json(db, t, center, datetime.now(t.updated_at.tzinfo)))
+            emit_json(ticket_json(db, t, center, t.updated_at))
             return
     console.print(f"ticket {t.id}: {action.value} -> [bold]{t.state.value}[/bold]")
 
