@@ -6,7 +6,12 @@ paho-mqtt is imported only in :mod:`edge_agent.publish.mqtt`.
 from edge_agent.publish.control import ControlHandler, ControlResult, ack_payload
 from edge_agent.publish.mqtt import BrokerSettings, MqttClient, Received
 from edge_agent.publish.outbox import Outbox, OutboxStats
-from edge_agent.publish.publisher import CameraState, MqttPublisher, broker_settings
+from edge_agent.publish.publisher import (
+    CameraState,
+    MqttPublisher,
+    broker_settings,
+    replay_publisher,
+)
 
 __all__ = [
     "BrokerSettings",
@@ -20,4 +25,5 @@ __all__ = [
     "Received",
     "ack_payload",
     "broker_settings",
+    "replay_publisher",
 ]

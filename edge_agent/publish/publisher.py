@@ -32,7 +32,7 @@ from edge_agent.publish.control import ControlHandler, ack_payload
 from edge_agent.publish.mqtt import BrokerSettings, Delivery, MqttClient
 from edge_agent.publish.outbox import Outbox
 
-__all__ = ["CameraState", "MqttPublisher", "broker_settings"]
+__all__ = ["CameraState", "MqttPublisher", "broker_settings", "replay_publisher"]
 
 log = logging.getLogger(__name__)
 
@@ -267,6 +267,10 @@ class MqttPublisher:
         self.client.stop()
         self.outbox.close()
 
+    def close(self) -> None:
+        """:meth:`stop` with up to 10 s to deliver what is still in the outbox."""
+        self.stop(drain_timeout_s=10.0)
+
     def wait_drained(self, timeout_s: float) -> bool:
         """True once the outbox is empty (tests, benchmarks)."""
         deadline = time.monotonic() + timeout_s
@@ -314,3 +318,25 @@ class MqttPublisher:
             self._inflight.append((entry.seq, delivery))
             last_seq = entry.seq
         return last_seq
+
+
+def replay_publisher(url: str, cfg: AgentConfig | None, base_dir: str | Path | None = None) -> MqttPublisher:
+    """A started publisher for ``edge-agent replay --mqtt URL`` (``close()`` it at the end).
+
+    With a config, its box, key and outbox are used with ``url`` as the broker; without, the box
+    is ``replay/local``, unsigned, with an outbox in a temporary directory.
+    """
+    import tempfile
+
+    if cfg is None:
+        from edge_agent.config.load import parse
+
+        tmp = tempfile.mkdtemp(prefix="gridwatch-replay-")
+        cfg = parse({"box": {"site_id": "replay", "box_id": "local"},
+                     "mqtt": {"outbox": {"path": f"{tmp}/outbox.sqlite"}},
+                     "evidence": {"dir": f"{tmp}/evidence"},
+                     "cameras": [{"id": "replay", "url": "-"}]})
+    mqtt = cfg.mqtt.model_copy(update={"url": url})
+    pub = MqttPublisher.from_config(cfg.model_copy(update={"mqtt": mqtt}), base_dir=base_dir)
+    pub.start()
+    return pub
