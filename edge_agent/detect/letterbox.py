@@ -25,6 +25,11 @@ class Placement:
     source_h: int
 
 
+def _interpolation(scale: float) -> int:
+    """Area averaging only for strong shrinking (it is 5x slower); bilinear otherwise."""
+    return cv2.INTER_AREA if scale < 0.5 else cv2.INTER_LINEAR
+
+
 def letterbox(
     image: np.ndarray, size: tuple[int, int], pad_value: int = 114, centre: bool = True
 ) -> tuple[np.ndarray, Placement]:
@@ -43,8 +48,7 @@ def letterbox(
     new_w, new_h = max(1, round(w * scale)), max(1, round(h * scale))
     resized = image
     if (new_w, new_h) != (w, h):
-        interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-        resized = cv2.resize(image, (new_w, new_h), interpolation=interp)
+        resized = cv2.resize(image, (new_w, new_h), interpolation=_interpolation(scale))
     pad_x = (width - new_w) / 2 if centre else 0.0
     pad_y = (height - new_h) / 2 if centre else 0.0
     top, left = int(round(pad_y - 0.1)), int(round(pad_x - 0.1))
@@ -58,7 +62,7 @@ def stretch(image: np.ndarray, size: tuple[int, int] | None) -> tuple[np.ndarray
     h, w = image.shape[:2]
     if size is None or size == (w, h):
         return image, Placement(1.0, 1.0, 0.0, 0.0, w, h)
-    interp = cv2.INTER_AREA if size[0] < w else cv2.INTER_LINEAR
+    interp = _interpolation(min(size[0] / w, size[1] / h))
     out = cv2.resize(image, size, interpolation=interp)
     return out, Placement(size[0] / w, size[1] / h, 0.0, 0.0, w, h)
 

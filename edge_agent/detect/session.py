@@ -22,22 +22,12 @@ __all__ = [
     "ModelSpec",
     "SharedSession",
     "choose_providers",
-    "numpy_dtype",
     "open_session",
 ]
 
 log = logging.getLogger(__name__)
 
 CPU = "CPUExecutionProvider"
-
-#: onnxruntime's tensor type strings -> numpy dtypes the adapters feed.
-_ORT_DTYPES: dict[str, np.dtype] = {
-    "float": np.dtype(np.float32),
-    "float16": np.dtype(np.float16),
-    "uint8": np.dtype(np.uint8),
-    "int32": np.dtype(np.int32),
-    "int64": np.dtype(np.int64),
-}
 
 
 @dataclass(frozen=True)
@@ -78,14 +68,6 @@ def _spec(arg: ort.NodeArg) -> TensorSpec:
     shape = tuple(d if isinstance(d, int) and d > 0 else None for d in (arg.shape or ()))
     dtype = arg.type.removeprefix("tensor(").removesuffix(")")
     return TensorSpec(arg.name, shape, dtype)
-
-
-def numpy_dtype(spec: TensorSpec) -> np.dtype:
-    """The numpy dtype to feed an input of this spec."""
-    try:
-        return _ORT_DTYPES[spec.dtype]
-    except KeyError:
-        raise ModelError(f"input {spec.name}: unsupported element type {spec.dtype}") from None
 
 
 def choose_providers(asked: Sequence[str], available: Sequence[str]) -> tuple[list[str], list[str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+import cv2
 import numpy as np
 
 from edge_agent.detect.letterbox import Placement
@@ -95,12 +96,12 @@ def require(
 def nchw_input(
     spec: ModelSpec, kind: str, input_size: tuple[int, int] | None, default: tuple[int, int]
 ) -> tuple[TensorSpec, tuple[int, int]]:
-    """The single float NCHW image input of YOLO-family models and its (width, height).
+    """The single float32 NCHW image input of YOLO-family models and its (width, height).
 
     A fixed size in the model wins; a dynamic one takes ``input_size``, else ``default``.
     """
     image = single(spec, kind, spec.inputs, "input")
-    require(spec, kind, image, rank=4, dtypes=("float", "float16"))
+    require(spec, kind, image, rank=4, dtypes=("float",))
     if image.shape[1] not in (3, None):
         raise mismatch(spec, kind, f"{image.name} NCHW with 3 channels", image.describe())
     fixed = image.shape[3], image.shape[2]
@@ -111,15 +112,12 @@ def nchw_input(
     return image, tuple(input_size or default)  # type: ignore[return-value]
 
 
-def to_nchw(pictures: list[np.ndarray], bgr_to_rgb: bool, scale: float, dtype: str) -> np.ndarray:
-    """Stack HWC uint8 BGR pictures into one NCHW float tensor (optionally RGB, times ``scale``)."""
-    batch = np.stack(pictures)
-    if bgr_to_rgb:
-        batch = batch[..., ::-1]
-    out = batch.transpose(0, 3, 1, 2).astype(np.float16 if dtype == "float16" else np.float32)
-    if scale != 1.0:
-        out *= scale
-    return np.ascontiguousarray(out)
+def to_nchw(pictures: list[np.ndarray], bgr_to_rgb: bool, scale: float) -> np.ndarray:
+    """HWC uint8 BGR pictures -> one NCHW float32 tensor (optionally RGB, times ``scale``).
+
+    OpenCV's blob maker swaps, scales and transposes in one pass (faster than numpy here).
+    """
+    return cv2.dnn.blobFromImages(pictures, scalefactor=scale, swapRB=bgr_to_rgb, crop=False)
 
 
 def best_class(

@@ -41,20 +41,19 @@ class YoloAdapter:
     ) -> None:
         image, self.size = nchw_input(spec, KIND, input_size, DEFAULT_SIZE)
         out = single(spec, KIND, spec.outputs, "output")
-        require(spec, KIND, out, rank=3, dtypes=("float", "float16"))
+        require(spec, KIND, out, rank=3, dtypes=("float",))
         channels, anchors = out.shape[1], out.shape[2]
         if channels is not None and (channels < 5 or (anchors is not None and channels >= anchors)):
             raise mismatch(spec, KIND, f"output {EXPECTED}", out.describe())
         self._spec = spec
         self.input_name = image.name
-        self.dtype = image.dtype
         self.batchable = image.shape[0] is None
         self._keep = keep
 
     def prepare(self, images: list[np.ndarray]) -> Prepared:
         boxed = [letterbox(img, self.size, 114, centre=True) for img in images]
         pictures = [pic for pic, _ in boxed]
-        tensor = to_nchw(pictures, bgr_to_rgb=True, scale=1 / 255, dtype=self.dtype)
+        tensor = to_nchw(pictures, bgr_to_rgb=True, scale=1 / 255)
         return Prepared({self.input_name: tensor}, tuple(p for _, p in boxed))
 
     def decode(self, outputs: list[np.ndarray], prepared: Prepared) -> list[Detections]:

@@ -56,7 +56,7 @@ class YoloxAdapter:
     ) -> None:
         image, self.size = nchw_input(spec, KIND, input_size, DEFAULT_SIZE)
         out = single(spec, KIND, spec.outputs, "output")
-        require(spec, KIND, out, rank=3, dtypes=("float", "float16"))
+        require(spec, KIND, out, rank=3, dtypes=("float",))
         self._grid = anchor_grid(self.size)
         expected = f"[batch, {len(self._grid)}, 5+classes] (strides 8/16/32 of {self.size})"
         anchors, channels = out.shape[1], out.shape[2]
@@ -64,13 +64,12 @@ class YoloxAdapter:
             raise mismatch(spec, KIND, f"output {expected}", out.describe())
         self._spec, self._expected = spec, expected
         self.input_name = image.name
-        self.dtype = image.dtype
         self.batchable = image.shape[0] is None
         self._keep = keep
 
     def prepare(self, images: list[np.ndarray]) -> Prepared:
         boxed = [letterbox(img, self.size, 114, centre=False) for img in images]
-        tensor = to_nchw([pic for pic, _ in boxed], bgr_to_rgb=False, scale=1.0, dtype=self.dtype)
+        tensor = to_nchw([pic for pic, _ in boxed], bgr_to_rgb=False, scale=1.0)
         return Prepared({self.input_name: tensor}, tuple(p for _, p in boxed))
 
     def decode(self, outputs: list[np.ndarray], prepared: Prepared) -> list[Detections]:
