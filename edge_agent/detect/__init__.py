@@ -10,6 +10,7 @@ Example:
 
 from edge_agent.detect.adapters import ADAPTERS, fitting_kinds, make_adapter
 from edge_agent.detect.detector import (
+    PROJECT_ROOT,
     Detector,
     StageTimings,
     build_detector,
@@ -21,6 +22,7 @@ from edge_agent.detect.slicing import tile_windows, views
 
 __all__ = [
     "ADAPTERS",
+    "PROJECT_ROOT",
     "Detector",
     "ModelSpec",
     "SharedSession",
