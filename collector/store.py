@@ -34,7 +34,7 @@ def open_store(path: str | os.PathLike[str]) -> sqlite_utils.Database:
             db = sqlite_utils.Database(memory=True)
         else:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite_utils.Database(path)
+            db = sqlite_utils.Database(Path(path))
             db.enable_wal()
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")

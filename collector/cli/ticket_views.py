@@ -20,6 +20,7 @@ from collector.tickets import (
     ticket_timeline,
 )
 from collector.tickets.escalation import list_notices
+from collector.tickets.routing import route
 
 __all__ = ["tickets_table", "ticket_panel", "history_table", "ticket_json"]
 
@@ -37,12 +38,19 @@ def ticket_json(
     out = t.to_json()
     out["sla"] = sla(t, now, center).to_json()
     if detail:
+        out["proposed"] = _proposal(t, center)
         out["allowed_actions"] = [a.value for a in allowed_actions(t.state)]
         out["dispatches"] = ticket_dispatches(db, t.id)
         out["history"] = [r.to_json() for r in ticket_history(db, t.id)]
         out["timeline"] = [e.to_json() for e in ticket_timeline(db, t.id)]
         out["notices"] = list_notices(db, t.id)
     return out
+
+
+def _proposal(t: Ticket, center: CenterConfig) -> dict[str, object] | None:
+    if t.category not in {c.code for c in center.categories}:
+        return None
+    return route(center, t.grid_cell, t.category).to_json()
 
 
 def tickets_table(tickets: list[Ticket], center: CenterConfig, now: datetime) -> Table:
@@ -78,6 +86,7 @@ def ticket_panel(
         + ("   supervised" if t.supervised else ""),
         f"cell {t.grid_cell}" + (f" {cell.name} (station {cell.station})" if cell else ""),
         f"mode {t.mode or '-'}   units {', '.join(t.units) or '-'}",
+        _proposal_line(t, center),
         f"received {_local(t.received_at, center)}   due {_local(t.due_at, center) or '-'}"
         f"   SLA [{LIGHT_STYLE[status.light]}]{status.light}[/]{used}",
         f"returns {t.returns} ({t.returns_no_reason} without reason)   reworks {t.reworks}"
@@ -103,6 +112,13 @@ def ticket_panel(
     if events:
         parts.append(timeline)
     return Panel(Group(*parts), title=f"ticket {t.id}")
+
+
+def _proposal_line(t: Ticket, center: CenterConfig) -> str:
+    p = _proposal(t, center)
+    if p is None:
+        return "proposed: -"
+    return f"proposed: {p['mode']} to {', '.join(p['units'])} ({p['source']})"  # type: ignore[arg-type]
 
 
 def history_table(db: sqlite_utils.Database, ticket_id: int) -> Table:

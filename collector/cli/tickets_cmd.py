@@ -36,6 +36,7 @@ from collector.tickets import (
     receive,
 )
 from collector.tickets.escalation import escalate as run_escalation
+from collector.tickets.routing import route
 
 app = typer.Typer(
     help="Enforcement tickets: list, show and move them through the workflow.", no_args_is_help=True
@@ -199,13 +200,25 @@ ModeOpt = Annotated[Mode, typer.Option(help="direct (the center), assign (one un
 def dispatch(
     ctx: typer.Context,
     ticket_id: TicketId,
-    mode: ModeOpt,
+    mode: Annotated[
+        Mode | None,
+        typer.Option(help="direct (the center), assign (one unit), supervise (default: routed)."),
+    ] = None,
     unit: Units = None,
     note: Note = "",
     as_json: JsonOption = False,
 ) -> None:
-    """Dispatch a registered (or returned) ticket with a due time from the category's limit."""
-    _act(ctx, ticket_id, Action.DISPATCH, as_json, mode=mode, units=tuple(unit or ()), note=note)
+    """Dispatch a registered (or returned) ticket with a due time from the category's limit.
+    Without --mode and --unit, the routing proposal (cell, routing rules, category) is used."""
+    units = tuple(unit or ())
+    if mode is None and not units:
+        who: Who = ctx.obj
+        with library_errors():
+            db = store(who.db)
+            t = get_ticket(db, ticket_id)
+            proposal = route(load_center(db), t.grid_cell, t.category)
+        mode, units = proposal.mode, proposal.units
+    _act(ctx, ticket_id, Action.DISPATCH, as_json, mode=mode, units=units, note=note)
 
 
 @app.command()

@@ -79,7 +79,7 @@ def cell_problems(i: int, feature: Any) -> tuple[Cell | None, list[tuple[str, st
     if problems:
         return None, problems
     ring = tuple((float(x), float(y)) for x, y in rings[0])
-    cell = Cell(code, props["name"], props["station"], props["level"], dict(units), ring)
+    cell = Cell(str(code), props["name"], props["station"], props["level"], dict(units), ring)
     return cell, []
 
 

@@ -82,7 +82,7 @@ def import_center(
     now = datetime.now(UTC).isoformat(timespec="seconds")
     with db.atomic():
         for name, body in (("center", center.model_dump(mode="json")), ("grid", geojson)):
-            db["center_config"].upsert(
+            db.table("center_config").upsert(
                 {"name": name, "source": source, "imported_at": now, "body": json.dumps(body)},
                 pk="name",
             )

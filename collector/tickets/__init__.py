@@ -7,6 +7,7 @@ Public API (library first; the CLI and an HTTP layer call these):
 - :func:`apply_action` with :class:`Action` and :class:`ActionArgs` - every workflow step;
 - :func:`get_ticket`, :func:`list_tickets`, :func:`ticket_history`, :func:`ticket_timeline`,
   :func:`ticket_dispatches` - reads;
+- :func:`route` - the proposed units and mode (cell, routing rules, category defaults);
 - :func:`sla` - the SLA light; :mod:`collector.tickets.escalation` - the scheduler.
 """
 
@@ -22,6 +23,7 @@ from collector.tickets.repo import (
     ticket_history,
     ticket_timeline,
 )
+from collector.tickets.routing import Route, route
 from collector.tickets.service import apply_action, check_action
 from collector.tickets.sla import Sla, sla
 from collector.tickets.workflow import TABLE, Action, ActionArgs, State, allowed_actions
@@ -39,6 +41,8 @@ __all__ = [
     "ticket_history",
     "ticket_timeline",
     "ticket_dispatches",
+    "Route",
+    "route",
     "apply_action",
     "check_action",
     "Sla",

@@ -115,7 +115,7 @@ def _open(db: sqlite_utils.Database, payload: dict[str, Any], cat: Category, cel
 def _record(
     db: sqlite_utils.Database, ticket: Ticket, payload: dict[str, Any], now: datetime
 ) -> None:
-    db["ticket_events"].insert(
+    db.table("ticket_events").insert(
         {
             "event_id": payload["event_id"],
             "ticket_id": ticket.id,
@@ -154,7 +154,7 @@ def _update_ticket(
         )
     if rank >= _rank(cat.urgent_from_level):
         values["urgent"] = 1
-    db["tickets"].update(ticket.id, values)
+    db.table("tickets").update(ticket.id, values)
     if raised:
         write_audit(
             db,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlite_utils
 
@@ -72,7 +72,7 @@ def write_audit(
 ) -> None:
     """Append one history row; ``step`` is (action, from_state, to_state), ``who`` (actor, role)."""
     action, from_state, to_state = step
-    db["ticket_audit"].insert(
+    db.table("ticket_audit").insert(
         {
             "ticket_id": ticket_id,
             "action": action,
@@ -108,7 +108,7 @@ def receive(db: sqlite_utils.Database, new: NewTicket, actor: str, role: Role) -
         }
     )
     with db.atomic():
-        ticket_id = db["tickets"].insert(row).last_pk
+        ticket_id = cast(int, db.table("tickets").insert(row).last_pk)
         write_audit(
             db, ticket_id, ("receive", None, State.RECEIVED.value), (actor, role.value), new.at
         )

@@ -261,3 +261,26 @@ def test_stats_json_matches_the_library(tmp_path: Path) -> None:
     assert 0 < day["overall"]["received"] < 50
     table = run(*args, "--by", "category").output
     assert "unit scores" in table and "by category" in table
+
+
+def test_dispatch_without_options_follows_routing(db_path: str) -> None:
+    tickets(
+        db_path,
+        "2015-04-28T09:00+08:00",
+        "new",
+        "--category",
+        "0101",
+        "--cell",
+        "330421101003002",
+        "--title",
+        "shed by the fields",
+    )
+    tickets(db_path, "2015-04-28T09:01+08:00", "register", "1")
+    shown = json.loads(tickets(db_path, "2015-04-28T09:01+08:00", "show", "1", "--json").output)
+    assert shown["proposed"] == {
+        "units": ["xitang-squad", "station-xiyuan"],
+        "mode": "supervise",
+        "source": "routing rule 330421101003",
+    }
+    out = json.loads(tickets(db_path, "2015-04-28T09:02+08:00", "dispatch", "1", "--json").output)
+    assert (out["mode"], out["units"]) == ("supervise", ["xitang-squad", "station-xiyuan"])
