@@ -78,15 +78,18 @@ class YoloxAdapter:
             raise mismatch(self._spec, KIND, f"output {self._expected}", f"{list(out.shape)}")
         found = []
         for b, place in enumerate(prepared.placements):
-            rows = out[b].astype(np.float32)
-            xyxy = cxcywh_to_xyxy(self._boxes(rows))
+            # score = objectness x class score <= objectness: drop hopeless anchors first
+            hopeful = np.flatnonzero(out[b, :, 4] >= self._keep.confidence)
+            rows = out[b, hopeful].astype(np.float32)
+            xyxy = cxcywh_to_xyxy(self._boxes(rows, self._grid[hopeful]))
             xyxy, score, cls = best_class(xyxy, rows[:, 5:] * rows[:, 4:5], self._keep)
             found.append(Detections(to_source(xyxy, place), score, cls))
         return found
 
-    def _boxes(self, rows: np.ndarray) -> np.ndarray:
-        """Raw offsets -> ``[cx, cy, w, h]`` in input pixels."""
-        stride = self._grid[:, 2:3]
-        xy = (rows[:, :2] + self._grid[:, :2]) * stride
+    @staticmethod
+    def _boxes(rows: np.ndarray, grid: np.ndarray) -> np.ndarray:
+        """Raw offsets -> ``[cx, cy, w, h]`` in input pixels (``grid`` rows: x, y, stride)."""
+        stride = grid[:, 2:3]
+        xy = (rows[:, :2] + grid[:, :2]) * stride
         wh = np.exp(np.minimum(rows[:, 2:4], 20.0)) * stride  # cap: exp of garbage overflows
         return np.concatenate([xy, wh], axis=1)

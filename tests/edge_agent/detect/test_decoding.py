@@ -1,4 +1,4 @@
-"""The ``yolo`` adapter on a graph that answers known boxes: decoding, letterbox undo, filters."""
+"""Adapters on graphs that answer known outputs: decoding, letterbox undo, filters, NMS."""
 
 from __future__ import annotations
 
@@ -75,3 +75,31 @@ def test_dynamic_size_model_takes_config_size(tmp_path):
     assert detector.adapter.size == (320, 320)
     found = detector.detect(np.zeros((320, 640, 3), np.uint8))
     np.testing.assert_allclose(found.xyxy, [A, B], atol=1e-3)
+
+
+def yolox_output() -> np.ndarray:
+    """128x128 input: anchors 16x16 (stride 8), 8x8 (16), 4x4 (32) = 336 rows of 85."""
+    out = np.zeros((1, 336, 85), np.float32)
+    # stride 16, cell (3, 2): row 256 + 2*8 + 3; centre (3.5, 2.25) cells, w 2, h 4 cells
+    out[0, 275, :6] = [0.5, 0.25, np.log(2), np.log(4), 0.9, 0.8]
+    # stride 8, cell (1, 1): row 17; centre (1, 1) cells, 1x1 cell; score 0.5 * 0.9
+    out[0, 17, :5], out[0, 17, 5] = [0, 0, 0, 0, 0.5], 0.9
+    out[0, 30, :5], out[0, 30, 6] = [0, 0, 0, 0, 0.3], 1.0  # objectness too low
+    out[0, 40, :5], out[0, 40, 7] = [0, 0, 0, 0, 0.9], 0.9  # class 2 at stride 8, cell (8, 2)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("classes", "boxes", "scores"),
+    [
+        # a 256x128 frame sits top-left at half scale: frame = input * 2, clipped to 128 high
+        ([0], [[80, 8, 144, 128], [8, 8, 24, 24]], [0.72, 0.45]),
+        ([0, 2], [[120, 24, 136, 40], [80, 8, 144, 128], [8, 8, 24, 24]], [0.81, 0.72, 0.45]),
+    ],
+)
+def test_yolox_decodes_grid_and_strides(tmp_path, classes, boxes, scores):
+    path = write_const_model(tmp_path / "yolox.onnx", [1, 3, 128, 128], yolox_output(), "output")
+    cfg = ModelConfig(path=str(path), kind="yolox", classes=classes, confidence=0.4)
+    found = build_detector(cfg, tmp_path).detect(np.zeros((128, 256, 3), np.uint8))
+    np.testing.assert_allclose(found.xyxy, boxes, atol=1e-3)
+    np.testing.assert_allclose(found.confidence, scores, atol=1e-6)
