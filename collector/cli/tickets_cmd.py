@@ -23,7 +23,8 @@ from collector.cli.common import (
     store,
 )
 from collector.cli.ticket_views import history_table, ticket_json, ticket_panel, tickets_table
-from collector.config.models import Mode, Role
+from collector.config.models import CenterConfig, Mode, Role
+from collector.errors import GuardFailed
 from collector.grid.store import load_center
 from collector.store import DEFAULT_DB
 from collector.tickets import (
@@ -53,17 +54,23 @@ class Who:
     role: Role | None
     at: str | None
 
-    def args(self, action: Action | None, **fields: object) -> ActionArgs:
-        role = self.role
-        if role is None:
-            role = (
-                Role.UNIT_HANDLER
-                if action in UNIT_ACTIONS
-                else Role.INSPECTOR
-                if action in CHECK_ACTIONS
-                else Role.DUTY_CHIEF
+    def args(self, action: Action | None, center: CenterConfig, **fields: object) -> ActionArgs:
+        """The action's arguments; a configured member acts in their role and for their unit."""
+        found = center.member(self.actor)
+        if found and self.role and self.role is not found[1].role:
+            raise GuardFailed(
+                f"{self.actor} is {found[1].role.value} of {found[0].id}, not {self.role}"
             )
+        role = self.role or (found[1].role if found else _default_role(action))
+        if found and action in UNIT_ACTIONS and fields.get("unit") is None:
+            fields["unit"] = found[0].id
         return ActionArgs(actor=self.actor, role=role, at=parse_at(self.at), **fields)  # type: ignore[arg-type]
+
+
+def _default_role(action: Action | None) -> Role:
+    if action in UNIT_ACTIONS:
+        return Role.UNIT_HANDLER
+    return Role.INSPECTOR if action in CHECK_ACTIONS else Role.DUTY_CHIEF
 
 
 @app.callback()
@@ -92,7 +99,7 @@ def _act(
     with library_errors():
         db = store(who.db)
         center = load_center(db)
-        t = apply_action(db, ticket_id, action, who.args(action, **fields), center)
+        t = apply_action(db, ticket_id, action, who.args(action, center, **fields), center)
         if as_json:
             emit_json(ticket_json(db, t, center, t.updated_at))
             return
@@ -157,7 +164,7 @@ def new(
         center = load_center(db)
         if category not in {c.code for c in center.categories}:
             raise typer.BadParameter(f"unknown category {category!r}")
-        args = who.args(None)
+        args = who.args(None, center)
         new_ticket = NewTicket(category, cell, title, args.at, source=source, urgent=urgent)
         t = receive(db, new_ticket, args.actor, args.role)
     console.print(f"ticket {t.id}: received")

@@ -255,6 +255,14 @@ class CenterConfig(Strict):
     def category_for_kind(self, kind: str) -> Category | None:
         return next((c for c in self.categories if kind in c.incident_kinds), None)
 
+    def member(self, person: str) -> tuple[Unit, Member] | None:
+        """The unit and membership of a person id, or None if not configured."""
+        for unit in self.units:
+            for m in unit.members:
+                if m.id == person:
+                    return unit, m
+        return None
+
     def unit_ids(self) -> set[str]:
         return {u.id for u in self.units}
 

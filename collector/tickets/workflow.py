@@ -119,6 +119,14 @@ def units_fit_mode(ticket: object, args: ActionArgs) -> str | None:
     return None
 
 
+def unit_is_responsible(ticket: object, args: ActionArgs) -> str | None:
+    """A unit acts only on tickets dispatched to it (``args.unit`` None: not checked)."""
+    units = getattr(ticket, "units", ())
+    if args.unit is not None and args.unit not in units:
+        return f"unit {args.unit} is not responsible (dispatched to {', '.join(units) or 'none'})"
+    return None
+
+
 def has_note(ticket: object, args: ActionArgs) -> str | None:
     """The result report must say what was done."""
     return None if args.note.strip() else "a note is required"
@@ -163,13 +171,15 @@ TABLE: dict[tuple[State, Action], Transition] = {
     (S.REGISTERED, A.DISPATCH): T(S.DISPATCHED, _CENTER, (units_fit_mode,)),
     (S.REGISTERED, A.VOID): T(S.VOID, _CENTER, (has_note,)),
     (S.REGISTERED, A.MARK_DUPLICATE): T(S.DUPLICATE, _CENTER, (names_other_ticket,)),
-    (S.DISPATCHED, A.ACCEPT): T(S.ACCEPTED, _UNIT),
-    (S.DISPATCHED, A.RETURN): T(S.RETURNED, _UNIT),
+    (S.DISPATCHED, A.ACCEPT): T(S.ACCEPTED, _UNIT, (unit_is_responsible,)),
+    (S.DISPATCHED, A.RETURN): T(S.RETURNED, _UNIT, (unit_is_responsible,)),
     (S.DISPATCHED, A.REDISPATCH): T(S.DISPATCHED, _CENTER, (units_fit_mode,)),
     (S.RETURNED, A.DISPATCH): T(S.DISPATCHED, _CENTER, (units_fit_mode,)),
     (S.RETURNED, A.VOID): T(S.VOID, _CENTER, (has_note,)),
-    (S.ACCEPTED, A.REPORT): T(S.REPORTED, _UNIT, (has_note,)),
-    (S.ACCEPTED, A.REQUEST_EXTENSION): T(S.EXTENSION_REQUESTED, _UNIT, (has_hours,)),
+    (S.ACCEPTED, A.REPORT): T(S.REPORTED, _UNIT, (unit_is_responsible, has_note)),
+    (S.ACCEPTED, A.REQUEST_EXTENSION): T(
+        S.EXTENSION_REQUESTED, _UNIT, (unit_is_responsible, has_hours)
+    ),
     (S.ACCEPTED, A.SUSPEND): T(S.SUSPENDED, _CHIEF, (has_note,)),
     (S.ACCEPTED, A.REDISPATCH): T(S.DISPATCHED, _CENTER, (units_fit_mode,)),
     (S.EXTENSION_REQUESTED, A.APPROVE_EXTENSION): T(S.ACCEPTED, _CHIEF),

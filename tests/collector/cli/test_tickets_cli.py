@@ -263,6 +263,45 @@ def test_stats_json_matches_the_library(tmp_path: Path) -> None:
     assert "unit scores" in table and "by category" in table
 
 
+def test_members_act_in_their_role_and_for_their_unit(db_path: str) -> None:
+    tickets(
+        db_path,
+        "2015-04-28T09:00+08:00",
+        "new",
+        "--category",
+        "9101",
+        "--cell",
+        "330421101002002",
+        "--title",
+        "stall on the bridge",
+    )
+    tickets(db_path, "2015-04-28T09:01+08:00", "register", "1")
+    tickets(db_path, "2015-04-28T09:02+08:00", "dispatch", "1")
+    wrong = tickets(db_path, "2015-04-28T09:03+08:00", "accept", "1", actor="chen.squad", ok=False)
+    assert wrong.exit_code == 2 and "unit xitang-squad is not responsible" in wrong.output
+    posing = run(
+        "tickets",
+        "--db",
+        db_path,
+        "--actor",
+        "chen.squad",
+        "--role",
+        "duty_chief",
+        "--at",
+        "2015-04-28T09:03+08:00",
+        "void",
+        "1",
+        "--note",
+        "x",
+        ok=False,
+    )
+    assert "chen.squad is unit_handler of xitang-squad, not duty_chief" in posing.output
+    tickets(db_path, "2015-04-28T09:04+08:00", "return", "1", actor="lu.market")
+    shown = json.loads(tickets(db_path, "2015-04-28T09:05+08:00", "show", "1", "--json").output)
+    assert shown["history"][-1]["data"] == {"unit": "market-supervision", "with_reason": False}
+    assert shown["history"][-1]["role"] == "unit_handler"
+
+
 def test_dispatch_without_options_follows_routing(db_path: str) -> None:
     tickets(
         db_path,

@@ -59,6 +59,7 @@ class TicketMachine(RuleBasedStateMachine):
             note=data.draw(st.sampled_from(["", "because"])),
             mode=data.draw(st.sampled_from([None, *Mode])),
             units=tuple(data.draw(st.lists(st.sampled_from(UNITS), max_size=4))),
+            unit=data.draw(st.sampled_from([None, *UNITS])),
             hours=data.draw(st.sampled_from([None, 0.0, 2.0, 16.0])),
             duplicate_of=data.draw(st.sampled_from([None, tid, *self.model, 10_000])),
             falsified=data.draw(st.booleans()),
