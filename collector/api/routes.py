@@ -41,6 +41,8 @@ _ERRORS = {
         (401, "API key missing or refused"),
         (403, "API key scope too narrow"),
         (404, "Not found"),
+        (415, "Unsupported body type"),
+        (503, "No grid map imported yet"),
     )
 }
 _STATUSES = tuple(dict.fromkeys(("open", "closed", *DETAILED_STATUSES)))
