@@ -80,7 +80,11 @@ def export(
         err_console.print(f"error: weights file not found: {weights}", markup=False)
         raise typer.Exit(2)
     options = {"format": "onnx", "imgsz": imgsz} | ({"opset": opset} if opset else {})
-    written = Path(YOLO(str(weights)).export(**options))
+    try:
+        written = Path(YOLO(str(weights)).export(**options))
+    except Exception as err:  # ultralytics raises many kinds; the CLI shows one clean line
+        err_console.print(f"error: ultralytics could not export {weights}: {err}", markup=False)
+        raise typer.Exit(2) from None
     if out is not None and out.resolve() != written.resolve():
         out.parent.mkdir(parents=True, exist_ok=True)
         written = Path(shutil.move(str(written), str(out)))
