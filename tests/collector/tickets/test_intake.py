@@ -279,3 +279,21 @@ def test_rolled_back_with_the_callers_transaction(db) -> None:
 def test_without_an_imported_grid_the_intake_says_so() -> None:
     with pytest.raises(IntakeError, match="collector grid import"):
         file_incident(open_store(":memory:"), incident(T0))
+
+
+def test_first_event_critical_opens_a_supervised_ticket(db) -> None:
+    change = file_incident(
+        db,
+        incident(
+            T0, level="critical", camera="alley-01", zone="lane-north", cell="330421101001001"
+        ),
+    )
+    t = get_ticket(db, change.ticket_id)
+    assert (change.outcome, t.state, t.mode, t.units) == (
+        "opened",
+        State.DISPATCHED,
+        "supervise",
+        CROWD_UNITS,
+    )
+    assert (t.grid_cell, t.priority, t.urgent) == ("330421101001001", 4, True)
+    assert ticket_problems(t, ticket_history(db, t.id), example_center()[0]) == []
