@@ -46,8 +46,13 @@ def _acl(registry: dict) -> str:
         lines += [f"# collector {user}", f"user {user}", *COLLECTOR_RULES, ""]
     for site, box in registry["boxes"]:
         prefix = f"gridwatch/v1/{site}/{box}"
-        lines += [f"# box {site}/{box}", f"user {site}-{box}", f"topic write {prefix}/#",
-                  f"topic read {prefix}/control", ""]
+        lines += [
+            f"# box {site}/{box}",
+            f"user {site}-{box}",
+            f"topic write {prefix}/#",
+            f"topic read {prefix}/control",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -102,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     _write(directory / "box-keys.yaml", keys)
     print(f"user {user} password {password}")
     if not args.collector:
-        print(f"signing key: {directory / 'keys' / (user + '.key')}  key_id: {args.site}/{args.box}")
+        print(
+            f"signing key: {directory / 'keys' / (user + '.key')}  key_id: {args.site}/{args.box}"
+        )
     return 0
 
 

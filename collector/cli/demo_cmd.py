@@ -44,8 +44,16 @@ def demo(
     table = Table(title="gridwatch demo")
     table.add_column("figure")
     table.add_column("value", justify="right")
-    for name in ("frames", "emitted", "stored", "duplicates", "dead_letters", "tickets",
-                 "evidence_files", "lost"):
+    for name in (
+        "frames",
+        "emitted",
+        "stored",
+        "duplicates",
+        "dead_letters",
+        "tickets",
+        "evidence_files",
+        "lost",
+    ):
         table.add_row(name.replace("_", " "), str(getattr(result, name)))
     console.print(table)
     console.print(f"store: {result.db}" + (" (stopped early)" if result.stopped_early else ""))

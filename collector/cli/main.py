@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from collector.cli import demo_cmd, run_cmd, tune_cmd
+from collector.cli import bench_cmd, demo_cmd, run_cmd, tune_cmd
 
 app = typer.Typer(
     name="collector",
@@ -16,6 +16,7 @@ app = typer.Typer(
 app.command(name="run")(run_cmd.run)
 app.command(name="tune")(tune_cmd.tune)
 app.command(name="demo")(demo_cmd.demo)
+app.command(name="bench")(bench_cmd.bench)
 from collector.cli import tickets_cmd  # noqa: E402
 app.add_typer(tickets_cmd.app, name="tickets")
 from collector.cli import grid_cmd  # noqa: E402

@@ -44,7 +44,8 @@ def run(
         float, typer.Option(help="Seconds between progress lines on stderr (0: none).")
     ] = 10.0,
     max_seconds: Annotated[
-        float | None, typer.Option(help="Stop after this many seconds (default: run until a signal).")
+        float | None,
+        typer.Option(help="Stop after this many seconds (default: run until a signal)."),
     ] = None,
 ) -> None:
     """Subscribe to every box's incidents, store each exactly once, dead-letter bad messages."""
@@ -78,4 +79,6 @@ def run(
             )
     service.stop()
     s = service.stats
-    err_console.print(f"stopped: stored {s.stored} dup {s.duplicates} dead {s.dead}", highlight=False)
+    err_console.print(
+        f"stopped: stored {s.stored} dup {s.duplicates} dead {s.dead}", highlight=False
+    )

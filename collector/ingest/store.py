@@ -51,8 +51,15 @@ def _dead(db, topic: str, rej: Rejected, received_at: str, raw_cap: int, out: Ba
     db.conn.execute(
         "INSERT OR IGNORE INTO dead_letters(received_at, topic, reason, detail, size, sha256, raw)"
         " VALUES (?,?,?,?,?,?,?)",
-        (received_at, topic[:1024], rej.reason, rej.detail, len(rej.raw), rej.sha256,
-         rej.raw[:raw_cap]),
+        (
+            received_at,
+            topic[:1024],
+            rej.reason,
+            rej.detail,
+            len(rej.raw),
+            rej.sha256,
+            rej.raw[:raw_cap],
+        ),
     )
     out.dead += 1
     out.dead_reasons.append(rej.reason)
@@ -65,9 +72,23 @@ def _incident(db, acc: Accepted, topic: str, received_at: str, out: BatchResult)
         "INSERT OR IGNORE INTO ingest_incidents(event_id, incident_id, seq, site, box, camera, zone,"
         " kind, level, state, observed_at, schema_version, topic, payload, received_at)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (p["event_id"], p["id"], p["seq"], p["site"], p["box"], p["camera"], p["zone"],
-         p["kind"], p["level"], p["state"], p["observed_at"], p["schema_version"], topic,
-         acc.raw.decode(), received_at),
+        (
+            p["event_id"],
+            p["id"],
+            p["seq"],
+            p["site"],
+            p["box"],
+            p["camera"],
+            p["zone"],
+            p["kind"],
+            p["level"],
+            p["state"],
+            p["observed_at"],
+            p["schema_version"],
+            topic,
+            acc.raw.decode(),
+            received_at,
+        ),
     )
     if cur.rowcount == 0:
         out.duplicates += 1
@@ -98,8 +119,10 @@ def file_pending(db: sqlite_utils.Database, filer: Filer, limit: int = 200) -> i
                 if not isinstance(err, CollectorError):
                     log.exception("file_incident failed on %s", event_id)
                 db.conn.execute("ROLLBACK TO file_incident")
-                db.conn.execute("UPDATE ingest_incidents SET file_error=? WHERE event_id=?",
-                                (f"{type(err).__name__}: {err}"[:1000], event_id))
+                db.conn.execute(
+                    "UPDATE ingest_incidents SET file_error=? WHERE event_id=?",
+                    (f"{type(err).__name__}: {err}"[:1000], event_id),
+                )
             else:
                 db.conn.execute("UPDATE ingest_incidents SET filed=1 WHERE event_id=?", (event_id,))
             db.conn.execute("RELEASE file_incident")
@@ -123,8 +146,15 @@ def _evidence(db, acc: Accepted, received_at: str) -> Rejected | None:
     db.conn.execute(
         "INSERT OR IGNORE INTO evidence_files(event_id, name, sha256, bytes, content_type, data,"
         " received_at) VALUES (?,?,?,?,?,?,?)",
-        (t.event_id, t.name, digest, len(acc.raw), refs[0].get("content_type", "image/jpeg"),
-         acc.raw, received_at),
+        (
+            t.event_id,
+            t.name,
+            digest,
+            len(acc.raw),
+            refs[0].get("content_type", "image/jpeg"),
+            acc.raw,
+            received_at,
+        ),
     )
     return None
 
@@ -136,8 +166,15 @@ def _box_message(db, acc: Accepted, received_at: str) -> None:
         db.conn.execute(
             "INSERT OR IGNORE INTO control_acks(command_id, site, box, status, reason, payload,"
             " received_at) VALUES (?,?,?,?,?,?,?)",
-            (p["command_id"], t.site, t.box, p["status"], p.get("reason"), acc.raw.decode(),
-             received_at),
+            (
+                p["command_id"],
+                t.site,
+                t.box,
+                p["status"],
+                p.get("reason"),
+                acc.raw.decode(),
+                received_at,
+            ),
         )
         return
     db.conn.execute("INSERT OR IGNORE INTO box_status(site, box) VALUES (?, ?)", (t.site, t.box))

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from collector.ingest.fastschema import Unsupported, compile_schema
 from edge_agent.contract import load_schema
 from edge_agent.contract.signing import verify
 from edge_agent.contract.topics import TopicParts, parse_topic
@@ -28,8 +29,12 @@ from edge_agent.errors import ContractError
 __all__ = ["Limits", "Accepted", "Rejected", "classify", "lenient_view", "SUPPORTED_MINOR"]
 
 SUPPORTED_MINOR = 0
-_SCHEMAS = {"incident": "incident", "status": "status", "metrics": "metrics",
-            "control/ack": "control-ack"}
+_SCHEMAS = {
+    "incident": "incident",
+    "status": "status",
+    "metrics": "metrics",
+    "control/ack": "control-ack",
+}
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,11 @@ def lenient_view(value: Any, schema: Mapping[str, Any]) -> Any:
     if isinstance(value, dict) and isinstance(schema.get("properties"), Mapping):
         props = schema["properties"]
         closed = schema.get("additionalProperties") is False
-        return {k: lenient_view(v, props.get(k, {})) for k, v in value.items()
-                if k in props or not closed}
+        return {
+            k: lenient_view(v, props.get(k, {}))
+            for k, v in value.items()
+            if k in props or not closed
+        }
     if isinstance(value, list) and isinstance(schema.get("items"), Mapping):
         return [lenient_view(v, schema["items"]) for v in value]
     return value
@@ -94,14 +102,22 @@ def _inline_refs(node: Any, defs: Mapping[str, Any]) -> Any:
 
 
 @cache
-def _validator(message: str) -> Draft202012Validator:
+def _validator(message: str) -> tuple[Draft202012Validator, Callable[[Any], bool] | None]:
+    """jsonschema for messages, and the compiled fast path when the schema allows it."""
     schema = load_schema(message)
-    return Draft202012Validator(_inline_refs(schema, schema.get("$defs", {})))
+    inlined = _inline_refs(schema, schema.get("$defs", {}))
+    try:
+        fast = compile_schema(inlined)
+    except Unsupported:
+        fast = None
+    return Draft202012Validator(inlined), fast
 
 
 def _schema_error(message: str, payload: dict[str, Any], minor: int) -> str | None:
-    v = _validator(message)
+    v, fast = _validator(message)
     doc = lenient_view(payload, v.schema) if minor > SUPPORTED_MINOR else payload
+    if fast is not None and fast(doc):
+        return None
     errors = sorted(v.iter_errors(doc), key=lambda e: list(e.path))
     if not errors:
         return None

@@ -78,25 +78,41 @@ def _agent(video: Path | None, url: str, work: Path):
     from edge_agent.sample import sample_config, sample_video_path
 
     (work / "box.key").write_text(secrets.token_hex(32))
-    mqtt = {"url": url, "signing_key_file": str(work / "box.key"),
-            "client_id": f"gridwatch-demo-{secrets.token_hex(4)}",
-            "outbox": {"path": str(work / "outbox.sqlite")}}
+    mqtt = {
+        "url": url,
+        "signing_key_file": str(work / "box.key"),
+        "client_id": f"gridwatch-demo-{secrets.token_hex(4)}",
+        "outbox": {"path": str(work / "outbox.sqlite")},
+    }
     if video is None:
         video = sample_video_path()
         data = sample_config(video, url).model_dump(mode="json", exclude_none=True)
         return video, parse(data | {"mqtt": mqtt, "evidence": {"dir": str(work / "evidence")}})
-    return video, parse({"box": {"site_id": "replay", "box_id": "local"}, "mqtt": mqtt,
-                         "evidence": {"dir": str(work / "evidence")},
-                         "cameras": [{"id": "replay", "url": str(video)}]})
+    return video, parse(
+        {
+            "box": {"site_id": "replay", "box_id": "local"},
+            "mqtt": mqtt,
+            "evidence": {"dir": str(work / "evidence")},
+            "cameras": [{"id": "replay", "url": str(video)}],
+        }
+    )
 
 
 def _collector_config(url: str, db: Path, work: Path, key_id: str, embedded: bool):
     keys = work / "box-keys.yaml"
     keys.write_text(f'"{key_id}": {(work / "box.key").read_text().strip()}\n')
-    return CollectorConfig.model_validate({
-        "broker": {"url": url, "protocol": 311 if embedded else 5,
-                   "client_id": f"gridwatch-demo-collector-{secrets.token_hex(4)}"},
-        "db": str(db), "box_keys_file": str(keys), "batch_wait_ms": 5})
+    return CollectorConfig.model_validate(
+        {
+            "broker": {
+                "url": url,
+                "protocol": 311 if embedded else 5,
+                "client_id": f"gridwatch-demo-collector-{secrets.token_hex(4)}",
+            },
+            "db": str(db),
+            "box_keys_file": str(keys),
+            "batch_wait_ms": 5,
+        }
+    )
 
 
 def _import_center(db_path: Path) -> None:
@@ -123,7 +139,8 @@ class _Watcher:
     def poll(self) -> None:
         for rowid, kind, level, state, cam, zone, metrics in self.conn.execute(
             "SELECT rowid, kind, level, state, camera, zone, json_extract(payload, '$.metrics')"
-            " FROM ingest_incidents WHERE rowid > ? ORDER BY rowid", (self.incident_row,)
+            " FROM ingest_incidents WHERE rowid > ? ORDER BY rowid",
+            (self.incident_row,),
         ).fetchall():
             self.incident_row = rowid
             self.say(f"incident  {state:<8} {level:<9} {kind} {cam}/{zone} {metrics}")
@@ -155,8 +172,9 @@ def run_demo(opts: DemoOptions, say: Callable[[str], None]) -> DemoResult:
         say(f"broker {url}{' (in-process amqtt)' if broker else ''}; store {db}; video {video}")
         _import_center(db)
         key_id = f"{cfg.box.site_id}/{cfg.box.box_id}"
-        service = IngestService(_collector_config(url, db, work, key_id, broker is not None),
-                                filer=default_filer())
+        service = IngestService(
+            _collector_config(url, db, work, key_id, broker is not None), filer=default_filer()
+        )
         service.start()
         publisher = MqttPublisher.from_config(cfg)
         publisher.start()
@@ -199,14 +217,20 @@ def run_demo(opts: DemoOptions, say: Callable[[str], None]) -> DemoResult:
     return result
 
 
-def _settle(publisher: MqttPublisher, service: IngestService, sink: _Counting,
-            watcher: _Watcher, timeout_s: float = 20.0) -> None:
+def _settle(
+    publisher: MqttPublisher,
+    service: IngestService,
+    sink: _Counting,
+    watcher: _Watcher,
+    timeout_s: float = 20.0,
+) -> None:
     """Wait (bounded) until the outbox is empty, everything is stored and filed."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         watcher.poll()
         pending = watcher.count(
-            "SELECT COUNT(*) FROM ingest_incidents WHERE filed = 0 AND file_error IS NULL")
+            "SELECT COUNT(*) FROM ingest_incidents WHERE filed = 0 AND file_error IS NULL"
+        )
         if publisher.outbox.depth() == 0 and service.stats.stored >= sink.count and not pending:
             break
         time.sleep(0.1)

@@ -8,23 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 import threading
 
+from collector.transport.mosquitto import free_port
+
 __all__ = ["EmbeddedBroker"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class EmbeddedBroker:
     """``with EmbeddedBroker() as broker: broker.url`` → ``mqtt://127.0.0.1:<free port>``."""
 
     def __init__(self, port: int | None = None):
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="amqtt", daemon=True)
         self._broker = None
@@ -40,8 +35,9 @@ class EmbeddedBroker:
             logging.getLogger(name).setLevel(logging.ERROR)
         config = {
             "listeners": {"default": {"type": "tcp", "bind": f"127.0.0.1:{self.port}"}},
-            "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin":
-                        {"allow_anonymous": True}},
+            "plugins": {
+                "amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}
+            },
         }
         self._thread.start()
 

@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from collector.store import open_store
 from collector.ingest.store import BatchResult, Filer, file_pending, store_batch
 from collector.ingest.validate import Limits
+from collector.store import open_store
 from collector.transport.config import CollectorConfig, load_box_keys
 from edge_agent.contract import topics
 from edge_agent.publish.mqtt import BrokerSettings, MqttClient, Received
@@ -67,8 +67,11 @@ def subscriptions(cfg: CollectorConfig) -> list[str]:
     shared = [topics.INCIDENT_SUBSCRIPTION, topics.EVIDENCE_SUBSCRIPTION]
     if cfg.broker.shared_group and cfg.broker.protocol == 5:
         shared = [f"$share/{cfg.broker.shared_group}/{t}" for t in shared]
-    return shared + [topics.STATUS_SUBSCRIPTION, topics.METRICS_SUBSCRIPTION,
-                     topics.ACK_SUBSCRIPTION]
+    return shared + [
+        topics.STATUS_SUBSCRIPTION,
+        topics.METRICS_SUBSCRIPTION,
+        topics.ACK_SUBSCRIPTION,
+    ]
 
 
 class IngestService:
@@ -118,7 +121,9 @@ class IngestService:
         while len(batch) < self.cfg.batch_max:
             left = deadline - time.monotonic()
             try:
-                batch.append(self._queue.get(timeout=left) if left > 0 else self._queue.get_nowait())
+                batch.append(
+                    self._queue.get(timeout=left) if left > 0 else self._queue.get_nowait()
+                )
             except queue.Empty:
                 break
         return batch
@@ -148,8 +153,9 @@ class IngestService:
         while not self._stop.is_set():
             try:
                 assert self.db is not None
-                result = store_batch(self.db, messages, self.limits, now,
-                                     self.cfg.dead_letter_raw_bytes)
+                result = store_batch(
+                    self.db, messages, self.limits, now, self.cfg.dead_letter_raw_bytes
+                )
                 break
             except sqlite3.Error as err:  # disk full, locked...: keep the batch, do not ack
                 self.stats.commit_failures += 1

@@ -50,8 +50,12 @@ def send_control(
 ) -> dict[str, Any]:
     """Publish ``command`` to the box and return its ack; raises :class:`TuneError` on timeout."""
     base = collector_settings(cfg)
-    settings = replace(base, client_id=f"{base.client_id}-tune-{command['command_id'][-8:]}",
-                       clean=True, protocol=311)
+    settings = replace(
+        base,
+        client_id=f"{base.client_id}-tune-{command['command_id'][-8:]}",
+        clean=True,
+        protocol=311,
+    )
     client = MqttClient(settings)
     got: dict[str, Any] = {}
     answered = threading.Event()

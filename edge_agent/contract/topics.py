@@ -121,7 +121,12 @@ def parse_topic(topic: str) -> TopicParts:
         return TopicParts(site, box, "control/ack")
     if len(rest) == 2 and rest[1] == "incident" and _ID.match(rest[0]):
         return TopicParts(site, box, "incident", camera=rest[0])
-    if len(rest) == 4 and rest[1] == "evidence" and _ID.match(rest[0]):
-        if _ID.match(rest[2]) and _EVIDENCE_NAME.match(rest[3]):
-            return TopicParts(site, box, "evidence", rest[0], event_id=rest[2], name=rest[3])
+    if (
+        len(rest) == 4
+        and rest[1] == "evidence"
+        and _ID.match(rest[0])
+        and _ID.match(rest[2])
+        and _EVIDENCE_NAME.match(rest[3])
+    ):
+        return TopicParts(site, box, "evidence", rest[0], event_id=rest[2], name=rest[3])
     raise ContractError(f"topic {topic!r} is not a gridwatch/v1 topic")

@@ -100,7 +100,9 @@ class ControlHandler:
         errors = sorted(validator("control").iter_errors(msg), key=lambda e: list(e.path))
         if errors:
             where = "/".join(str(p) for p in errors[0].path) or "<root>"
-            return ControlResult(cid, msg.get("command"), "rejected", f"{where}: {errors[0].message}")
+            return ControlResult(
+                cid, msg.get("command"), "rejected", f"{where}: {errors[0].message}"
+            )
         if not str(msg["schema_version"]).startswith("1."):
             return ControlResult(cid, msg["command"], "rejected", "unsupported schema_version")
         if msg["command"] == "publish_status":
@@ -122,5 +124,7 @@ class ControlHandler:
                 self.on_applied(cfg)
             except Exception as err:  # written to disk, but the live pipeline refused it
                 log.exception("on_applied failed for command %s", cid)
-                return ControlResult(cid, "set_threshold", "rejected", f"written but not applied: {err}")
+                return ControlResult(
+                    cid, "set_threshold", "rejected", f"written but not applied: {err}"
+                )
         return ControlResult(cid, "set_threshold", "accepted", None, change.old, change.new)

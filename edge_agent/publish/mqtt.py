@@ -20,8 +20,8 @@ from urllib.parse import urlparse
 
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
-from paho.mqtt.properties import Properties
 from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from edge_agent.errors import ConfigError
 
@@ -83,7 +83,9 @@ def parse_url(url: str) -> tuple[str, int, bool]:
     """``mqtt://host[:port]`` or ``mqtts://host[:port]`` → ``(host, port, tls)``."""
     u = urlparse(url)
     if u.scheme not in ("mqtt", "mqtts") or not u.hostname:
-        raise ConfigError("<mqtt>", [("url", url, "must be mqtt://host[:port] or mqtts://host[:port]")])
+        raise ConfigError(
+            "<mqtt>", [("url", url, "must be mqtt://host[:port] or mqtts://host[:port]")]
+        )
     tls = u.scheme == "mqtts"
     return u.hostname, u.port or (8883 if tls else 1883), tls
 
@@ -100,9 +102,12 @@ class MqttClient:
         self.on_connection_change: Callable[[bool], None] | None = None
         self.on_publish: Callable[[int], None] | None = None
         self._subs: dict[str, tuple[int, Callable[[Received], None]]] = {}
+        self._route: dict[str, Callable[[Received], None] | None] = {}
         self._lock = threading.Lock()
         self._stopped = False
-        version = MQTTProtocolVersion.MQTTv5 if settings.protocol == 5 else MQTTProtocolVersion.MQTTv311
+        version = (
+            MQTTProtocolVersion.MQTTv5 if settings.protocol == 5 else MQTTProtocolVersion.MQTTv311
+        )
         kwargs: dict[str, Any] = {"protocol": version, "manual_ack": manual_ack}
         if settings.protocol != 5:
             kwargs["clean_session"] = settings.clean
@@ -148,7 +153,9 @@ class MqttClient:
     def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
         if reason_code.is_failure:
             self.last_error = f"connection refused: {reason_code}"
-            log.warning("broker %s:%s refused the connection: %s", self.host, self.port, reason_code)
+            log.warning(
+                "broker %s:%s refused the connection: %s", self.host, self.port, reason_code
+            )
             return
         self.last_error = None
         with self._lock:
@@ -173,16 +180,30 @@ class MqttClient:
             self.on_publish(mid)
 
     def _on_message(self, client, userdata, msg) -> None:
-        with self._lock:
-            handlers = [h for t, (_, h) in self._subs.items() if paho.topic_matches_sub(_strip(t), msg.topic)]
+        handler = self._handler_for(msg.topic)
+        if handler is None:
+            return
         rec = Received(
             msg.topic, bytes(msg.payload), msg.mid, msg.qos, bool(msg.retain), self.generation
         )
-        for handler in handlers[:1]:
-            try:
-                handler(rec)
-            except Exception:  # a handler bug must not kill paho's network thread
-                log.exception("message handler failed on %s", msg.topic)
+        try:
+            handler(rec)
+        except Exception:  # a handler bug must not kill paho's network thread
+            log.exception("message handler failed on %s", msg.topic)
+
+    def _handler_for(self, topic: str) -> Callable[[Received], None] | None:
+        """The handler of the first subscription matching ``topic`` (cached per topic)."""
+        with self._lock:
+            if topic in self._route:
+                return self._route[topic]
+            found = next(
+                (h for t, (_, h) in self._subs.items() if paho.topic_matches_sub(_strip(t), topic)),
+                None,
+            )
+            if len(self._route) > 10_000:
+                self._route.clear()
+            self._route[topic] = found
+            return found
 
     def publish(self, topic: str, payload: bytes, qos: int = 1, retain: bool = False) -> Delivery:
         """Queue a message; paho sends it now or after the next (re)connect."""
@@ -192,6 +213,7 @@ class MqttClient:
         """Subscribe now and again after every reconnect."""
         with self._lock:
             self._subs[topic] = (qos, handler)
+            self._route.clear()
         if self.connected:
             self._c.subscribe(topic, qos=qos)
 

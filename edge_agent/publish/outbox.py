@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -84,7 +85,9 @@ class Outbox:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
-            row = self._db.execute("SELECT COALESCE(SUM(LENGTH(payload)), 0) FROM outbox").fetchone()
+            row = self._db.execute(
+                "SELECT COALESCE(SUM(LENGTH(payload)), 0) FROM outbox"
+            ).fetchone()
         except sqlite3.Error as err:
             raise OutboxError(f"{self.path}: cannot open the outbox: {err}") from err
         self._bytes = int(row[0])
@@ -116,11 +119,34 @@ class Outbox:
             self._bytes += size
             return int(cur.lastrowid or 0)
 
+    def put_many(self, messages: list[tuple[str, bytes]], kind: str = "incident") -> None:
+        """Store many messages in one transaction (one fsync), in order; same cap rules."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                for topic, payload in messages:
+                    if not self._make_room(len(payload), kind):
+                        self._count_drop(kind, 1)
+                        continue
+                    self._db.execute(
+                        "INSERT INTO outbox(topic, payload, kind, retain, created_at)"
+                        " VALUES (?,?,?,0,?)",
+                        (topic, payload, kind, self._clock()),
+                    )
+                    self._bytes += len(payload)
+                self._db.execute("COMMIT")
+            except sqlite3.Error as err:
+                self._rollback()
+                self._bytes = self._sum_bytes()
+                raise OutboxError(f"{self.path}: cannot store messages: {err}") from err
+
+    def _sum_bytes(self) -> int:
+        row = self._db.execute("SELECT COALESCE(SUM(LENGTH(payload)), 0) FROM outbox").fetchone()
+        return int(row[0])
+
     def _rollback(self) -> None:
-        try:
+        with contextlib.suppress(sqlite3.Error):
             self._db.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
 
     def _make_room(self, size: int, kind: str) -> bool:
         """Evict evidence, then (for a non-evidence message) the oldest others, inside the txn."""

@@ -17,7 +17,6 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -193,8 +192,14 @@ class MqttPublisher:
     def status_payload(self, state: str) -> dict[str, Any]:
         with self._status_lock:
             cams = {cid: c.as_dict() for cid, c in self.cameras.items()}
-        return {"schema_version": "1.0", "site": self.site, "box": self.box, "state": state,
-                "at": _now(), "cameras": cams}
+        return {
+            "schema_version": "1.0",
+            "site": self.site,
+            "box": self.box,
+            "state": state,
+            "at": _now(),
+            "cameras": cams,
+        }
 
     def publish_status(self, state: str) -> Delivery | None:
         if not self.client.connected:
@@ -214,9 +219,13 @@ class MqttPublisher:
             "box": self.box,
             "at": _now(),
             "connected": self.client.connected,
-            "outbox": {"depth": st.depth, "incidents": st.incidents, "bytes": st.bytes,
-                       "oldest_age_s": None if st.oldest_age_s is None else round(st.oldest_age_s, 3),
-                       "dropped": dropped},
+            "outbox": {
+                "depth": st.depth,
+                "incidents": st.incidents,
+                "bytes": st.bytes,
+                "oldest_age_s": None if st.oldest_age_s is None else round(st.oldest_age_s, 3),
+                "dropped": dropped,
+            },
             "cameras": cams,
         }
 
@@ -297,8 +306,12 @@ class MqttPublisher:
                 if time.monotonic() >= next_metrics:
                     next_metrics = time.monotonic() + self.metrics_interval_s
                     if self.client.connected:
-                        self.client.publish(topics.metrics_topic(self.site, self.box),
-                                            _dumps(self.metrics_payload()), 0, False)
+                        self.client.publish(
+                            topics.metrics_topic(self.site, self.box),
+                            _dumps(self.metrics_payload()),
+                            0,
+                            False,
+                        )
             except EdgeAgentError as err:
                 log.error("outbox sender: %s", err)
                 time.sleep(0.5)
@@ -320,7 +333,9 @@ class MqttPublisher:
         return last_seq
 
 
-def replay_publisher(url: str, cfg: AgentConfig | None, base_dir: str | Path | None = None) -> MqttPublisher:
+def replay_publisher(
+    url: str, cfg: AgentConfig | None, base_dir: str | Path | None = None
+) -> MqttPublisher:
     """A started publisher for ``edge-agent replay --mqtt URL`` (``close()`` it at the end).
 
     With a config, its box, key and outbox are used with ``url`` as the broker; without, the box
@@ -332,10 +347,14 @@ def replay_publisher(url: str, cfg: AgentConfig | None, base_dir: str | Path | N
         from edge_agent.config.load import parse
 
         tmp = tempfile.mkdtemp(prefix="gridwatch-replay-")
-        cfg = parse({"box": {"site_id": "replay", "box_id": "local"},
-                     "mqtt": {"outbox": {"path": f"{tmp}/outbox.sqlite"}},
-                     "evidence": {"dir": f"{tmp}/evidence"},
-                     "cameras": [{"id": "replay", "url": "-"}]})
+        cfg = parse(
+            {
+                "box": {"site_id": "replay", "box_id": "local"},
+                "mqtt": {"outbox": {"path": f"{tmp}/outbox.sqlite"}},
+                "evidence": {"dir": f"{tmp}/evidence"},
+                "cameras": [{"id": "replay", "url": "-"}],
+            }
+        )
     mqtt = cfg.mqtt.model_copy(update={"url": url})
     pub = MqttPublisher.from_config(cfg.model_copy(update={"mqtt": mqtt}), base_dir=base_dir)
     pub.start()

@@ -21,12 +21,23 @@ KEY_B2 = bytes(range(1, 33))
 T0 = datetime(2015, 5, 1, 10, 0, tzinfo=UTC)
 
 
-def incident(i: int, box: str = "b1", camera: str = "c1", incident_id: str | None = None) -> Incident:
+def incident(
+    i: int, box: str = "b1", camera: str = "c1", incident_id: str | None = None
+) -> Incident:
     return Incident(
-        id=incident_id or new_id(), seq=i, site=SITE, box=box, camera=camera, zone="z1",
-        grid_cell="330421101001001", kind=IncidentKind.CROWD_DENSITY, level=Level.WARNING,
-        state=EventState.OPENED if i == 0 else EventState.UPDATED, started_at=T0,
-        observed_at=T0 + timedelta(seconds=i), metrics={"count": 40 + i % 7, "density": 2.5},
+        id=incident_id or new_id(),
+        seq=i,
+        site=SITE,
+        box=box,
+        camera=camera,
+        zone="z1",
+        grid_cell="330421101001001",
+        kind=IncidentKind.CROWD_DENSITY,
+        level=Level.WARNING,
+        state=EventState.OPENED if i == 0 else EventState.UPDATED,
+        started_at=T0,
+        observed_at=T0 + timedelta(seconds=i),
+        metrics={"count": 40 + i % 7, "density": 2.5},
         stream_pts=float(i),
     )
 
@@ -77,8 +88,11 @@ def collector_config(tmp: Path, url: str, **extra) -> CollectorConfig:
     tmp.mkdir(parents=True, exist_ok=True)
     keys = tmp / "box-keys.yaml"
     keys.write_text(yaml.safe_dump({f"{SITE}/b1": KEY_B1.hex(), f"{SITE}/b2": KEY_B2.hex()}))
-    data = {"broker": {"url": url, "client_id": f"collector-{tmp.name}"[:60]},
-            "db": str(tmp / "collector.sqlite"), "box_keys_file": str(keys)} | extra
+    data = {
+        "broker": {"url": url, "client_id": f"collector-{tmp.name}"[:60]},
+        "db": str(tmp / "collector.sqlite"),
+        "box_keys_file": str(keys),
+    } | extra
     return CollectorConfig.model_validate(data)
 
 

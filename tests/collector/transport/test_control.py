@@ -49,11 +49,21 @@ def test_threshold_change_round_trip(tmp_path, mosquitto, tuned_box, key, value,
         assert zone["thresholds"]["warning_count"] == 25
         assert "# the bridge" in after  # comments kept
         assert applied[-1].cameras[0].zones[0].thresholds.warning_count == 25
-        audit = [json.loads(line) for line in (config_path.parent / "var" / "audit.jsonl")
-                 .read_text().splitlines()]
-        assert audit[-1] | {"at": None} == {"file": str(config_path), "camera": "c1",
-                                            "zone": "z1", "key": key, "old": 30, "new": 25,
-                                            "user": "alice", "at": None, "origin": "remote"}
+        audit = [
+            json.loads(line)
+            for line in (config_path.parent / "var" / "audit.jsonl").read_text().splitlines()
+        ]
+        assert audit[-1] | {"at": None} == {
+            "file": str(config_path),
+            "camera": "c1",
+            "zone": "z1",
+            "key": key,
+            "old": 30,
+            "new": 25,
+            "user": "alice",
+            "at": None,
+            "origin": "remote",
+        }
     else:
         assert reason in ack["reason"]
         assert after == before and applied == []
@@ -63,8 +73,9 @@ def test_unknown_zone_rejected_through_the_cli(tmp_path, mosquitto, tuned_box):
     cfg = collector_config(tmp_path / "center", mosquitto.url)
     conf = tmp_path / "center" / "collector.yaml"
     conf.write_text(yaml.safe_dump(cfg.model_dump(mode="json")))
-    result = CliRunner().invoke(app, ["tune", SITE, "b1", "c1", "nope", "warning_count", "20",
-                                      "--config", str(conf)])
+    result = CliRunner().invoke(
+        app, ["tune", SITE, "b1", "c1", "nope", "warning_count", "20", "--config", str(conf)]
+    )
     assert result.exit_code == 1, result.output
     assert "rejected" in result.output and "nope" in result.output
 

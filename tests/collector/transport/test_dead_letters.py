@@ -63,12 +63,17 @@ BAD = [
     (TOPIC_B1, _dump(_forged()), "signature"),
     (TOPIC_B1, _dump(_unsigned()), "signature"),
     (TOPIC_B1, _dump(signed(key=KEY_B2)), "signature"),  # signed with another box's key
-    (f"gridwatch/v1/{SITE}/b1/c1/evidence/01J0000000000000000000000A/x.jpg", b"\xff\xd8",
-     "evidence_orphan"),
+    (
+        f"gridwatch/v1/{SITE}/b1/c1/evidence/01J0000000000000000000000A/x.jpg",
+        b"\xff\xd8",
+        "evidence_orphan",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("topic", "raw", "reason"), BAD, ids=[b[2] + str(i) for i, b in enumerate(BAD)])
+@pytest.mark.parametrize(
+    ("topic", "raw", "reason"), BAD, ids=[b[2] + str(i) for i, b in enumerate(BAD)]
+)
 def test_each_bad_message_is_dead_lettered_with_its_reason(tmp_path, topic, raw, reason):
     db = open_store(tmp_path / "c.sqlite")
     good = _dump(signed())
@@ -95,10 +100,15 @@ def _mutations() -> st.SearchStrategy[bytes]:
     junk = st.one_of(st.none(), st.integers(), st.text(max_size=20), st.lists(st.integers()))
     replaced = st.tuples(st.sampled_from(keys), junk).map(lambda kv: _dump(base | {kv[0]: kv[1]}))
     dropped = st.sampled_from(keys).map(lambda k: _dump({x: v for x, v in base.items() if x != k}))
-    return st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode),
-                     replaced, dropped,
-                     st.recursive(junk, lambda c: st.dictionaries(st.text(max_size=8), c,
-                                                                  max_size=4)).map(_dump))
+    return st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(str.encode),
+        replaced,
+        dropped,
+        st.recursive(junk, lambda c: st.dictionaries(st.text(max_size=8), c, max_size=4)).map(
+            _dump
+        ),
+    )
 
 
 def test_hypothesis_malformed_payloads_never_crash_and_are_dead_lettered(tmp_path):
@@ -127,7 +137,7 @@ def test_bad_messages_through_mosquitto_are_dead_lettered_good_ones_stored(
     for i, (topic, raw, _) in enumerate(BAD):
         sent.append(client.publish(topic, raw))
         sent.append(client.publish(TOPIC_B1, _dump(goods[i])))
-    for good in goods[len(BAD):]:
+    for good in goods[len(BAD) :]:
         sent.append(client.publish(TOPIC_B1, _dump(good)))
     wait_until(lambda: all(d.done() for d in sent), 10, "publishes acknowledged")
     wait_until(lambda: collector.stats.received >= len(sent), 20, "all processed")

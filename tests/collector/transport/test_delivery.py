@@ -108,8 +108,7 @@ def test_collector_sigkilled_while_ingesting_then_restarted(tmp_path, mosquitto,
     conf = tmp_path / "col" / "collector.yaml"
     conf.write_text(yaml.safe_dump(cfg.model_dump(mode="json")))
     exe = str(Path(sys.executable).with_name("collector"))  # the installed console script
-    cmd = [exe, "run", "--config", str(conf),
-           "--report-every", "0"]
+    cmd = [exe, "run", "--config", str(conf), "--report-every", "0"]
 
     log = tmp_path / "collector.log"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import json
 import subprocess
 import sys
-import json
 from pathlib import Path
 
 import pytest
@@ -44,16 +44,24 @@ def _cert(subject: str, issuer_key, issuer_name, key, ca: bool) -> x509.Certific
 
 
 def _pem_key(key) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 @pytest.fixture
 def pki(tmp_path: Path) -> dict[str, Path]:
-    ca_key, srv_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_key, srv_key = (
+        ec.generate_private_key(ec.SECP256R1()),
+        ec.generate_private_key(ec.SECP256R1()),
+    )
     ca = _cert("gridwatch test CA", None, None, ca_key, ca=True)
     srv = _cert("localhost", ca_key, ca.subject, srv_key, ca=False)
-    out = {"ca": tmp_path / "ca.pem", "cert": tmp_path / "server.pem", "key": tmp_path / "server.key"}
+    out = {
+        "ca": tmp_path / "ca.pem",
+        "cert": tmp_path / "server.pem",
+        "key": tmp_path / "server.key",
+    }
     out["ca"].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     out["cert"].write_bytes(srv.public_bytes(serialization.Encoding.PEM))
     out["key"].write_bytes(_pem_key(srv_key))
@@ -65,16 +73,27 @@ def secure_broker(tmp_path: Path, pki, mosquitto_factory):
     """Mosquitto with passwords + ACL from the credentials script, and a TLS listener."""
     secrets = tmp_path / "secrets"
     script = REPO / "scripts" / "make_box_credentials.py"
-    for args in (["--collector", "--password", "colpw"], [SITE, "b1", "--password", "b1pw"],
-                 [SITE, "b2", "--password", "b2pw"]):
-        subprocess.run([sys.executable, str(script), *args, "--dir", str(secrets)], check=True,
-                       capture_output=True)
+    for args in (
+        ["--collector", "--password", "colpw"],
+        [SITE, "b1", "--password", "b1pw"],
+        [SITE, "b2", "--password", "b2pw"],
+    ):
+        subprocess.run(
+            [sys.executable, str(script), *args, "--dir", str(secrets)],
+            check=True,
+            capture_output=True,
+        )
     tls_port = free_port()
-    extra = "\n".join([
-        f"password_file {secrets / 'passwd'}", f"acl_file {secrets / 'acl'}",
-        f"listener {tls_port} 127.0.0.1", f"cafile {pki['ca']}", f"certfile {pki['cert']}",
-        f"keyfile {pki['key']}",
-    ])
+    extra = "\n".join(
+        [
+            f"password_file {secrets / 'passwd'}",
+            f"acl_file {secrets / 'acl'}",
+            f"listener {tls_port} 127.0.0.1",
+            f"cafile {pki['ca']}",
+            f"certfile {pki['cert']}",
+            f"keyfile {pki['key']}",
+        ]
+    )
     broker = mosquitto_factory(extra=extra, anonymous=False)
     broker.tls_url = f"mqtts://127.0.0.1:{tls_port}"
     broker.secrets = secrets
@@ -82,20 +101,39 @@ def secure_broker(tmp_path: Path, pki, mosquitto_factory):
 
 
 def _client(url: str, user: str, password: str, name: str = "", protocol: int = 311) -> MqttClient:
-    c = MqttClient(BrokerSettings(url=url, client_id=f"t-{user}{name}", username=user,
-                                  password=password, clean=True, protocol=protocol))
+    c = MqttClient(
+        BrokerSettings(
+            url=url,
+            client_id=f"t-{user}{name}",
+            username=user,
+            password=password,
+            clean=True,
+            protocol=protocol,
+        )
+    )
     c.start()
     return c
 
 
-def test_tls_and_passwords_carry_incidents_exactly_once(secure_broker, pki, make_collector,
-                                                         make_publisher):
-    collector = make_collector(secure_broker.url, broker={
-        "url": secure_broker.url, "username": "collector", "password": "colpw",
-        "client_id": "collector-tls"})
+def test_tls_and_passwords_carry_incidents_exactly_once(
+    secure_broker, pki, make_collector, make_publisher
+):
+    collector = make_collector(
+        secure_broker.url,
+        broker={
+            "url": secure_broker.url,
+            "username": "collector",
+            "password": "colpw",
+            "client_id": "collector-tls",
+        },
+    )
     wait_until(lambda: collector.client.connected, 10, "collector connected")
-    pub = make_publisher(secure_broker.tls_url, username=f"{SITE}-b1", password="b1pw",
-                         tls={"ca_file": str(pki["ca"])})
+    pub = make_publisher(
+        secure_broker.tls_url,
+        username=f"{SITE}-b1",
+        password="b1pw",
+        tls={"ca_file": str(pki["ca"])},
+    )
     emitted = [incident(i) for i in range(20)]
     for inc in emitted:
         pub.emit(inc)
@@ -104,10 +142,15 @@ def test_tls_and_passwords_carry_incidents_exactly_once(secure_broker, pki, make
     assert count(collector.cfg.db, "ingest_incidents") == 20
 
 
-def test_refused_connection_is_never_connected_and_keeps_the_outbox(secure_broker, pki,
-                                                                    make_publisher):
-    pub = make_publisher(secure_broker.tls_url, username=f"{SITE}-b1", password="wrong",
-                         tls={"ca_file": str(pki["ca"])})
+def test_refused_connection_is_never_connected_and_keeps_the_outbox(
+    secure_broker, pki, make_publisher
+):
+    pub = make_publisher(
+        secure_broker.tls_url,
+        username=f"{SITE}-b1",
+        password="wrong",
+        tls={"ca_file": str(pki["ca"])},
+    )
     pub.emit(incident(0))
     wait_until(lambda: pub.client.last_error is not None, 10, "the refusal")
     assert "refused" in pub.client.last_error
@@ -116,9 +159,15 @@ def test_refused_connection_is_never_connected_and_keeps_the_outbox(secure_broke
 
 
 def test_acl_box_writes_only_its_prefix_and_reads_only_its_control(secure_broker, make_collector):
-    collector = make_collector(secure_broker.url, broker={
-        "url": secure_broker.url, "username": "collector", "password": "colpw",
-        "client_id": "collector-acl"})
+    collector = make_collector(
+        secure_broker.url,
+        broker={
+            "url": secure_broker.url,
+            "username": "collector",
+            "password": "colpw",
+            "client_id": "collector-acl",
+        },
+    )
     b1 = _client(secure_broker.url, f"{SITE}-b1", "b1pw")
     seen: list[str] = []
     b1.subscribe("gridwatch/v1/#", lambda rec: seen.append(rec.topic))
@@ -126,16 +175,23 @@ def test_acl_box_writes_only_its_prefix_and_reads_only_its_control(secure_broker
     # 3.1.1 client takes as a protocol error (it then reconnects).
     rogue = _client(secure_broker.url, f"{SITE}-b1", "b1pw", name="-rogue", protocol=5)
     operator = _client(secure_broker.url, "collector", "colpw")
-    wait_until(lambda: b1.connected and operator.connected and rogue.connected
-               and collector.client.connected, 10, "clients connected")
+    wait_until(
+        lambda: (
+            b1.connected and operator.connected and rogue.connected and collector.client.connected
+        ),
+        10,
+        "clients connected",
+    )
     other = incident(0, box="b2")
     forged = sign(other.to_payload(), KEY_B1, f"{SITE}/b2")  # b1 posing as b2
     own = sign(incident(1).to_payload(), KEY_B1, f"{SITE}/b1")
     denied = rogue.publish(incident_topic(SITE, "b2", "c1"), json.dumps(forged).encode())
     wait_until(denied.done, 10, "the broker's answer to the denied publish")
-    sent = [b1.publish(incident_topic(SITE, "b1", "c1"), json.dumps(own).encode()),
-            operator.publish(control_topic(SITE, "b2"), b'{"x": 1}'),
-            operator.publish(control_topic(SITE, "b1"), b'{"x": 2}')]
+    sent = [
+        b1.publish(incident_topic(SITE, "b1", "c1"), json.dumps(own).encode()),
+        operator.publish(control_topic(SITE, "b2"), b'{"x": 1}'),
+        operator.publish(control_topic(SITE, "b1"), b'{"x": 2}'),
+    ]
     wait_until(lambda: all(d.done() for d in sent), 10, "publishes acknowledged")
     wait_until(lambda: collector.stats.received >= 1 and len(seen) >= 1, 10, "deliveries")
     wait_until(lambda: control_topic(SITE, "b1") in seen, 10, "b1's own control")

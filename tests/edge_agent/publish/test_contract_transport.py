@@ -19,8 +19,10 @@ TOPICS = [
     ("gridwatch/v1/x/b1/metrics", TopicParts("x", "b1", "metrics")),
     ("gridwatch/v1/x/b1/control", TopicParts("x", "b1", "control")),
     ("gridwatch/v1/x/b1/control/ack", TopicParts("x", "b1", "control/ack")),
-    ("gridwatch/v1/x/b1/c1/evidence/01J0/a.jpg",
-     TopicParts("x", "b1", "evidence", camera="c1", event_id="01J0", name="a.jpg")),
+    (
+        "gridwatch/v1/x/b1/c1/evidence/01J0/a.jpg",
+        TopicParts("x", "b1", "evidence", camera="c1", event_id="01J0", name="a.jpg"),
+    ),
 ]
 
 
@@ -29,9 +31,16 @@ def test_parse_topic(topic, parts):
     assert parse_topic(topic) == parts
 
 
-@pytest.mark.parametrize("topic", ["gridwatch/v2/x/b1/c1/incident", "gridwatch/v1/x/b1/c1/other",
-                                   "gridwatch/v1/x/b1", "gridwatch/v1/x/b 1/c1/incident",
-                                   "other/v1/x/b1/status"])
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "gridwatch/v2/x/b1/c1/incident",
+        "gridwatch/v1/x/b1/c1/other",
+        "gridwatch/v1/x/b1",
+        "gridwatch/v1/x/b 1/c1/incident",
+        "other/v1/x/b1/status",
+    ],
+)
 def test_parse_topic_refuses(topic):
     with pytest.raises(ContractError):
         parse_topic(topic)
@@ -53,8 +62,11 @@ VERIFY = [
     ({k: v for k, v in SIGNED.items() if k != "signature"}, {"x/b1": KEY_B1}, "unsigned"),
     ({**SIGNED, "box": "b2"}, {"x/b1": KEY_B1, "x/b2": KEY_B1}, "not by the payload's box"),
     (SIGNED, {}, "no key for 'x/b1'"),
-    ({**SIGNED, "signature": {**SIGNED["signature"], "alg": "ed25519"}}, {"x/b1": KEY_B1},
-     "unsupported"),
+    (
+        {**SIGNED, "signature": {**SIGNED["signature"], "alg": "ed25519"}},
+        {"x/b1": KEY_B1},
+        "unsupported",
+    ),
 ]
 
 
@@ -89,8 +101,11 @@ VERSIONS = [
 
 @pytest.mark.parametrize(("version", "changes", "verdict"), VERSIONS)
 def test_versioning(version, changes, verdict):
-    got = classify(incident_topic(SITE, "b1", "c1"), _raw(schema_version=version, **changes),
-                   Limits(keys={f"{SITE}/b1": KEY_B1}))
+    got = classify(
+        incident_topic(SITE, "b1", "c1"),
+        _raw(schema_version=version, **changes),
+        Limits(keys={f"{SITE}/b1": KEY_B1}),
+    )
     assert isinstance(got, verdict)
     if version == "2.0":
         assert got.reason == "unknown_major"
@@ -99,10 +114,16 @@ def test_versioning(version, changes, verdict):
 CONTROL = [
     (b"[1]", "rejected", "not a JSON object"),
     (b'{"command_id": "a", "schema_version": "1.0", "command": "reboot"}', "rejected", "command"),
-    (b'{"command_id": "b", "schema_version": "1.0", "command": "set_threshold"}', "rejected",
-     "required"),
-    (b'{"command_id": "c", "schema_version": "1.0", "command": "publish_status"}', "accepted",
-     None),
+    (
+        b'{"command_id": "b", "schema_version": "1.0", "command": "set_threshold"}',
+        "rejected",
+        "required",
+    ),
+    (
+        b'{"command_id": "c", "schema_version": "1.0", "command": "publish_status"}',
+        "accepted",
+        None,
+    ),
     (b"x" * 9000, "rejected", "exceeds"),
 ]
 

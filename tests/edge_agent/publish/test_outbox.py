@@ -30,16 +30,41 @@ def test_fifo_survives_a_restart(tmp_path):
 
 # existing entries (kind, size), new (kind, size) -> kinds left in order, drops, accepted
 CAP = [
-    ([("incident", 40), ("evidence", 40)], ("incident", 40), ["incident", "incident"],
-     {"evidence": 1}, True),
-    ([("evidence", 40), ("incident", 40)], ("evidence", 40), ["incident", "evidence"],
-     {"evidence": 1}, True),
-    ([("incident", 40), ("incident", 40)], ("evidence", 40), ["incident", "incident"],
-     {"evidence": 1}, False),
-    ([("incident", 40), ("incident", 40)], ("incident", 40), ["incident", "incident"],
-     {"incident": 1}, True),
-    ([("evidence", 30), ("incident", 30), ("evidence", 30)], ("incident", 50),
-     ["incident", "incident"], {"evidence": 2}, True),
+    (
+        [("incident", 40), ("evidence", 40)],
+        ("incident", 40),
+        ["incident", "incident"],
+        {"evidence": 1},
+        True,
+    ),
+    (
+        [("evidence", 40), ("incident", 40)],
+        ("evidence", 40),
+        ["incident", "evidence"],
+        {"evidence": 1},
+        True,
+    ),
+    (
+        [("incident", 40), ("incident", 40)],
+        ("evidence", 40),
+        ["incident", "incident"],
+        {"evidence": 1},
+        False,
+    ),
+    (
+        [("incident", 40), ("incident", 40)],
+        ("incident", 40),
+        ["incident", "incident"],
+        {"incident": 1},
+        True,
+    ),
+    (
+        [("evidence", 30), ("incident", 30), ("evidence", 30)],
+        ("incident", 50),
+        ["incident", "incident"],
+        {"evidence": 2},
+        True,
+    ),
     ([], ("evidence", 200), [], {"evidence": 1}, False),
 ]
 

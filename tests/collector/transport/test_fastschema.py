@@ -1,0 +1,81 @@
+"""The compiled schema fast path agrees with jsonschema on valid and mutated documents."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from collector.ingest.fastschema import Unsupported, compile_schema
+from collector.ingest.validate import _inline_refs
+from edge_agent.contract import load_schema
+from tests.collector.transport.helpers import incident
+
+
+def _inlined(message: str) -> dict:
+    schema = load_schema(message)
+    return _inline_refs(schema, schema.get("$defs", {}))
+
+
+INCIDENT = _inlined("incident")
+FAST = compile_schema(INCIDENT)
+SLOW = Draft202012Validator(INCIDENT)
+BASE = incident(3).to_payload()
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False),
+    st.text(max_size=6),
+    st.lists(st.integers(0, 3), max_size=5),
+    st.dictionaries(st.sampled_from(["count", "x", "role"]), st.integers(), max_size=2),
+)
+
+
+def _set(doc: dict, path: tuple, value) -> dict:
+    out = {**doc}
+    if len(path) == 1:
+        out[path[0]] = value
+    else:
+        out[path[0]] = _set(
+            doc.get(path[0], {}) if isinstance(doc.get(path[0]), dict) else {}, path[1:], value
+        )
+    return out
+
+
+PATHS = (
+    [(k,) for k in BASE]
+    + [("metrics", k) for k in ("count", "density", "los", "bbox", "first_seen_at", "nope")]
+    + [("extra",)]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(path=st.sampled_from(PATHS), value=JUNK)
+def test_fast_path_agrees_with_jsonschema(path, value):
+    doc = _set(BASE, path, value)
+    assert FAST(doc) == SLOW.is_valid(doc)
+
+
+@pytest.mark.parametrize(
+    ("message", "compiles"),
+    [
+        ("incident", True),
+        ("status", True),
+        ("metrics", True),
+        ("control-ack", True),
+        ("control", False),
+    ],
+)
+def test_which_schemas_compile(message, compiles):
+    try:
+        compile_schema(_inlined(message))
+    except Unsupported:
+        assert not compiles
+    else:
+        assert compiles
+
+
+def test_valid_incident_passes():
+    assert FAST(BASE) and SLOW.is_valid(BASE)
