@@ -104,12 +104,13 @@ def nchw_input(
     require(spec, kind, image, rank=4, dtypes=("float",))
     if image.shape[1] not in (3, None):
         raise mismatch(spec, kind, f"{image.name} NCHW with 3 channels", image.describe())
-    fixed = image.shape[3], image.shape[2]
-    if None not in fixed:
-        if input_size is not None and tuple(input_size) != fixed:
-            raise mismatch(spec, kind, f"input size {input_size} (config)", f"fixed size {fixed}")
-        return image, (int(fixed[0]), int(fixed[1]))
-    return image, tuple(input_size or default)  # type: ignore[return-value]
+    width, height = image.shape[3], image.shape[2]
+    if width is not None and height is not None:
+        if input_size is not None and tuple(input_size) != (width, height):
+            found = f"fixed size {(width, height)}"
+            raise mismatch(spec, kind, f"input size {input_size} (config)", found)
+        return image, (width, height)
+    return image, (input_size or default)
 
 
 def to_nchw(pictures: list[np.ndarray], bgr_to_rgb: bool, scale: float) -> np.ndarray:

@@ -67,8 +67,9 @@ class SsdTfAdapter:
         self.batchable = image.shape[0] is None
         self._order = [stems[n] for n in OUTPUT_NAMES]
         self._keep = keep
-        fixed = image.shape[2], image.shape[1]
-        self.size = input_size or (fixed if None not in fixed else DEFAULT_SIZE)
+        width, height = image.shape[2], image.shape[1]
+        fixed = (width, height) if width is not None and height is not None else None
+        self.size: tuple[int, int] = input_size or fixed or DEFAULT_SIZE
 
     def prepare(self, images: list[np.ndarray]) -> Prepared:
         fitted = [stretch(img, self.size) for img in images]
