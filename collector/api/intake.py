@@ -149,7 +149,7 @@ def register_report(
     with db.atomic():
         ticket = receive(db, new, f"api-key:{key_id}", Role.SYSTEM)
         row = {f: getattr(report, f) for f in (*fields, "phone", "media_url")}
-        db["api_submissions"].insert(
+        db.table("api_submissions").insert(
             row | {"ticket_id": ticket.id, "key_id": key_id, "submitted_at": new.at.isoformat()}
         )
     return ticket.id

@@ -109,7 +109,7 @@ def create_key(db: sqlite_utils.Database, scope: str, label: str, now: str) -> C
         "created_at": now,
         "revoked_at": None,
     }
-    db["api_keys"].insert(row)
+    db.table("api_keys").insert(row)
     return CreatedKey(_row_to_key(row), f"{_PREFIX}_{key_id}_{secret}")
 
 
@@ -124,7 +124,7 @@ def revoke_key(db: sqlite_utils.Database, key_id: str, now: str) -> ApiKey:
     if not rows:
         raise ApiKeyError(f"no API key with id {key_id!r}")
     if rows[0]["revoked_at"] is None:
-        db["api_keys"].update(key_id, {"revoked_at": now})
+        db.table("api_keys").update(key_id, {"revoked_at": now})
     return _row_to_key(next(db["api_keys"].rows_where("id = ?", [key_id])))
 
 
@@ -142,7 +142,7 @@ def check_key(db: sqlite_utils.Database, presented: str | None, need: str) -> Ap
     rows = list(db["api_keys"].rows_where("id = ?", [parts[1]]))
     # Compare against a dummy digest when the id is unknown, so timing does not reveal ids.
     row = rows[0] if rows else {"salt": "00" * 16, "hash": "", "revoked_at": None}
-    ok = hmac.compare_digest(_digest(row["salt"], parts[2]), row["hash"])
+    ok = hmac.compare_digest(_digest(str(row["salt"]), parts[2]), str(row["hash"]))
     if not rows or not ok or row["revoked_at"] is not None:
         raise ApiKeyRefused("the API key is unknown or revoked")
     key = _row_to_key(row)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
@@ -34,7 +34,7 @@ __all__ = ["router", "PREFIX"]
 
 PREFIX = "/open311/v2"
 
-_ERRORS = {
+_ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": list[GeoError], "description": text}
     for code, text in (
         (400, "Bad request"),

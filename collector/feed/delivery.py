@@ -107,13 +107,13 @@ def cursor(db: sqlite_utils.Database, name: str, url: str | None = None) -> dict
     rows = list(db["feed_cursors"].rows_where("name = ?", [name]))
     if rows:
         if url and rows[0]["url"] != url:
-            db["feed_cursors"].update(name, {"url": url, "updated_at": _now()})
+            db.table("feed_cursors").update(name, {"url": url, "updated_at": _now()})
             rows[0]["url"] = url
         return rows[0]
     if not url:
         raise FeedError(f"no feed named {name!r}")
     row = {"name": name, "url": url, "last_audit_id": 0, "delivered": 0, "failures": 0}
-    db["feed_cursors"].insert(row | {"last_error": None, "updated_at": _now()}, pk="name")
+    db.table("feed_cursors").insert(row | {"last_error": None, "updated_at": _now()}, pk="name")
     return cursor(db, name)
 
 

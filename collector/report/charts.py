@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 
@@ -46,7 +47,9 @@ def _legend(ax: plt.Axes, n: int) -> None:
     )
 
 
-def line_chart(title: str, labels: list[str], series: dict[str, list[float]], ylabel: str) -> str:
+def line_chart(
+    title: str, labels: list[str], series: Mapping[str, Sequence[float]], ylabel: str
+) -> str:
     """One line per series over ``labels`` (e.g. weeks)."""
     fig, ax = _axes(title, ylabel)
     x = range(len(labels))
@@ -58,7 +61,9 @@ def line_chart(title: str, labels: list[str], series: dict[str, list[float]], yl
     return png_data_uri(fig)
 
 
-def stacked_bars(title: str, labels: list[str], series: dict[str, list[float]], ylabel: str) -> str:
+def stacked_bars(
+    title: str, labels: list[str], series: Mapping[str, Sequence[float]], ylabel: str
+) -> str:
     """Stacked bars: one stack per label, one colour per series."""
     fig, ax = _axes(title, ylabel)
     x = list(range(len(labels)))

@@ -7,6 +7,7 @@ tool. Print CSS: A4 portrait, tables never split a row, a section never starts a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
@@ -16,7 +17,7 @@ __all__ = ["Table", "Section", "Report", "render_html"]
 @dataclass(frozen=True)
 class Table:
     headers: list[str]
-    rows: list[list[object]]
+    rows: Sequence[Sequence[object]]
     numeric: frozenset[int] = frozenset()
     nowrap: frozenset[int] = frozenset()
     empty: str = "Nothing to report for this period."

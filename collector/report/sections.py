@@ -3,6 +3,7 @@ with one sentence saying how to read it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -83,7 +84,9 @@ def _hours(delta: timedelta) -> float:
     return delta.total_seconds() / 3600
 
 
-def _capped(rows: list[list[object]], most: int = MAX_ROWS) -> tuple[list[list[object]], list[str]]:
+def _capped(
+    rows: Sequence[Sequence[object]], most: int = MAX_ROWS
+) -> tuple[Sequence[Sequence[object]], list[str]]:
     if len(rows) <= most:
         return rows, []
     return rows[:most], [f"{len(rows) - most} more rows not printed (of {len(rows)})."]
@@ -133,14 +136,14 @@ def hotspot_section(data: ReportInput) -> Section:
         [_cat(data, h.category), _cell(data, h.cell), h.week, h.tickets, h.still_open]
         for h in spots
     ]
-    rows, notes = _capped(rows)
+    shown, notes = _capped(rows)
     return Section(
         "Hotspots: category × cell × week",
         f"Each row is a place and week where one kind of problem was reported {HOTSPOT_MIN} or "
         "more times; the places at the top need a campaign rather than case-by-case handling.",
         Table(
             ["Category", "Grid cell", "Week", "Cases", "Still open"],
-            rows,
+            shown,
             frozenset({3, 4}),
             frozenset({2}),
         ),
@@ -163,7 +166,7 @@ def repeat_section(data: ReportInput) -> Section:
         ]
         for r in places
     ]
-    rows, notes = _capped(rows, REPEAT_ROWS)
+    shown, notes = _capped(rows, REPEAT_ROWS)
     return Section(
         "Repeat locations",
         "Each row is a place where the same problem was reported three or more times in "
@@ -181,7 +184,7 @@ def repeat_section(data: ReportInput) -> Section:
                 "First",
                 "Last",
             ],
-            rows,
+            shown,
             frozenset({3, 4, 5}),
             frozenset({6, 7}),
         ),
@@ -241,7 +244,7 @@ def overdue_section(data: ReportInput) -> Section:
         ]
         for x in late
     ]
-    rows, notes = _capped(rows)
+    shown, notes = _capped(rows)
     closed = sum(x.closed for x in late)
     return Section(
         "Overdue tickets",
@@ -250,7 +253,7 @@ def overdue_section(data: ReportInput) -> Section:
         "deadline, to the result report or to the period's end.",
         Table(
             ["Case", "Category", "Grid cell", "Units", "Deadline", "Status", "Days late"],
-            rows,
+            shown,
             frozenset({0, 6}),
             frozenset({4}),
         ),
@@ -286,7 +289,7 @@ def returned_section(db: sqlite_utils.Database, data: ReportInput) -> Section:
                 t.state.value,
             ]
         )
-    rows, notes = _capped(rows)
+    shown, notes = _capped(rows)
     return Section(
         "Returned tickets",
         "Each row is a case a unit sent back to the center instead of handling it; returns "
@@ -301,7 +304,7 @@ def returned_section(db: sqlite_utils.Database, data: ReportInput) -> Section:
                 "Without reason",
                 "State now",
             ],
-            rows,
+            shown,
             frozenset({0, 4, 5}),
         ),
         notes=[
