@@ -15,7 +15,14 @@ from collector.api.georeport import TicketView
 from collector.api.status_map import states_for
 from collector.feed.changes import ticket_version
 
-__all__ = ["RequestFilter", "find_tickets", "ticket_row", "ticket_view", "MAX_LIMIT"]
+__all__ = [
+    "RequestFilter",
+    "find_tickets",
+    "ticket_row",
+    "ticket_view",
+    "stored_evidence",
+    "MAX_LIMIT",
+]
 
 MAX_LIMIT = 1000
 """GeoReport's usual page size: at most this many requests per answer."""
@@ -108,3 +115,12 @@ def ticket_view(db: sqlite_utils.Database, row: dict) -> TicketView:
         evidence=_first_evidence(db, tid),
         submission=subs[0] if subs else None,
     )
+
+
+def stored_evidence(db: sqlite_utils.Database, name: str) -> tuple[str, bytes] | None:
+    """(content type, bytes) of an evidence file the ingest stored under ``name``, or ``None``."""
+    if "evidence_files" not in db.table_names():
+        return None
+    sql = "SELECT content_type, data FROM evidence_files WHERE name = ? LIMIT 1"
+    row = db.execute(sql, [name]).fetchone()
+    return (str(row[0]), bytes(row[1])) if row else None

@@ -11,10 +11,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from collector.api import intake
+from collector.api import intake, queries
 from collector.api.deps import Db, require
 from collector.api.errors import GeoReportError
 from collector.api.georeport import services, to_request
@@ -202,18 +202,29 @@ async def post_request(request: Request, db: Db) -> list[dict]:
     return [created]
 
 
-@router.get("/media/{name}", dependencies=_read, response_class=FileResponse)
+@router.get(
+    "/media/{name}",
+    dependencies=_read,
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}}, "description": "The file."}},
+)
 def get_media(
-    request: Request, name: Annotated[str, PathParam(pattern=_NAME, description="File name.")]
-) -> FileResponse:
-    """An evidence image from the evidence directory (read-only)."""
+    request: Request,
+    db: Db,
+    name: Annotated[str, PathParam(pattern=_NAME, description="File name.")],
+) -> Response:
+    """An evidence image: as received by the ingest (stored in the collector's store), else from
+    the evidence directory given to ``collector serve`` (read-only)."""
+    stored = queries.stored_evidence(db, name)
+    if stored is not None:
+        return Response(content=stored[1], media_type=stored[0])
     folder = request.app.state.settings.evidence_dir
     return FileResponse(_media_path(Path(folder) if folder else None, name))
 
 
 def _media_path(folder: Path | None, name: str) -> Path:
     if folder is None:
-        raise GeoReportError(404, "this server has no evidence directory")
+        raise GeoReportError(404, f"no evidence file {name!r}")
     root = folder.resolve()
     path = (root / name).resolve()
     if path.parent != root or not path.is_file():

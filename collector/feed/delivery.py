@@ -61,7 +61,7 @@ class Backoff:
     max_s: float = 60.0
 
     def delay(self, attempt: int) -> float:
-        return min(self.max_s, self.base_s * self.factor ** max(0, attempt - 1))
+        return float(min(self.max_s, self.base_s * self.factor ** max(0, attempt - 1)))
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,9 @@ def _axes(title: str, ylabel: str) -> tuple[Figure, plt.Axes]:
 
 def _legend(ax: plt.Axes, n: int) -> None:
     """Legend under the axes (below the rotated week labels), never over the data."""
+    if n == 0:
+        ax.text(0.5, 0.5, "no cases", transform=ax.transAxes, ha="center", color="#777777")
+        return
     ax.legend(
         fontsize=7, frameon=False, ncols=min(3, n), loc="upper center", bbox_to_anchor=(0.5, -0.3)
     )

@@ -3,6 +3,8 @@ tickets library, API keys, evidence on disk, and the app served by uvicorn on 12
 
 from __future__ import annotations
 
+import hashlib
+import json
 import socket
 import threading
 import time
@@ -19,9 +21,11 @@ from fastapi import FastAPI
 
 from collector.api.app import PREFIX, ApiSettings, create_app
 from collector.api.keys import create_key
-from collector.tickets import file_incident
-from edge_agent.incidents.evidence import EvidenceStore
-from edge_agent.incidents.model import EventState, Incident, IncidentKind, Level, new_id
+from collector.ingest.store import default_filer, file_pending, store_batch
+from collector.ingest.validate import Limits
+from edge_agent.contract.topics import evidence_topic, incident_topic
+from edge_agent.incidents.evidence import encode_capped
+from edge_agent.incidents.model import EventState, Evidence, Incident, IncidentKind, Level, new_id
 from tests.collector.builders import center_db, example_center, local
 from tests.collector.report.quarter import generate_quarter
 
@@ -38,13 +42,15 @@ class ApiWorld:
     evidence_name: str
 
 
-def _camera_incident(db_path: Path, evidence_dir: Path) -> tuple[int, str]:
-    """A crowd incident with a real evidence JPEG, filed through the tickets library."""
+def _camera_incident(db_path: Path) -> tuple[int, str]:
+    """A crowd incident and its evidence JPEG, received by the ingest as MQTT messages (topic,
+    bytes) and filed as a ticket by it, as on the live path."""
+    image = encode_capped(np.full((48, 64, 3), 90, np.uint8), 20_000)
     iid = new_id()
-    image = np.full((48, 64, 3), 90, np.uint8)
-    evidence = EvidenceStore(evidence_dir, max_bytes=20_000).save(iid, 0, "annotated", image)
+    name = f"{iid}-0-annotated.jpg"
+    evidence = Evidence("annotated", name, hashlib.sha256(image).hexdigest(), len(image))
     at = local(2026, 9, 30, 20, 0)
-    payload = Incident(
+    incident = Incident(
         id=iid,
         seq=0,
         site="xitang",
@@ -59,11 +65,23 @@ def _camera_incident(db_path: Path, evidence_dir: Path) -> tuple[int, str]:
         observed_at=at,
         metrics={"count": 50},
         evidence=(evidence,),
-    ).to_payload()
+    )
+    messages = [
+        (
+            incident_topic("xitang", "box-01", "bridge-01"),
+            json.dumps(incident.to_payload()).encode(),
+        ),
+        (evidence_topic("xitang", "box-01", "bridge-01", incident.event_id, name), image),
+    ]
     db = center_db(str(db_path))
-    change = file_incident(db, payload)
+    stored = store_batch(db, messages, Limits(require_signatures=False), at.isoformat())
+    assert not stored.dead_reasons, stored.dead_reasons
+    assert file_pending(db, default_filer()) == 1
+    ticket = db.execute(
+        "SELECT ticket_id FROM ticket_events WHERE event_id = ?", [incident.event_id]
+    ).fetchone()[0]
     db.close()
-    return change.ticket_id, evidence.name
+    return ticket, name
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +93,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> ApiWorld:
     read = create_key(db, "read", "dashboard", "2026-10-01T00:00:00+00:00").secret
     write = create_key(db, "write", "patrol app", "2026-10-01T00:00:00+00:00").secret
     db.close()
-    ticket, name = _camera_incident(db_path, evidence_dir)
+    ticket, name = _camera_incident(db_path)
+    evidence_dir.mkdir()
+    (evidence_dir / "patrol-photo.jpg").write_bytes(
+        encode_capped(np.zeros((32, 32, 3), np.uint8), 9000)
+    )
     return ApiWorld(db_path, evidence_dir, read, write, ticket, name)
 
 

@@ -213,8 +213,17 @@ def test_one_request_carries_dispatch_deadline_and_evidence(
     assert cam["address"].startswith("Wolong bridge")
     image = httpx.get(cam["media_url"], params=key)
     assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
-    on_disk = (world.evidence_dir / world.evidence_name).read_bytes()
-    assert hashlib.sha256(image.content).digest() == hashlib.sha256(on_disk).digest()
+    db = open_store(world.db_path)
+    sha = db.execute("SELECT sha256 FROM evidence_files WHERE name = ?", [world.evidence_name])
+    assert hashlib.sha256(image.content).hexdigest() == sha.fetchone()[0]
+    db.close()
+
+
+def test_media_from_the_evidence_directory(api: httpx.Client, world: ApiWorld) -> None:
+    answer = api.get("/media/patrol-photo.jpg", params={"api_key": world.read_key})
+    assert answer.status_code == 200 and answer.headers["content-type"] == "image/jpeg"
+    assert answer.content == (world.evidence_dir / "patrol-photo.jpg").read_bytes()
+    assert api.get("/media/patrol-photo.jpg").status_code == 401
 
 
 @pytest.mark.parametrize(

@@ -142,3 +142,28 @@ def test_every_section_explains_itself_and_charts_are_pngs(quarter: tuple[Path, 
         assert image.format == "PNG" and image.width > 400
     assert "@page" in html and "@media print" in html
     assert stats["overall"]["received"] == N
+
+
+def test_an_empty_period_renders_and_says_so(quarter: tuple[Path, str, dict]) -> None:
+    db_path, _, _ = quarter
+    out = db_path.parent / "empty.html"
+    done = CliRunner().invoke(
+        app, ["report", "--period", "2025-Q1", "--out", str(out), "--db", str(db_path)]
+    )
+    assert done.exit_code == 0, done.output
+    summary, sections = read_report(out.read_text(encoding="utf-8"))
+    assert summary["cases received"] == "0"
+    assert sections["Hotspots: category × cell × week"].notes == [
+        "Nothing to report for this period."
+    ]
+    assert len(sections["Trends by week"].images) == 3
+
+
+@pytest.mark.parametrize("period", ["2026-Q5", "last quarter"])
+def test_a_bad_period_is_a_clean_error(quarter: tuple[Path, str, dict], period: str) -> None:
+    db_path, _, _ = quarter
+    out = db_path.parent / "bad.html"
+    done = CliRunner().invoke(
+        app, ["report", "--period", period, "--out", str(out), "--db", str(db_path)]
+    )
+    assert done.exit_code == 2 and "not understood" in done.output and not out.exists()
