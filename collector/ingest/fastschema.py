@@ -61,11 +61,30 @@ def _enum_key(value: Any) -> tuple[str, Any]:
     return kind, value if not isinstance(value, dict | list) else repr(value)
 
 
+def _num(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _bound(key: str, limit: Any) -> Check:
+    """minimum / maximum / minLength / maxLength: only applies to its own type."""
+    if key == "minimum":
+        return lambda v: not _num(v) or v >= limit
+    if key == "maximum":
+        return lambda v: not _num(v) or v <= limit
+    if key == "minLength":
+        return lambda v: not isinstance(v, str) or len(v) >= limit
+    return lambda v: not isinstance(v, str) or len(v) <= limit
+
+
+def _type_check(names: tuple[str, ...]) -> Check:
+    return lambda v: any(_is_type(v, t) for t in names)
+
+
 def _scalar_checks(schema: Mapping[str, Any]) -> list[Check]:
     checks: list[Check] = []
     if "type" in schema:
         names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-        checks.append(lambda v, n=tuple(names): any(_is_type(v, t) for t in n))
+        checks.append(_type_check(tuple(names)))
     if "enum" in schema:
         allowed = {_enum_key(v) for v in schema["enum"]}
         checks.append(lambda v: _enum_key(v) in allowed)
@@ -75,15 +94,9 @@ def _scalar_checks(schema: Mapping[str, Any]) -> list[Check]:
     if "pattern" in schema:
         rx = re.compile(schema["pattern"])
         checks.append(lambda v: not isinstance(v, str) or rx.search(v) is not None)
-    num = lambda v: isinstance(v, int | float) and not isinstance(v, bool)  # noqa: E731
-    if "minimum" in schema:
-        checks.append(lambda v, m=schema["minimum"]: not num(v) or v >= m)
-    if "maximum" in schema:
-        checks.append(lambda v, m=schema["maximum"]: not num(v) or v <= m)
-    if "minLength" in schema:
-        checks.append(lambda v, m=schema["minLength"]: not isinstance(v, str) or len(v) >= m)
-    if "maxLength" in schema:
-        checks.append(lambda v, m=schema["maxLength"]: not isinstance(v, str) or len(v) <= m)
+    for key in ("minimum", "maximum", "minLength", "maxLength"):
+        if key in schema:
+            checks.append(_bound(key, schema[key]))
     return checks
 
 
@@ -122,10 +135,14 @@ def _array_checks(schema: Mapping[str, Any]) -> list[Check]:
     if "items" in schema:
         item = compile_schema(schema["items"])
         checks.append(lambda v: not isinstance(v, list) or all(item(x) for x in v))
-    if "minItems" in schema:
-        checks.append(lambda v, m=schema["minItems"]: not isinstance(v, list) or len(v) >= m)
-    if "maxItems" in schema:
-        checks.append(lambda v, m=schema["maxItems"]: not isinstance(v, list) or len(v) <= m)
+    lo, hi = schema.get("minItems"), schema.get("maxItems")
+    if lo is not None or hi is not None:
+        checks.append(
+            lambda v: (
+                not isinstance(v, list)
+                or ((lo is None or len(v) >= lo) and (hi is None or len(v) <= hi))
+            )
+        )
     return checks
 
 

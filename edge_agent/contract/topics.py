@@ -104,7 +104,11 @@ def control_ack_topic(site: str, box: str) -> str:
     return f"{box_prefix(site, box)}/control/ack"
 
 
-_BOX_KINDS = {("status",): "status", ("metrics",): "metrics", ("control",): "control"}
+_BOX_KINDS: dict[tuple[str, ...], str] = {
+    ("status",): "status",
+    ("metrics",): "metrics",
+    ("control",): "control",
+}
 
 
 def parse_topic(topic: str) -> TopicParts:

@@ -142,3 +142,22 @@ def test_collector_sigkilled_while_ingesting_then_restarted(tmp_path, mosquitto,
         proc.wait(timeout=20)
     _assert_exactly_once(cfg.db, emitted)
     assert count(cfg.db, "ticket_events") == len(emitted), log.read_text()
+
+
+def test_two_collectors_share_the_load_of_one_store(mosquitto, make_collector, make_publisher):
+    shared = [
+        make_collector(
+            mosquitto.url,
+            broker={"url": mosquitto.url, "client_id": f"col-{i}", "shared_group": "collectors"},
+        )
+        for i in range(2)
+    ]
+    wait_until(lambda: all(c.client.connected for c in shared), 10, "collectors connected")
+    pub = make_publisher(mosquitto.url)
+    emitted = [incident(i) for i in range(300)]
+    for inc in emitted:
+        pub.emit(inc)
+    wait_until(lambda: sum(c.stats.stored for c in shared) >= 300, 30, "all stored")
+    _assert_exactly_once(shared[0].cfg.db, emitted)
+    assert all(c.stats.stored > 0 for c in shared)  # both took a share
+    assert sum(c.stats.duplicates for c in shared) == 0
