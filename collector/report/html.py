@@ -66,6 +66,7 @@ thead { display: table-header-group; }
 .figure .k { font-size: 8.5pt; color: #444; }
 img { max-width: 100%; display: block; margin: 2mm 0; break-inside: avoid; }
 section { break-inside: auto; }
+.head { break-inside: avoid; page-break-inside: avoid; break-after: avoid; }
 .guide { background: #f6f6f6; padding: 2mm 4mm; font-size: 9.5pt; }
 footer { margin-top: 8mm; font-size: 8.5pt; color: #666; }
 @media print { body { padding: 0; } a { color: inherit; text-decoration: none; } }
@@ -95,8 +96,10 @@ def _table(table: Table) -> str:
 
 
 def _section(section: Section) -> str:
-    parts = [f"<section><h2>{escape(section.title)}</h2>"]
-    parts.append(f'<p class="explain">{escape(section.explain)}</p>')
+    parts = [
+        f'<section><div class="head"><h2>{escape(section.title)}</h2>'
+        f'<p class="explain">{escape(section.explain)}</p></div>'
+    ]
     for uri, alt in section.charts:
         parts.append(f'<img src="{uri}" alt="{escape(alt)}">')
     if section.table is not None:
