@@ -59,14 +59,16 @@ def run(
     service.start()
     err_console.print(f"collector: {cfg.broker.url} -> {cfg.db}", highlight=False)
     started = last = time.monotonic()
-    generation = 0
+    generation, shown_error = 0, None
     while not stop.wait(0.1):
         now = time.monotonic()
         if service.client.generation != generation:
             generation = service.client.generation
             err_console.print(f"connected ({generation})", highlight=False)
-        elif service.client.last_error:
-            err_console.print(service.client.last_error, highlight=False)
+        if service.client.last_error != shown_error:
+            shown_error = service.client.last_error
+            if shown_error:
+                err_console.print(shown_error, highlight=False)
         if max_seconds is not None and now - started >= max_seconds:
             break
         if report_every and now - last >= report_every:

@@ -23,7 +23,14 @@ import sqlite_utils
 from collector.errors import CollectorError
 from collector.ingest.validate import Accepted, Limits, Rejected, classify
 
-__all__ = ["BatchResult", "Filer", "store_batch", "file_pending", "default_filer"]
+__all__ = [
+    "BatchResult",
+    "Filer",
+    "dead_letter",
+    "default_filer",
+    "file_pending",
+    "store_batch",
+]
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +45,14 @@ class BatchResult:
     other: int = 0
     new_event_ids: list[str] = field(default_factory=list)
     dead_reasons: list[str] = field(default_factory=list)
+
+    def merge(self, other: BatchResult) -> None:
+        self.new += other.new
+        self.duplicates += other.duplicates
+        self.dead += other.dead
+        self.other += other.other
+        self.new_event_ids += other.new_event_ids
+        self.dead_reasons += other.dead_reasons
 
 
 def default_filer() -> Filer:
@@ -188,6 +203,22 @@ def _box_message(db, acc: Accepted, received_at: str) -> None:
             "UPDATE box_status SET metrics=?, metrics_at=? WHERE site=? AND box=?",
             (acc.raw.decode(), received_at, t.site, t.box),
         )
+
+
+def dead_letter(
+    db: sqlite_utils.Database,
+    topic: str,
+    raw: bytes,
+    reason: str,
+    detail: str,
+    received_at: str,
+    raw_cap: int = 4096,
+) -> BatchResult:
+    """Store one message as a dead letter (its own transaction)."""
+    out = BatchResult()
+    with db.conn:
+        _dead(db, topic, Rejected(reason, detail[:500], raw), received_at, raw_cap, out)
+    return out
 
 
 def store_batch(

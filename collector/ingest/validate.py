@@ -157,7 +157,7 @@ def _classify(topic: str, raw: bytes, limits: Limits) -> Accepted | Rejected:
     if len(raw) > limits.max_message_bytes:
         return Rejected("oversized", f"{len(raw)} > {limits.max_message_bytes} bytes", raw)
     try:
-        payload = json.loads(raw)
+        payload = json.loads(raw.decode("utf-8"))  # not json.loads(bytes): that guesses UTF-16/32
     except (UnicodeDecodeError, ValueError, RecursionError) as err:
         return Rejected("invalid_json", str(err)[:500], raw)
     if not isinstance(payload, dict):

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from collector.ingest.store import BatchResult, Filer, file_pending, store_batch
+from collector.ingest.store import BatchResult, Filer, dead_letter, file_pending, store_batch
 from collector.ingest.validate import Limits
 from collector.store import open_store
 from collector.transport.config import CollectorConfig, load_box_keys
@@ -147,15 +147,34 @@ class IngestService:
         except sqlite3.Error as err:
             log.error("cannot file tickets: %s", err)
 
+    def _store(self, messages: list[tuple[str, bytes]], now: str) -> BatchResult:
+        """Store a batch; if some input trips a bug, store one by one and dead-letter that one."""
+        assert self.db is not None
+        cap = self.cfg.dead_letter_raw_bytes
+        try:
+            return store_batch(self.db, messages, self.limits, now, cap)
+        except sqlite3.Error:
+            raise
+        except Exception:
+            log.exception("a batch of %d failed; storing one by one", len(messages))
+        total = BatchResult()
+        for topic, raw in messages:
+            try:
+                one = store_batch(self.db, [(topic, raw)], self.limits, now, cap)
+            except sqlite3.Error:
+                raise
+            except Exception as err:
+                one = dead_letter(self.db, topic, raw, "internal", repr(err), now, cap)
+            total.merge(one)
+        return total
+
     def _commit_then_ack(self, batch: list[Received]) -> None:
         now = datetime.now(UTC).isoformat(timespec="milliseconds")
         messages = [(m.topic, m.payload) for m in batch]
         while not self._stop.is_set():
             try:
                 assert self.db is not None
-                result = store_batch(
-                    self.db, messages, self.limits, now, self.cfg.dead_letter_raw_bytes
-                )
+                result = self._store(messages, now)
                 break
             except sqlite3.Error as err:  # disk full, locked...: keep the batch, do not ack
                 self.stats.commit_failures += 1

@@ -52,6 +52,7 @@ def _unsigned() -> dict:
 BAD = [
     (TOPIC_B1, b"{not json", "invalid_json"),
     (TOPIC_B1, b"\xff\xfe\x00", "invalid_json"),
+    (TOPIC_B1, json.dumps(signed()).encode("utf-16"), "invalid_json"),
     (TOPIC_B1, b"[1, 2]", "schema"),
     (TOPIC_B1, _dump({k: v for k, v in signed().items() if k != "zone"}), "schema"),
     (TOPIC_B1, _dump(signed(extra_field=1)), "schema"),  # unknown field at minor 0
@@ -148,3 +149,25 @@ def test_bad_messages_through_mosquitto_are_dead_lettered_good_ones_stored(
     stored = open_store(db)
     got = Counter(dict(stored.execute("SELECT reason, COUNT(*) FROM dead_letters GROUP BY 1")))
     assert got == reasons
+
+
+def test_a_message_that_trips_a_bug_is_dead_lettered_and_the_rest_stored(tmp_path, monkeypatch):
+    import collector.transport.service as service_mod
+    from tests.collector.transport.helpers import collector_config
+
+    real = service_mod.store_batch
+    poison = _dump(signed(1))
+
+    def buggy(db, messages, *args):
+        if any(raw == poison for _, raw in messages):
+            raise KeyError("a bug in the ingest")
+        return real(db, messages, *args)
+
+    monkeypatch.setattr(service_mod, "store_batch", buggy)
+    svc = service_mod.IngestService(collector_config(tmp_path, "mqtt://127.0.0.1:1"))
+    svc.db = open_store(svc.cfg.db)
+    result = svc._store(
+        [(TOPIC_B1, _dump(signed(0))), (TOPIC_B1, poison), (TOPIC_B1, _dump(signed(2)))], "t"
+    )
+    assert (result.new, result.dead, result.dead_reasons) == (2, 1, ["internal"])
+    svc.db.close()
