@@ -116,6 +116,7 @@ class MqttPublisher:
         self._inflight: list[tuple[int, Delivery]] = []
         self._status_lock = threading.Lock()
         self._control: ControlHandler | None = None
+        self._closed = False
         client.on_connection_change = self._on_connection
         client.on_publish = lambda mid: self._wake.set()
 
@@ -262,6 +263,9 @@ class MqttPublisher:
 
         What is not delivered stays in the outbox for the next start.
         """
+        if self._closed:
+            return
+        self._closed = True
         deadline = time.monotonic() + drain_timeout_s
         while time.monotonic() < deadline and self.client.connected and self.outbox.depth() > 0:
             self._wake.set()

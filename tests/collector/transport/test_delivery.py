@@ -161,3 +161,21 @@ def test_two_collectors_share_the_load_of_one_store(mosquitto, make_collector, m
     _assert_exactly_once(shared[0].cfg.db, emitted)
     assert all(c.stats.stored > 0 for c in shared)  # both took a share
     assert sum(c.stats.duplicates for c in shared) == 0
+
+
+def test_outbox_kept_across_an_agent_restart_drains_in_order(
+    mosquitto, make_collector, make_publisher
+):
+    from tests.fixtures.mosquitto import free_port
+
+    collector = make_collector(mosquitto.url)
+    offline = make_publisher(f"mqtt://127.0.0.1:{free_port()}")  # nothing listens there
+    emitted = [incident(i) for i in range(50)]
+    for inc in emitted:
+        offline.emit(inc)
+    assert offline.outbox.depth() == 50 and not offline.client.connected
+    offline.stop(drain_timeout_s=0.1)  # the agent exits with its outbox full
+    restarted = make_publisher(mosquitto.url)
+    wait_until(lambda: collector.stats.stored >= 50, 30, "the old outbox drained")
+    assert stored_ids(collector.cfg.db) == [e.event_id for e in emitted]
+    assert restarted.wait_drained(5)
