@@ -72,6 +72,41 @@ def read_source(name: str) -> list[np.ndarray]:
         return [f.to_ndarray(format="bgr24") for f in c.decode(video=0)]
 
 
+def _gray_small(frame: np.ndarray) -> np.ndarray:
+    g = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    return cv2.resize(g, (g.shape[1] // 2, g.shape[0] // 2), interpolation=cv2.INTER_AREA)
+
+
+def stabilised(src: list[np.ndarray], idx: int, cache: dict[int, np.ndarray]) -> np.ndarray:
+    """Source frame ``idx`` shifted onto frame 0 (some clips sway by ~10 px): the pasted structure
+    must stay put relative to the ground, as a real one would."""
+    if idx not in cache:
+        warp = np.eye(2, 3, dtype=np.float32)
+        crit = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-4)
+        try:
+            _, warp = cv2.findTransformECC(
+                _gray_small(src[0]),
+                _gray_small(src[idx]),
+                warp,
+                cv2.MOTION_TRANSLATION,
+                crit,
+                None,
+                5,
+            )
+        except cv2.error:
+            warp = np.eye(2, 3, dtype=np.float32)
+        warp[:, 2] *= 2
+        h, w = src[idx].shape[:2]
+        cache[idx] = cv2.warpAffine(
+            src[idx],
+            warp,
+            (w, h),
+            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+            borderMode=cv2.BORDER_REFLECT,
+        )
+    return cache[idx].copy()
+
+
 def roof_patch(name: str, area_px: float) -> tuple[np.ndarray, np.ndarray]:
     """The largest new building of a LEVIR pair: BGR patch and its mask, scaled to ``area_px``."""
     lev = DATA / "change" / "levir"
@@ -154,11 +189,11 @@ def _structure_masks(spec: Spec, shape: tuple) -> tuple:
     return first, grown
 
 
-def compose(spec: Spec, src: list[np.ndarray], step: int, b: int, rng, roofs) -> tuple:
+def compose(spec: Spec, src: list[np.ndarray], step: int, b: int, rng, roofs, cache) -> tuple:
     """One output frame and the structure mask visible in it (or None)."""
     start = np.random.default_rng(spec.seed * 1000 + step).integers(len(src))
     idx = (int(start) + b * 4) % len(src)  # each step an unrelated moment; a burst in sequence
-    frame = src[idx].copy()
+    frame = stabilised(src, idx, cache)
     mask = None
     first, grown = roofs
     if first is not None and step >= spec.appear_step:
@@ -185,6 +220,7 @@ def write(spec: Spec) -> dict[str, object]:
     h, w = src[0].shape[:2]
     rng = np.random.default_rng(spec.seed)
     roofs = _structure_masks(spec, (h, w))
+    cache: dict[int, np.ndarray] = {}
     last_mask = None
     with av.open(str(out), "w", format="matroska") as c:
         s = c.add_stream("libx264", rate=1)
@@ -194,7 +230,7 @@ def write(spec: Spec) -> dict[str, object]:
         s.codec_context.options = {"crf": "18", "preset": "veryfast"}
         for step in range(spec.steps):
             for b in range(spec.burst):
-                frame, mask = compose(spec, src, step, b, rng, roofs)
+                frame, mask = compose(spec, src, step, b, rng, roofs, cache)
                 last_mask = mask if mask is not None else last_mask
                 vf = av.VideoFrame.from_ndarray(frame, format="bgr24")
                 vf.pts = round((step * spec.step_s + b * spec.burst_gap_s) * 1000)

@@ -235,14 +235,17 @@ class ConstructionSettings(Strict):
         0.7, gt=0, le=1, description="Share of a region unchanged since the last observation."
     )
     growth_ratio: float = Field(0.15, gt=0, description="Area growth that updates an incident.")
+    min_edge_gain: float = Field(
+        0.8, ge=0, description="Edge energy now/before in a region below this = removal, ignored."
+    )
     max_shift_frac: float = Field(0.04, gt=0, lt=1, description="Shift (of width) = 'moved'.")
     max_rotation_deg: float = Field(3.0, gt=0, description="Rotation above this = 'moved'.")
     min_registration_corr: float = Field(0.5, gt=0, lt=1, description="ECC below: not trusted.")
     moved_fraction: float = Field(
-        0.4, gt=0, le=1, description="Share of textured pixels changed after alignment = moved."
+        0.3, gt=0, le=1, description="Share of textured pixels changed after alignment = moved."
     )
-    covered_fraction: float = Field(0.5, gt=0, le=1, description="Share of edges lost = covered.")
-    sharpness_ratio: float = Field(0.35, gt=0, lt=1, description="Sharpness drop = defocused.")
+    covered_fraction: float = Field(0.4, gt=0, le=1, description="Share of edges lost = covered.")
+    sharpness_ratio: float = Field(0.45, gt=0, lt=1, description="Sharpness drop = defocused.")
     tamper_observations: int = Field(2, ge=1, description="Observations before tamper is raised.")
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "warp_to_reference",
     "view_health",
     "textured",
+    "log_gradient",
 ]
 
 _ECC_SIDE = 384  # registration runs on a copy of at most this many pixels on its longer side
@@ -56,25 +57,44 @@ def _band_pass(gray: np.ndarray) -> np.ndarray:
 IDENTITY = Registration(True, np.eye(2, 3, dtype=np.float32), 1.0, 0.0, 0.0)
 
 
-def register(reference: np.ndarray, observation: np.ndarray, min_corr: float) -> Registration:
-    """ECC (``cv2.findTransformECC``, Euclidean) of ``observation`` onto ``reference``, on
-    band-passed log images. ``ok`` is False when it does not converge or correlates poorly."""
-    ref, scale = _small(reference)
-    obs, _ = _small(observation)
-    warp = np.eye(2, 3, dtype=np.float32)
-    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 100, 1e-6)
+def _ecc(ref: np.ndarray, obs: np.ndarray, start: np.ndarray) -> tuple[float, np.ndarray] | None:
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-5)
     try:
         corr, warp = cv2.findTransformECC(
-            _band_pass(ref), _band_pass(obs), warp, cv2.MOTION_EUCLIDEAN, criteria, None, 1
+            ref, obs, start.copy(), cv2.MOTION_EUCLIDEAN, criteria, None, 1
         )
     except cv2.error:
-        return Registration(False, np.eye(2, 3, dtype=np.float32), 0.0, math.inf, 0.0)
-    warp = warp.astype(np.float32)
+        return None
+    return (float(corr), warp.astype(np.float32)) if np.isfinite(corr) else None
+
+
+def _registration(warp: np.ndarray, corr: float, scale: float, ok: bool) -> Registration:
+    warp = warp.astype(np.float32).copy()
     warp[:, 2] /= scale
     shift = float(math.hypot(warp[0, 2], warp[1, 2]))
     rot = float(math.degrees(math.atan2(warp[1, 0], warp[0, 0])))
-    ok = bool(np.isfinite(corr) and corr >= min_corr)
-    return Registration(ok, warp, float(corr), shift, rot)
+    return Registration(ok, warp, corr, shift, rot)
+
+
+def register(reference: np.ndarray, observation: np.ndarray, min_corr: float) -> list[Registration]:
+    """Candidate warps of ``observation`` onto ``reference``, on band-passed log images: phase
+    correlation (translation), and ECC (``cv2.findTransformECC``, Euclidean) started from the
+    identity and from that translation. Only converged ECC results above ``min_corr`` and phase
+    peaks above a floor are returned; the caller picks among them and the identity."""
+    ref, scale = _small(reference)
+    obs, _ = _small(observation)
+    r, o = _band_pass(ref), _band_pass(obs)
+    window = cv2.createHanningWindow((r.shape[1], r.shape[0]), cv2.CV_32F)
+    (dx, dy), peak = cv2.phaseCorrelate(r, o, window)
+    shifted = np.array([[1, 0, dx], [0, 1, dy]], np.float32)
+    out = []
+    if peak > 0.05:
+        out.append(_registration(shifted, float(peak), scale, True))
+    for start in (np.eye(2, 3, dtype=np.float32), shifted):
+        found = _ecc(r, o, start)
+        if found is not None and found[0] >= min_corr:
+            out.append(_registration(found[1], found[0], scale, True))
+    return out
 
 
 def warp_to_reference(observation: np.ndarray, reg: Registration) -> tuple[np.ndarray, np.ndarray]:
@@ -96,7 +116,8 @@ class ViewHealth:
     sharpness_ratio: float  # observation sharpness / reference sharpness
 
 
-def _log_gradient(gray: np.ndarray) -> np.ndarray:
+def log_gradient(gray: np.ndarray) -> np.ndarray:
+    """Gradient magnitude of the smoothed log image (a gain change does not alter it)."""
     lg = np.log(gray.astype(np.float32) / 255.0 + 0.03)
     lg = cv2.GaussianBlur(lg, (5, 5), 1.0)
     return cv2.magnitude(cv2.Sobel(lg, cv2.CV_32F, 1, 0), cv2.Sobel(lg, cv2.CV_32F, 0, 1))
@@ -106,28 +127,41 @@ def _cells(a: np.ndarray) -> np.ndarray:
     return cv2.resize(a, (_GRID, _GRID), interpolation=cv2.INTER_AREA)
 
 
-def _sharpness(gray: np.ndarray) -> float:
-    """Fine detail over coarse contrast: falls when the lens defocuses, not when light dims."""
+def _grad(img: np.ndarray) -> np.ndarray:
+    return cv2.magnitude(cv2.Sobel(img, cv2.CV_32F, 1, 0), cv2.Sobel(img, cv2.CV_32F, 0, 1))
+
+
+def _edge_cells(gray: np.ndarray) -> np.ndarray:
+    """Per-cell edge strength of the smoothed image over its mean level (gain-free, noise-free)."""
+    g = cv2.GaussianBlur(gray.astype(np.float32), (0, 0), 2.0) / max(1.0, float(gray.mean()))
+    return _cells(_grad(g))
+
+
+def _sharpness_cells(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell: fine detail (Laplacian) and coarse contrast (gradient after a wide blur)."""
     g = gray.astype(np.float32)
-    fine = float(np.mean(np.abs(cv2.Laplacian(g, cv2.CV_32F, ksize=3))))
-    coarse_img = cv2.GaussianBlur(g, (0, 0), 3.0)
-    coarse = cv2.magnitude(
-        cv2.Sobel(coarse_img, cv2.CV_32F, 1, 0), cv2.Sobel(coarse_img, cv2.CV_32F, 0, 1)
-    )
-    return fine / (float(np.mean(coarse)) + 1e-3)
+    fine = np.abs(cv2.Laplacian(cv2.GaussianBlur(g, (0, 0), 0.8), cv2.CV_32F, ksize=3))
+    return _cells(fine), _cells(_grad(cv2.GaussianBlur(g, (0, 0), 3.0)))
 
 
 def view_health(reference: np.ndarray, observation: np.ndarray) -> ViewHealth:
-    """Edge loss per grid cell (covered / blocked lens) and relative sharpness (defocus)."""
-    ref_cells = _cells(_log_gradient(reference))
-    obs_cells = _cells(_log_gradient(observation))
-    textured = ref_cells > max(0.02, float(np.percentile(ref_cells, 25)) * 0.5)
-    lost = textured & (obs_cells < 0.3 * ref_cells)
-    edges_lost = float(lost.sum() / max(int(textured.sum()), 1))
-    ratio = _sharpness(observation) / max(_sharpness(reference), 1e-6)
-    return ViewHealth(edges_lost, float(ratio))
+    """Edge loss per grid cell (covered / blocked lens) and relative sharpness (defocus).
+
+    Sharpness is the median over the reference's more contrasted cells of (fine / coarse) in the
+    observation over the same in the reference: defocus removes fine detail and keeps coarse
+    contrast, dimming light changes neither.
+    """
+    ref_e, obs_e = _edge_cells(reference), _edge_cells(observation)
+    has_edges = ref_e > max(0.004, float(np.percentile(ref_e, 25)) * 0.5)
+    lost = has_edges & (obs_e < 0.3 * ref_e)
+    edges_lost = float(lost.sum() / max(int(has_edges.sum()), 1))
+    fine_r, coarse_r = _sharpness_cells(reference)
+    fine_o, coarse_o = _sharpness_cells(observation)
+    k = coarse_r >= np.percentile(coarse_r, 50)
+    rel = (fine_o[k] / (coarse_o[k] + 1e-3)) / (fine_r[k] / (coarse_r[k] + 1e-3) + 1e-6)
+    return ViewHealth(edges_lost, float(np.median(rel)))
 
 
 def textured(gray: np.ndarray, floor: float = 0.04) -> np.ndarray:
     """``bool`` mask of pixels with visible structure (log-gradient above ``floor``)."""
-    return _log_gradient(gray) > floor
+    return log_gradient(gray) > floor

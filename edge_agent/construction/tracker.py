@@ -2,21 +2,26 @@
 
 A candidate becomes a structure only when it is seen in ``persist_observations`` observations
 spanning at least ``persist_min_s`` of stream time, and each sighting after the first is *stable*:
-most of the region looks the same as in the previous observation. Moving shadows, traffic and
-overlay clocks change between observations and so never accumulate sightings.
+most of the part it shares with the track's last mask is unchanged since the previous observation.
+Moving shadows, traffic and overlay clocks change between observations and so never accumulate
+sightings; an unstable sighting (e.g. half hidden by a van) neither counts nor resets a candidate.
 
 Transitions (``Phase`` x what happened -> action), as data in :data:`RULES`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
 import numpy as np
 
-__all__ = ["Phase", "Sighting", "Track", "TrackEvent", "Tracker", "RULES"]
+__all__ = ["Phase", "Sighting", "Track", "TrackEvent", "Tracker", "RULES", "Measure"]
+
+#: Area of a full-frame ``bool`` mask: ``(measure, info)`` as in :class:`Sighting`.
+Measure = Callable[[np.ndarray], tuple[float, dict[str, object]]]
 
 
 class Phase(StrEnum):
@@ -33,7 +38,7 @@ class Seen(StrEnum):
 #: (phase, what was seen) -> what the tracker does.
 RULES: dict[tuple[Phase, Seen], str] = {
     (Phase.CANDIDATE, Seen.STABLE): "count",  # one more sighting; open when persistent
-    (Phase.CANDIDATE, Seen.UNSTABLE): "restart",  # still changing: count again from here
+    (Phase.CANDIDATE, Seen.UNSTABLE): "wait",  # changing or occluded: wait for a stable one
     (Phase.CANDIDATE, Seen.MISSED): "drop",
     (Phase.REPORTED, Seen.STABLE): "grow",  # update the incident when the area grew
     (Phase.REPORTED, Seen.UNSTABLE): "keep",
@@ -48,7 +53,7 @@ class Sighting:
     mask: np.ndarray  # bool, analysis size
     bbox: tuple[int, int, int, int]  # frame pixels
     measure: float  # area in m2 (calibrated) or frame pixels
-    stable: bool
+    steady: np.ndarray | None  # bool map: unchanged since the previous observation (None: first)
     info: dict[str, object] = field(default_factory=dict)  # carried into Track.extra
 
 
@@ -89,16 +94,26 @@ class Tracker:
         >>> m = np.zeros((4, 4), bool); m[1:3, 1:3] = True
         >>> t = Tracker(persist_observations=2, persist_min_s=60, growth_ratio=0.2)
         >>> at = datetime(2026, 1, 1, tzinfo=UTC)
-        >>> t.update([Sighting(m, (1, 1, 3, 3), 4.0, False)], 0.0, at)
+        >>> t.update([Sighting(m, (1, 1, 3, 3), 4.0, None)], 0.0, at)
         []
-        >>> [e.action for e in t.update([Sighting(m, (1, 1, 3, 3), 4.0, True)], 60.0, at)]
+        >>> steady = np.ones((4, 4), bool)
+        >>> [e.action for e in t.update([Sighting(m, (1, 1, 3, 3), 4.0, steady)], 60.0, at)]
         ['open']
     """
 
-    def __init__(self, persist_observations: int, persist_min_s: float, growth_ratio: float):
+    def __init__(
+        self,
+        persist_observations: int,
+        persist_min_s: float,
+        growth_ratio: float,
+        stable_fraction: float = 0.7,
+        measure: Measure | None = None,
+    ):
         self.m = persist_observations
         self.t = persist_min_s
         self.growth = growth_ratio
+        self.stable_fraction = stable_fraction
+        self.measure = measure
         self.tracks: list[Track] = []
         self._next = 1
 
@@ -108,6 +123,24 @@ class Tracker:
     def _match(self, s: Sighting, free: list[Track]) -> Track | None:
         best = max(free, key=lambda tr: _overlap(s.mask, tr.mask), default=None)
         return best if best is not None and _overlap(s.mask, best.mask) >= 0.5 else None
+
+    def _stable(self, s: Sighting, tr: Track) -> bool:
+        shared = s.mask & tr.mask
+        if s.steady is None or not shared.any():
+            return False
+        return float(np.mean(s.steady[shared])) >= self.stable_fraction
+
+    def _persistent_part(self, s: Sighting, tr: Track) -> Sighting:
+        """The part of a region also present in the track's last sighting, for area and box: a van
+        parked against a shed for one observation is not measured; a shed's new wing is, from the
+        second observation that shows it. The track keeps matching on the whole region."""
+        core = s.mask & tr.mask
+        if self.measure is None or core.sum() == s.mask.sum():
+            return s
+        ys, xs = np.nonzero(core)
+        bbox = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+        value, info = self.measure(core)
+        return replace(s, bbox=bbox, measure=value, info=info | {"core": core})
 
     def update(self, sightings: list[Sighting], pts: float, at: datetime) -> list[TrackEvent]:
         """Feed one observation's sightings; returns the incident-worthy events."""
@@ -121,7 +154,9 @@ class Tracker:
                 self._next += 1
                 continue
             free.remove(tr)
-            seen = Seen.STABLE if s.stable else Seen.UNSTABLE
+            seen = Seen.STABLE if self._stable(s, tr) else Seen.UNSTABLE
+            if seen is Seen.STABLE:
+                s = self._persistent_part(s, tr)
             events += self._apply(tr, seen, s, pts, at)
         for tr in free:
             events += self._apply(tr, Seen.MISSED, None, pts, at)
@@ -139,8 +174,8 @@ class Tracker:
             if tr.hits >= self.m and pts - tr.first_pts >= self.t:
                 tr.phase, tr.reported_measure = Phase.REPORTED, tr.measure
                 return [TrackEvent("open", tr)]
-        elif action == "restart":
-            tr.hits, tr.first_pts, tr.first_at = 1, pts, at
+        elif action == "wait" and tr.hits == 1:  # one unconfirmed sighting: start from this one
+            tr.first_pts, tr.first_at = pts, at
         elif action == "drop":
             self.tracks.remove(tr)
         elif action == "grow" and tr.measure >= tr.reported_measure * (1 + self.growth):

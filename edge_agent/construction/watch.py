@@ -32,7 +32,7 @@ from edge_agent.construction.events import (
     structure_incident,
     tamper_incident,
 )
-from edge_agent.construction.observe import Context, Observation, ZoneView, analyse
+from edge_agent.construction.observe import Context, Observation, ZoneView, analyse, measure
 from edge_agent.construction.reference import Reference, ReferenceStore
 from edge_agent.construction.tracker import Tracker
 from edge_agent.detections import Detections
@@ -96,15 +96,20 @@ class ConstructionWatch:
         self.refs: dict[Lighting, Reference] = self.store.load_all()
         self._version = self.store.version()
         self.tracker = Tracker(
-            settings.persist_observations, settings.persist_min_s, settings.growth_ratio
+            settings.persist_observations,
+            settings.persist_min_s,
+            settings.growth_ratio,
+            settings.stable_fraction,
+            self._measure,
         )
-        self._ref_batch: _Batch | None = None
+        self._ref_batches: dict[Lighting, _Batch] = {}
         self._obs_batch: _Batch | None = None
         self._next_due: float | None = None
         self._prev: np.ndarray | None = None  # last aligned observation (gray)
         self._tamper_streak = 0
         self._tamper: TamperCase | None = None
         self._ctx: Context | None = None
+        self.observations = 0  # observations analysed so far
 
     @property
     def has_reference(self) -> bool:
@@ -154,37 +159,45 @@ class ConstructionWatch:
         if version != self._version:  # `baseline accept` replaced a reference
             self._version, self.refs = version, self.store.load_all()
             self._prev, self._tamper_streak, self._tamper = None, 0, None
+            self._ref_batches = {}
             self.tracker.reset()
 
     def _feed_reference(self, frame: Frame, mask: np.ndarray, at: datetime) -> None:
-        """Gather frames for a missing lighting bucket (never while an incident is open)."""
-        if self.refs and (self._tamper or any(t.incident_id for t in self.tracker.tracks)):
+        """Gather frames for a missing lighting bucket; not while any change is being tracked or
+        the view is tampered, so that a new structure is never baked into a new reference."""
+        if self.refs and (self._tamper or self.tracker.tracks):
+            if self._ref_batches:
+                self._ref_batches = {}
             return
         small = cv2.resize(frame.image, (max(1, frame.width // 8), max(1, frame.height // 8)))
         bucket = lighting_of(to_gray(small), self.s.dusk_below, self.s.night_below)
-        batch = self._ref_batch
         if bucket in self.refs:
-            self._ref_batch = None
             return
-        if batch is None or batch.images and bucket is not self._ref_bucket(batch):
-            self._ref_batch = batch = _Batch([], [], frame.pts, frame.pts, at)
-        if batch.images and frame.pts - batch.last_pts < self.s.reference_spacing_s:
+        batch = self._ref_batches.get(bucket)
+        if batch is None:
+            batch = self._ref_batches[bucket] = _Batch([], [], frame.pts, frame.pts, at)
+        elif frame.pts - batch.last_pts < self.s.reference_spacing_s:
             return
         batch.add(frame, mask, at)
         if len(batch.images) >= self.s.reference_frames:
-            self._save_reference(batch, "auto-capture")
-            self._ref_batch = None
+            self.save_reference(batch.images, batch.masks, bucket, batch.last_pts)
+            del self._ref_batches[bucket]
 
-    def _ref_bucket(self, batch: _Batch) -> Lighting:
-        return lighting_of(to_gray(batch.images[0]), self.s.dusk_below, self.s.night_below)
-
-    def _save_reference(self, batch: _Batch, action: str) -> None:
-        image = masked_median(batch.images, batch.masks)
-        gray = to_gray(image)
-        bucket = lighting_of(gray, self.s.dusk_below, self.s.night_below)
-        ref = Reference(image, bucket, batch.last_pts, len(batch.images), float(gray.mean()))
+    def save_reference(
+        self,
+        images: list[np.ndarray],
+        masks: list[np.ndarray],
+        bucket: Lighting,
+        pts: float,
+        action: str = "auto-capture",
+    ) -> Reference:
+        """Median of ``images`` (``masks``: transients) stored as the reference of ``bucket``."""
+        image = masked_median(images, masks)
+        brightness = float(to_gray(image).mean())
+        ref = Reference(image, bucket, pts, len(images), brightness)
         self.refs[bucket] = self.store.save(ref, action=action, who="edge-agent")
         self._version = self.store.version()
+        return self.refs[bucket]
 
     def _pick_reference(self, gray: np.ndarray) -> Reference:
         bucket = lighting_of(gray, self.s.dusk_below, self.s.night_below)
@@ -208,17 +221,23 @@ class ConstructionWatch:
                 f"the camera gives {image.shape[1]}x{image.shape[0]}; capture a new reference"
             )
         obs = analyse(image, unseen, ref.image, self._prev, self._context(image))
+        self.observations += 1
         when = (batch.last_at, batch.last_pts)
         if obs.tamper is not None:
             return self._on_tamper(obs, ref, image, when)
         out = self._on_view_ok(when)
         self._prev = obs.aligned_gray
         for ev in self.tracker.update(obs.sightings, batch.last_pts, batch.last_at):
-            pictures = (ref.image, obs.aligned, ev.track.mask)
+            core = ev.track.extra.get("core", ev.track.mask)
+            pictures = (ref.image, obs.aligned, core)
             out.append(
                 structure_incident(self.where, ev.track, ev.action, when, pictures, self.evidence)
             )
         return out
+
+    def _measure(self, mask: np.ndarray) -> tuple[float, dict[str, object]]:
+        assert self._ctx is not None  # set before the first observation
+        return measure(self._ctx.view, mask)
 
     def _context(self, image: np.ndarray) -> Context:
         h, w = image.shape[:2]
