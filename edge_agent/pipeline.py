@@ -28,7 +28,10 @@ __all__ = ["Detector", "FrameResult", "CameraPipeline", "zone_area_m2", "ObjectW
 
 
 class Detector(Protocol):
-    last_timings: dict[str, float]
+    @property
+    def last_timings(self) -> dict[str, float]:
+        """Seconds per stage of this thread's last ``detect``."""
+        ...
 
     def detect(self, image: np.ndarray, slicing: SlicingConfig | None = None) -> Detections: ...
 
