@@ -32,3 +32,6 @@ app.add_typer(zones_cmd.app, name="zones")
 from edge_agent.cli import bench_cmd  # noqa: E402
 
 app.command("bench")(bench_cmd.bench)
+from edge_agent.cli import baseline_cmd  # noqa: E402
+
+app.add_typer(baseline_cmd.app, name="baseline")

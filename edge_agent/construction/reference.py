@@ -101,6 +101,13 @@ class ReferenceStore:
             meta["sha256"],
         )
 
+    def history(self) -> list[dict[str, object]]:
+        """Audit lines of this camera zone, oldest first."""
+        if not self.audit_path.is_file():
+            return []
+        lines = [json.loads(x) for x in self.audit_path.read_text("utf-8").splitlines() if x]
+        return [x for x in lines if (x["camera"], x["zone"]) == (self.camera_id, self.zone_id)]
+
     def load_all(self) -> dict[Lighting, Reference]:
         refs = {b: self.load(b) for b in Lighting}
         return {b: r for b, r in refs.items() if r is not None}
@@ -113,7 +120,9 @@ class ReferenceStore:
             out.append(json.loads(p.read_text("utf-8"))["sha256"] if p.is_file() else "")
         return tuple(out)
 
-    def save(self, ref: Reference, action: str, who: str | None = None) -> Reference:
+    def save(
+        self, ref: Reference, action: str, who: str | None = None, note: str | None = None
+    ) -> Reference:
         """Store ``ref`` for its bucket (replacing any) and append an audit line."""
         ok, buf = cv2.imencode(".png", ref.image)
         if not ok:
@@ -127,13 +136,19 @@ class ReferenceStore:
         meta |= {"lighting": ref.lighting.value, "sha256": sha}
         meta |= {"width": int(ref.image.shape[1]), "height": int(ref.image.shape[0])}
         _write_atomic(self._meta_path(ref.lighting), json.dumps(meta, indent=1).encode())
-        self.audit(action, ref.lighting, old.sha256 if old else None, sha, who)
+        self.audit(action, ref.lighting, (old.sha256 if old else None, sha), who, note)
         return Reference(ref.image, ref.lighting, ref.pts, ref.frames, ref.brightness, sha)
 
     def audit(
-        self, action: str, lighting: Lighting, old: str | None, new: str | None, who: str | None
+        self,
+        action: str,
+        lighting: Lighting,
+        hashes: tuple[str | None, str | None],
+        who: str | None,
+        note: str | None = None,
     ) -> None:
         """Append one audit line (wall-clock time: this records an operator's act)."""
+        old, new = hashes
         line = {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "who": who or _whoami(),
@@ -143,6 +158,7 @@ class ReferenceStore:
             "lighting": lighting.value,
             "old_sha256": old,
             "new_sha256": new,
+            "note": note,
         }
         self.root.mkdir(parents=True, exist_ok=True)
         with self.audit_path.open("a", encoding="utf-8") as f:

@@ -125,7 +125,6 @@ class ConstructionWatch:
 
         Returns the incidents of an observation when this frame completes one, else ``[]``.
         """
-        self._reload_if_accepted()
         out: list[Incident] = []
         batch = self._obs_batch
         if batch is not None and frame.pts - batch.start_pts > self.s.background_window_s:
@@ -155,11 +154,13 @@ class ConstructionWatch:
     # -- references -------------------------------------------------------------------------
 
     def _reload_if_accepted(self) -> None:
+        """Pick up references replaced by ``edge-agent baseline accept``. Candidates restart; an
+        open tamper incident clears at the next observation that matches the new reference, and
+        reported structures now in the reference fade out (cleared) by the persistence rule."""
         version = self.store.version()
-        if version != self._version:  # `baseline accept` replaced a reference
+        if version != self._version:
             self._version, self.refs = version, self.store.load_all()
-            self._prev, self._tamper_streak, self._tamper = None, 0, None
-            self._ref_batches = {}
+            self._prev, self._tamper_streak, self._ref_batches = None, 0, {}
             self.tracker.reset()
 
     def _feed_reference(self, frame: Frame, mask: np.ndarray, at: datetime) -> None:
@@ -210,6 +211,7 @@ class ConstructionWatch:
 
     def _observe_batch(self) -> list[Incident]:
         batch, self._obs_batch = self._obs_batch, None
+        self._reload_if_accepted()
         if batch is None or not batch.images or not self.refs:
             return []
         image = masked_median(batch.images, batch.masks)
