@@ -234,7 +234,7 @@ class ConstructionSettings(Strict):
     stable_fraction: float = Field(
         0.7, gt=0, le=1, description="Share of a region unchanged since the last observation."
     )
-    growth_ratio: float = Field(0.15, gt=0, description="Area growth that updates an incident.")
+    growth_ratio: float = Field(0.25, gt=0, description="Area growth that updates an incident.")
     min_edge_gain: float = Field(
         0.8, ge=0, description="Edge energy now/before in a region below this = removal, ignored."
     )

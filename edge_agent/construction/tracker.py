@@ -16,9 +16,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
+import cv2
 import numpy as np
 
 __all__ = ["Phase", "Sighting", "Track", "TrackEvent", "Tracker", "RULES", "Measure"]
+
+_NEAR = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))  # slack for a few px of misalignment
 
 #: Area of a full-frame ``bool`` mask: ``(measure, info)`` as in :class:`Sighting`.
 Measure = Callable[[np.ndarray], tuple[float, dict[str, object]]]
@@ -40,7 +43,7 @@ RULES: dict[tuple[Phase, Seen], str] = {
     (Phase.CANDIDATE, Seen.STABLE): "count",  # one more sighting; open when persistent
     (Phase.CANDIDATE, Seen.UNSTABLE): "wait",  # changing or occluded: wait for a stable one
     (Phase.CANDIDATE, Seen.MISSED): "drop",
-    (Phase.REPORTED, Seen.STABLE): "grow",  # update the incident when the area grew
+    (Phase.REPORTED, Seen.STABLE): "grow",  # update when the area grew in 2 sightings running
     (Phase.REPORTED, Seen.UNSTABLE): "keep",
     (Phase.REPORTED, Seen.MISSED): "fade",  # cleared once gone as long as it had to persist
 }
@@ -134,13 +137,20 @@ class Tracker:
         """The part of a region also present in the track's last sighting, for area and box: a van
         parked against a shed for one observation is not measured; a shed's new wing is, from the
         second observation that shows it. The track keeps matching on the whole region."""
-        core = s.mask & tr.mask
+        core = s.mask & (cv2.dilate(tr.mask.astype(np.uint8), _NEAR) > 0)
         if self.measure is None or core.sum() == s.mask.sum():
             return s
         ys, xs = np.nonzero(core)
         bbox = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
         value, info = self.measure(core)
         return replace(s, bbox=bbox, measure=value, info=info | {"core": core})
+
+    def _grew(self, tr: Track) -> bool:
+        """Grown beyond the ratio in this and the previous stable sighting (one larger outline
+        is often a van alongside or a measuring wobble)."""
+        recent = tr.extra.setdefault("recent", [])  # type: ignore[assignment]
+        recent.append(tr.measure)  # type: ignore[attr-defined]
+        return len(recent) >= 2 and min(recent[-2:]) >= tr.reported_measure * (1 + self.growth)
 
     def update(self, sightings: list[Sighting], pts: float, at: datetime) -> list[TrackEvent]:
         """Feed one observation's sightings; returns the incident-worthy events."""
@@ -168,7 +178,7 @@ class Tracker:
         action = RULES[(tr.phase, seen)]
         if s is not None:
             tr.mask, tr.bbox, tr.measure, tr.last_pts, tr.misses = s.mask, s.bbox, s.measure, pts, 0
-            tr.extra = dict(s.info)
+            tr.extra = dict(s.info) | {"recent": tr.extra.get("recent", [])}
         if action == "count":
             tr.hits += 1
             if tr.hits >= self.m and pts - tr.first_pts >= self.t:
@@ -178,7 +188,7 @@ class Tracker:
             tr.first_pts, tr.first_at = pts, at
         elif action == "drop":
             self.tracks.remove(tr)
-        elif action == "grow" and tr.measure >= tr.reported_measure * (1 + self.growth):
+        elif action == "grow" and self._grew(tr):
             tr.reported_measure = tr.measure
             return [TrackEvent("grow", tr)]
         elif action == "fade":
