@@ -137,13 +137,13 @@ def show_cmd(
     table = Table("zone", "lighting", "stream pts", "frames", "brightness", "size", "sha256")
     for r in rows:
         table.add_row(
-            r["zone"],
-            r["lighting"],
+            str(r["zone"]),
+            str(r["lighting"]),
             f"{r['pts']:.0f}",
             str(r["frames"]),
             f"{r['brightness']:.0f}",
-            r["size"],
-            r["sha256"][:12],
+            str(r["size"]),
+            str(r["sha256"])[:12],
         )
     console.print(table if rows else f"no reference stored for {camera} under {base}")
     for line in audit:

@@ -61,7 +61,13 @@ def _ecc(ref: np.ndarray, obs: np.ndarray, start: np.ndarray) -> tuple[float, np
     criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-5)
     try:
         corr, warp = cv2.findTransformECC(
-            ref, obs, start.copy(), cv2.MOTION_EUCLIDEAN, criteria, None, 1
+            ref,
+            obs,
+            start.copy(),
+            cv2.MOTION_EUCLIDEAN,
+            criteria,
+            None,
+            1,  # type: ignore[call-overload]
         )
     except cv2.error:
         return None

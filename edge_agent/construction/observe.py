@@ -148,7 +148,7 @@ def analyse(
         pairs.append((prev_gray[crop], gray[crop]))
     maps = ctx.comparator.compare_many(pairs)
     # no verdict where people/vehicles hid the view, nor on the seam of that fill
-    seen = ctx.view.mask & ~cv2.dilate(hidden, _SEAM)
+    seen = ctx.view.mask & (cv2.dilate(hidden, _SEAM) == 0)
     change = np.where(seen[crop], maps[0], 0.0)
     steady = None
     if prev_gray is not None:

@@ -33,7 +33,7 @@ def binarize(change: np.ndarray, threshold: float, open_px: int, close_px: int =
     """``uint8`` mask of ``change > threshold``; opening drops specks and thin lines (shadow
     edges, wires) narrower than ``open_px``; closing by ``close_px`` joins the pieces of one
     structure."""
-    m = (change > threshold).astype(np.uint8) * 255
+    m: np.ndarray = (change > threshold).astype(np.uint8) * 255
     if open_px > 1:
         m = cv2.morphologyEx(m, cv2.MORPH_OPEN, _ellipse(open_px))
     if close_px > 1:

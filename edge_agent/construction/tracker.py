@@ -58,6 +58,7 @@ class Sighting:
     measure: float  # area in m2 (calibrated) or frame pixels
     steady: np.ndarray | None  # bool map: unchanged since the previous observation (None: first)
     info: dict[str, object] = field(default_factory=dict)  # carried into Track.extra
+    core: np.ndarray | None = None  # the part measured (None: the whole mask)
 
 
 @dataclass
@@ -76,6 +77,8 @@ class Track:
     incident_id: str | None = None
     seq: int = 0
     extra: dict[str, object] = field(default_factory=dict)
+    core: np.ndarray | None = None  # measured part of the last sighting (evidence mask)
+    recent: list[float] = field(default_factory=list)  # measures of stable sightings, reported
 
 
 @dataclass(frozen=True)
@@ -143,13 +146,13 @@ class Tracker:
         ys, xs = np.nonzero(core)
         bbox = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
         value, info = self.measure(core)
-        return replace(s, bbox=bbox, measure=value, info=info | {"core": core})
+        return replace(s, bbox=bbox, measure=value, info=info, core=core)
 
     def _grew(self, tr: Track) -> bool:
         """Grown beyond the ratio in this and the previous stable sighting (one larger outline
         is often a van alongside or a measuring wobble)."""
-        recent = tr.extra.setdefault("recent", [])  # type: ignore[assignment]
-        recent.append(tr.measure)  # type: ignore[attr-defined]
+        recent = tr.recent
+        recent.append(tr.measure)
         return len(recent) >= 2 and min(recent[-2:]) >= tr.reported_measure * (1 + self.growth)
 
     def update(self, sightings: list[Sighting], pts: float, at: datetime) -> list[TrackEvent]:
@@ -178,7 +181,7 @@ class Tracker:
         action = RULES[(tr.phase, seen)]
         if s is not None:
             tr.mask, tr.bbox, tr.measure, tr.last_pts, tr.misses = s.mask, s.bbox, s.measure, pts, 0
-            tr.extra = dict(s.info) | {"recent": tr.extra.get("recent", [])}
+            tr.extra, tr.core = dict(s.info), (s.core if s.core is not None else s.mask)
         if action == "count":
             tr.hits += 1
             if tr.hits >= self.m and pts - tr.first_pts >= self.t:

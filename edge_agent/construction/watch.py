@@ -229,8 +229,9 @@ class ConstructionWatch:
             return self._on_tamper(obs, ref, image, when)
         out = self._on_view_ok(when)
         self._prev = obs.aligned_gray
-        for ev in self.tracker.update(obs.sightings, batch.last_pts, batch.last_at):
-            core = ev.track.extra.get("core", ev.track.mask)
+        assert obs.aligned is not None  # set whenever there is no tamper
+        for ev in self.tracker.update(list(obs.sightings), batch.last_pts, batch.last_at):
+            core = ev.track.core if ev.track.core is not None else ev.track.mask
             pictures = (ref.image, obs.aligned, core)
             out.append(
                 structure_incident(self.where, ev.track, ev.action, when, pictures, self.evidence)
