@@ -220,6 +220,9 @@ class ConstructionSettings(Strict):
         "models/change_structural.onnx",
         description="Change comparator ONNX, relative to the project.",
     )
+    analysis_max_side: int = Field(
+        960, ge=160, le=8192, description="Larger frames are analysed shrunk to this (px)."
+    )
     background_window_s: float = Field(
         60.0, gt=0, description="Keyframes for one observation are collected within this window."
     )
@@ -232,7 +235,7 @@ class ConstructionSettings(Strict):
     open_px: int = Field(7, ge=1, le=51, description="Opening kernel: thinner changes dropped.")
     close_px: int = Field(15, ge=1, le=51, description="Closing kernel: joins one structure.")
     stable_fraction: float = Field(
-        0.7, gt=0, le=1, description="Share of a region unchanged since the last observation."
+        0.6, gt=0, le=1, description="Share of a region unchanged since the last observation."
     )
     growth_ratio: float = Field(0.25, gt=0, description="Area growth that updates an incident.")
     min_edge_gain: float = Field(

@@ -41,13 +41,17 @@ class EvidenceSink(Protocol):
 
 @dataclass(frozen=True)
 class Where:
-    """Identity fields shared by every incident of one watch."""
+    """Identity fields shared by every incident of one watch, and the analysis scale."""
 
     site: str
     box: str
     camera: str
     zone: str
     grid_cell: str
+    scale: float = 1.0  # analysis pixels per frame pixel: boxes are reported in frame pixels
+
+    def ids(self) -> dict[str, str]:
+        return {k: getattr(self, k) for k in ("site", "box", "camera", "zone", "grid_cell")}
 
 
 def crop_box(bbox: tuple[int, int, int, int], width: int, height: int) -> tuple[int, ...]:
@@ -84,7 +88,7 @@ def structure_incident(
         tr.seq += 1
     before, after, mask = pictures
     metrics: dict[str, object] = {
-        "bbox": [float(v) for v in tr.bbox],
+        "bbox": [round(v / where.scale, 1) for v in tr.bbox],
         "first_seen_at": iso(tr.first_at),
         "area_px": int(tr.extra["area_px"]),  # type: ignore[call-overload]
         "area_m2": tr.extra.get("area_m2"),
@@ -114,7 +118,7 @@ def structure_incident(
     return Incident(
         id=tr.incident_id,
         seq=tr.seq,
-        **vars(where),
+        **where.ids(),
         kind=IncidentKind.CONSTRUCTION_CHANGE,
         level=Level.WARNING,
         state=_STATE[action],
@@ -153,7 +157,7 @@ def tamper_incident(
     return Incident(
         id=case.id,
         seq=case.seq,
-        **vars(where),
+        **where.ids(),
         kind=IncidentKind.TAMPER,
         level=Level.WARNING,
         state=state,

@@ -9,7 +9,7 @@ background with people and vehicles masked out, and that background is one obser
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -56,10 +56,36 @@ class _Batch:
     last_pts: float
     last_at: datetime
 
-    def add(self, frame: Frame, mask: np.ndarray, at: datetime) -> None:
-        self.images.append(frame.image)
+    def add(self, image: np.ndarray, mask: np.ndarray, pts: float, at: datetime) -> None:
+        self.images.append(image)
         self.masks.append(mask)
-        self.last_pts, self.last_at = frame.pts, at
+        self.last_pts, self.last_at = pts, at
+
+
+@dataclass
+class _Work:
+    """One frame on the analysis grid, shrunk and masked only when someone asks."""
+
+    frame: Frame
+    objects: Detections
+    scale: float
+    _image: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def image(self) -> np.ndarray:
+        if self._image is None:
+            img = self.frame.image
+            if self.scale < 1.0:
+                size = (round(img.shape[1] * self.scale), round(img.shape[0] * self.scale))
+                img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+            self._image = img
+        return self._image
+
+    @property
+    def mask(self) -> np.ndarray:
+        o = self.objects
+        scaled = Detections(o.xyxy * self.scale, o.confidence, o.class_id)
+        return transient_mask(scaled, self.image.shape[1], self.image.shape[0])
 
 
 class ConstructionWatch:
@@ -110,6 +136,8 @@ class ConstructionWatch:
         self._tamper: TamperCase | None = None
         self._ctx: Context | None = None
         self.observations = 0  # observations analysed so far
+        self._scale: float | None = None  # analysis pixels per frame pixel, from the 1st frame
+        self._fitted: dict[tuple[str, tuple[int, ...]], Reference] = {}
 
     @property
     def has_reference(self) -> bool:
@@ -129,8 +157,10 @@ class ConstructionWatch:
         batch = self._obs_batch
         if batch is not None and frame.pts - batch.start_pts > self.s.background_window_s:
             out += self._observe_batch()  # window closed without this frame
-        mask = transient_mask(objects, frame.width, frame.height)
-        self._feed_reference(frame, mask, observed_at)
+        if self._scale is None:
+            self._scale = min(1.0, self.s.analysis_max_side / max(frame.width, frame.height))
+        work = _Work(frame, objects, self._scale)
+        self._feed_reference(frame, work, observed_at)
         if not self.refs:
             return out
         due = self._next_due is None or frame.pts >= self._next_due
@@ -142,7 +172,7 @@ class ConstructionWatch:
         if batch is not None and (
             not batch.images or frame.pts - batch.last_pts >= self.s.background_spacing_s
         ):
-            batch.add(frame, mask, observed_at)
+            batch.add(work.image, work.mask, frame.pts, observed_at)
             if len(batch.images) >= self.s.background_frames:
                 out += self._observe_batch()
         return out
@@ -163,7 +193,7 @@ class ConstructionWatch:
             self._prev, self._tamper_streak, self._ref_batches = None, 0, {}
             self.tracker.reset()
 
-    def _feed_reference(self, frame: Frame, mask: np.ndarray, at: datetime) -> None:
+    def _feed_reference(self, frame: Frame, work: _Work, at: datetime) -> None:
         """Gather frames for a missing lighting bucket; not while any change is being tracked or
         the view is tampered, so that a new structure is never baked into a new reference."""
         if self.refs and (self._tamper or self.tracker.tracks):
@@ -179,7 +209,7 @@ class ConstructionWatch:
             batch = self._ref_batches[bucket] = _Batch([], [], frame.pts, frame.pts, at)
         elif frame.pts - batch.last_pts < self.s.reference_spacing_s:
             return
-        batch.add(frame, mask, at)
+        batch.add(work.image, work.mask, frame.pts, at)
         if len(batch.images) >= self.s.reference_frames:
             self.save_reference(batch.images, batch.masks, bucket, batch.last_pts)
             del self._ref_batches[bucket]
@@ -207,6 +237,22 @@ class ConstructionWatch:
         mean = float(gray.mean())
         return min(self.refs.values(), key=lambda r: abs(r.brightness - mean))
 
+    def _fit(self, ref: Reference, shape: tuple[int, ...]) -> Reference:
+        """The reference on the analysis grid (a captured one is full size)."""
+        if ref.image.shape == shape:
+            return ref
+        h, w = ref.image.shape[:2]
+        if abs(w / h - shape[1] / shape[0]) > 0.02:
+            raise BaselineError(
+                f"{self.store.dir}: reference is {w}x{h}, the camera's view has another shape "
+                f"({shape[1]}x{shape[0]} analysed); capture a new reference"
+            )
+        key = (ref.sha256, shape)
+        if key not in self._fitted:
+            small = cv2.resize(ref.image, (shape[1], shape[0]), interpolation=cv2.INTER_AREA)
+            self._fitted = {key: replace(ref, image=small)}
+        return self._fitted[key]
+
     # -- observations -----------------------------------------------------------------------
 
     def _observe_batch(self) -> list[Incident]:
@@ -216,12 +262,7 @@ class ConstructionWatch:
             return []
         image = masked_median(batch.images, batch.masks)
         unseen = np.logical_and.reduce(batch.masks)  # covered by people/vehicles in every frame
-        ref = self._pick_reference(to_gray(image))
-        if ref.image.shape != image.shape:
-            raise BaselineError(
-                f"{self.store.dir}: reference is {ref.image.shape[1]}x{ref.image.shape[0]}, "
-                f"the camera gives {image.shape[1]}x{image.shape[0]}; capture a new reference"
-            )
+        ref = self._fit(self._pick_reference(to_gray(image)), image.shape)
         obs = analyse(image, unseen, ref.image, self._prev, self._context(image))
         self.observations += 1
         when = (batch.last_at, batch.last_pts)
@@ -245,7 +286,9 @@ class ConstructionWatch:
     def _context(self, image: np.ndarray) -> Context:
         h, w = image.shape[:2]
         if self._ctx is None or self._ctx.view.mask.shape != (h, w):
-            self._ctx = Context(ZoneView.build(self.zone, w, h), self.s, self.comparator)
+            view = ZoneView.build(self.zone, w, h, self._scale or 1.0)
+            self._ctx = Context(view, self.s, self.comparator)
+            self.where = replace(self.where, scale=self._scale or 1.0)
         return self._ctx
 
     def _on_tamper(

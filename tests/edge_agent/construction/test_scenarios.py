@@ -14,6 +14,7 @@ import pytest
 
 from edge_agent.incidents.model import EventState, IncidentKind
 from tests.edge_agent.construction.harness import (
+    TEST_SETTINGS,
     bbox_iou,
     calibrated_zone,
     feed,
@@ -53,7 +54,7 @@ def test_harness_writes_minutes_apart_pts_and_ground_truth(scenario, tmp_path: P
 def test_new_structure_is_reported_within_three_observations(
     scenario, comparator, detector, tmp_path: Path, source, levir, area_m2, center
 ) -> None:
-    """Light fading, a sweeping shadow and jitter around a roof that appears at step 4 and stays:
+    """Light fading, a sweeping shadow and jitter around a roof that appears at step 6 and stays:
     one incident, opened by the 3rd observation that sees it (3 x 15 min >= the 30 min rule),
     area within 25 % of the ground truth, box on the structure, evidence written."""
     video, truth = _write(
@@ -61,9 +62,9 @@ def test_new_structure_is_reported_within_three_observations(
         tmp_path,
         "shed",
         source=source,
-        steps=9,
+        steps=11,
         structure=levir,
-        appear_step=4,
+        appear_step=6,
         area_m2=area_m2,
         center=center,
         lighting=0.3,
@@ -91,11 +92,11 @@ def test_growing_structure_updates_its_incident(
         scenario,
         tmp_path,
         "grow",
-        steps=11,
+        steps=13,
         structure="test_2_0000_0512",
-        appear_step=3,
+        appear_step=5,
         area_m2=4.0,
-        grow_step=7,
+        grow_step=9,
         grow_factor=1.8,
         jitter=1.0,
         seed=2,
@@ -124,7 +125,7 @@ def test_light_shadow_and_jitter_alone_raise_nothing(
         tmp_path,
         "calm",
         source=source,
-        steps=10,
+        steps=12,
         lighting=1.0,
         shadow=True,
         jitter=2.0,
@@ -132,7 +133,7 @@ def test_light_shadow_and_jitter_alone_raise_nothing(
     )
     watch = make_watch(tmp_path, calibrated_zone(truth, *first_image_size(video)), comparator)
     run = feed(video_frames(video), watch, detector)
-    assert run.observations >= 6
+    assert run.observations >= 5
     assert run.incidents == []
 
 
@@ -156,9 +157,9 @@ def test_tampered_camera_raises_tamper_not_construction(
         tmp_path,
         kind,
         source=source,
-        steps=8,
+        steps=10,
         tamper=kind,
-        tamper_step=4,
+        tamper_step=6,
         jitter=1.0,
         seed=7,
     )
@@ -170,3 +171,28 @@ def test_tampered_camera_raises_tamper_not_construction(
     assert tamper[0].metrics["reason"].startswith(kind)
     assert tamper[0].stream_pts >= truth["tamper"]["pts"]
     assert watch.suspended
+
+
+def test_large_frames_are_analysed_shrunk_and_reported_in_frame_pixels(
+    scenario, comparator, detector, tmp_path: Path
+) -> None:
+    """``analysis_max_side`` below the frame size: same structure, box and area in frame terms."""
+    video, truth = _write(
+        scenario,
+        tmp_path,
+        "shed",
+        steps=9,
+        structure="test_2_0000_0512",
+        appear_step=5,
+        area_m2=6.0,
+        jitter=1.0,
+        seed=1,
+    )
+    settings = TEST_SETTINGS.model_copy(update={"analysis_max_side": 480})
+    zone = calibrated_zone(truth, *first_image_size(video))
+    run = feed(video_frames(video), make_watch(tmp_path, zone, comparator, settings), detector)
+    (inc,) = run.of(IncidentKind.CONSTRUCTION_CHANGE)
+    gt = truth["structure"]
+    assert inc.metrics["area_m2"] == pytest.approx(gt["area_m2"], rel=0.25)
+    assert inc.metrics["area_px"] == pytest.approx(gt["area_px"], rel=0.25)
+    assert bbox_iou(inc.metrics["bbox"], gt["final_bbox"]) > 0.6
