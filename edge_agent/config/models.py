@@ -237,7 +237,9 @@ class ConstructionSettings(Strict):
     stable_fraction: float = Field(
         0.6, gt=0, le=1, description="Share of a region unchanged since the last observation."
     )
-    growth_ratio: float = Field(0.25, gt=0, description="Area growth that updates an incident.")
+    growth_ratio: float = Field(
+        0.4, gt=0, description="Growth of the typical area that updates an incident (noise ~20%)."
+    )
     min_edge_gain: float = Field(
         0.8, ge=0, description="Edge energy now/before in a region below this = removal, ignored."
     )

@@ -43,7 +43,7 @@ RULES: dict[tuple[Phase, Seen], str] = {
     (Phase.CANDIDATE, Seen.STABLE): "count",  # one more sighting; open when persistent
     (Phase.CANDIDATE, Seen.UNSTABLE): "wait",  # changing or occluded: wait for a stable one
     (Phase.CANDIDATE, Seen.MISSED): "drop",
-    (Phase.REPORTED, Seen.STABLE): "grow",  # update when the area grew in 2 sightings running
+    (Phase.REPORTED, Seen.STABLE): "grow",  # update when the typical area grew
     (Phase.REPORTED, Seen.UNSTABLE): "keep",
     (Phase.REPORTED, Seen.MISSED): "fade",  # cleared once gone as long as it had to persist
 }
@@ -148,12 +148,11 @@ class Tracker:
         value, info = self.measure(core)
         return replace(s, bbox=bbox, measure=value, info=info, core=core)
 
-    def _grew(self, tr: Track) -> bool:
-        """Grown beyond the ratio in this and the previous stable sighting (one larger outline
-        is often a van alongside or a measuring wobble)."""
-        recent = tr.recent
-        recent.append(tr.measure)
-        return len(recent) >= 2 and min(recent[-2:]) >= tr.reported_measure * (1 + self.growth)
+    @staticmethod
+    def _typical(tr: Track) -> float:
+        """Median measure of the last 3 stable sightings: one outline too large (a van alongside)
+        or too small (half hidden) does not move it."""
+        return float(np.median(tr.recent[-3:]))
 
     def update(self, sightings: list[Sighting], pts: float, at: datetime) -> list[TrackEvent]:
         """Feed one observation's sightings; returns the incident-worthy events."""
@@ -182,17 +181,19 @@ class Tracker:
         if s is not None:
             tr.mask, tr.bbox, tr.measure, tr.last_pts, tr.misses = s.mask, s.bbox, s.measure, pts, 0
             tr.extra, tr.core = dict(s.info), (s.core if s.core is not None else s.mask)
+        if action in ("count", "grow"):
+            tr.recent.append(tr.measure)
         if action == "count":
             tr.hits += 1
             if tr.hits >= self.m and pts - tr.first_pts >= self.t:
-                tr.phase, tr.reported_measure = Phase.REPORTED, tr.measure
+                tr.phase, tr.reported_measure = Phase.REPORTED, self._typical(tr)
                 return [TrackEvent("open", tr)]
         elif action == "wait" and tr.hits == 1:  # one unconfirmed sighting: start from this one
             tr.first_pts, tr.first_at = pts, at
         elif action == "drop":
             self.tracks.remove(tr)
-        elif action == "grow" and self._grew(tr):
-            tr.reported_measure = tr.measure
+        elif action == "grow" and self._typical(tr) >= tr.reported_measure * (1 + self.growth):
+            tr.reported_measure = max(self._typical(tr), tr.measure)
             return [TrackEvent("grow", tr)]
         elif action == "fade":
             tr.misses += 1

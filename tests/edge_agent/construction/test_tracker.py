@@ -65,20 +65,21 @@ CASES = {
         15,
         [[], [], [], ["open"]],
     ),
-    "growth held twice updates; a wobble or one large outline does not": (
+    "growth seen in 2 of the last 3 updates; a wobble or one large outline does not": (
         [
             [sight(SHED, None)],
             [sight(SHED)],
             [sight(SHED)],
             [sight(box(5, 5, 15, 16))],  # +10 %: a wobble
-            [sight(box(5, 5, 15, 25))],  # larger once (measured near the last mask: 150)
+            [sight(box(5, 5, 15, 25))],  # larger once (measured near the last outline: 150)
+            [sight(SHED)],
             [sight(SHED)],
             [sight(box(5, 5, 15, 25))],  # larger (140)...
-            [sight(box(5, 5, 15, 25))],  # ...twice running: grown
+            [sight(box(5, 5, 15, 25))],  # ...again (200): the median of 3 grew
             [sight(box(5, 5, 15, 25))],  # reported already
         ],
         15,
-        [[], [], ["open"], [], [], [], [], ["grow"], []],
+        [[], [], ["open"], [], [], [], [], [], ["grow"], []],
     ),
     "a reported structure gone for 30 min is cleared": (
         [[sight(SHED, None)], [sight(SHED)], [sight(SHED)], None, None, None],
