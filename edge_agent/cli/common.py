@@ -12,8 +12,8 @@ from edge_agent.errors import EdgeAgentError
 
 __all__ = ["console", "err_console", "library_errors"]
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)  # long paths stay on one line: scripts grep them
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 @contextlib.contextmanager
