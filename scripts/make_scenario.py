@@ -20,6 +20,13 @@ Usage::
     .venv/bin/python scripts/make_scenario.py --out /tmp/s/shed.mkv --structure test_2_0000_0512
     .venv/bin/python scripts/make_scenario.py --out /tmp/s/calm.mkv --lighting 1 --shadow --jitter 2
     .venv/bin/python scripts/make_scenario.py --out /tmp/s/moved.mkv --tamper moved --tamper-step 4
+
+With the agent's default settings (reference: 9 frames 20 s apart, i.e. one per step here;
+5 keyframes per observation) a file for ``edge-agent replay`` needs bursts of 5 and enough steps::
+
+    .venv/bin/python scripts/make_scenario.py --out /tmp/s/shed5.mkv --structure test_2_0000_0512 \
+        --steps 16 --appear-step 11 --burst 5 --jitter 1 --lighting 0.2
+    .venv/bin/edge-agent replay /tmp/s/shed5.mkv --jsonl /tmp/s/out.jsonl
 """
 
 from __future__ import annotations
