@@ -41,6 +41,10 @@ class ObjectWatcher(Protocol):
 
     def observe(self, frame: Frame, objects: Detections, observed_at) -> list[Incident]: ...
 
+    def flush(self) -> list[Incident]:
+        """Finish work on frames already gathered (the end of a recording)."""
+        ...
+
 
 @dataclass
 class FrameResult:
@@ -138,6 +142,13 @@ class CameraPipeline:
             self.sink.emit(inc)
         timings["publish"] = time.perf_counter() - t1
         return FrameResult(self.camera.id, frame.pts, metrics, incidents, people, timings)
+
+    def finish(self) -> list[Incident]:
+        """At the end of a recording: the watchers' last, partly gathered observations."""
+        incidents = [inc for w in self.watchers.values() for inc in w.flush()]
+        for inc in incidents:
+            self.sink.emit(inc)
+        return incidents
 
     def _incident(self, frame: Frame, people: Detections, zid: str, ev: ZoneEvent) -> Incident:
         zone = self.zone_cfg[zid]

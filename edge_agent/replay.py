@@ -138,6 +138,8 @@ def replay_video(
             summary.add(result)
             if opts.on_frame is not None:
                 opts.on_frame(result)
+        if pipeline is not None:
+            summary.incidents.extend(pipeline.finish())
         for stage in ("demux_s", "decode_s", "convert_s"):
             summary.stage_s[stage.removesuffix("_s")] = getattr(source.stats, stage)
     return summary

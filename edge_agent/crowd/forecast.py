@@ -15,8 +15,13 @@ class Forecast:
     cross_in_s: float | None  # seconds until the fitted line reaches the target; None if never
 
 
-def forecast_crossing(series: WindowSeries, target: float, min_points: int) -> Forecast | None:
+def forecast_crossing(
+    series: WindowSeries, target: float, min_points: int, current: float | None = None
+) -> Forecast | None:
     """Fit a line over the series' window and project when it reaches ``target``.
+
+    The projection starts from ``current`` (the latest smoothed value) when given, not from the
+    fitted line: after a peak the line over the window can still climb while the crowd has gone.
 
     Example:
         >>> s = WindowSeries(120)
@@ -25,13 +30,16 @@ def forecast_crossing(series: WindowSeries, target: float, min_points: int) -> F
         >>> f = forecast_crossing(s, target=2.17, min_points=5)
         >>> round(f.trend_per_min, 2), round(f.cross_in_s)
         (0.6, 107)
+        >>> forecast_crossing(s, target=2.17, min_points=5, current=0.0).cross_in_s > 200
+        True
     """
     if len(series) < min_points:
         return None
     fit = series.slope()
     if fit is None:
         return None
-    slope, now_value = fit
+    slope, fitted = fit
+    now_value = fitted if current is None else current
     if now_value >= target:
         return Forecast(slope * 60, 0.0)
     cross = (target - now_value) / slope if slope > 0 else None

@@ -106,7 +106,7 @@ class CrowdZone:
         level = level_for(smoothed, th, self.by_density)
         clear_level = level_for(smoothed, th, self.by_density, scale=1 - th.clear_margin)
         warning = level_threshold(th, Level.WARNING, self.by_density)
-        fc = forecast_crossing(self.trend, warning, th.forecast_min_points)
+        fc = forecast_crossing(self.trend, warning, th.forecast_min_points, current=smoothed)
         coming = (
             fc is not None
             and fc.cross_in_s is not None

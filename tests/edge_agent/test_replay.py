@@ -143,3 +143,50 @@ def test_replay_cli_missing_video_is_a_clean_error(tmp_path):
     res = CliRunner().invoke(app, ["replay", str(tmp_path / "nope.mp4")])
     assert res.exit_code == 2
     assert "nope.mp4" in res.output and "Traceback" not in res.output
+
+
+def test_replay_cli_reports_a_new_structure_in_a_timelapse(tmp_path, repo_root):
+    """A timelapse from the scenario harness: a LEVIR roof appears at step 11 of 16 (minutes
+    apart); the whole-frame construction watch reports it in JSONL with its box and area."""
+    import subprocess
+    import sys
+
+    video = tmp_path / "shed.mkv"
+    subprocess.run(
+        [
+            sys.executable,
+            str(repo_root / "scripts/make_scenario.py"),
+            "--out",
+            str(video),
+            "--structure",
+            "test_2_0000_0512",
+            "--steps",
+            "16",
+            "--appear-step",
+            "11",
+            "--burst",
+            "5",
+            "--jitter",
+            "1",
+            "--lighting",
+            "0.2",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    truth = json.loads(video.with_suffix(".json").read_text())
+    out = tmp_path / "r.jsonl"
+    res = CliRunner().invoke(app, ["replay", str(video), "--jsonl", str(out)])
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(x) for x in out.read_text().splitlines()]
+    found = [
+        x["incident"]
+        for x in lines
+        if x["kind"] == "incident" and x["incident"]["kind"] == "construction_change"
+    ]
+    assert found and found[0]["state"] == "opened"
+    x1, y1, x2, y2 = found[0]["metrics"]["bbox"]
+    gx1, gy1, gx2, gy2 = truth["structure"]["final_bbox"]
+    assert x1 < gx2 and gx1 < x2 and y1 < gy2 and gy1 < y2, "the box is on the structure"
+    assert found[0]["metrics"]["area_px"] > 0
+    assert found[0]["stream_pts"] >= truth["structure"]["appear_pts"]
