@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from collector.cli import bench_cmd, demo_cmd, run_cmd, tune_cmd
+from collector.cli import (
+    bench_cmd,
+    demo_cmd,
+    feed_cmd,
+    grid_cmd,
+    keys_cmd,
+    report_cmd,
+    run_cmd,
+    serve_cmd,
+    stats_cmd,
+    tickets_cmd,
+    tune_cmd,
+)
 
 app = typer.Typer(
     name="collector",
@@ -12,18 +24,16 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-# Command groups register below, one line each.
+# transport (docs/CONTRACT.md)
 app.command(name="run")(run_cmd.run)
 app.command(name="tune")(tune_cmd.tune)
 app.command(name="demo")(demo_cmd.demo)
 app.command(name="bench")(bench_cmd.bench)
-from collector.cli import tickets_cmd  # noqa: E402
+# tickets, grid map, statistics
 app.add_typer(tickets_cmd.app, name="tickets")
-from collector.cli import grid_cmd  # noqa: E402
 app.add_typer(grid_cmd.app, name="grid")
-from collector.cli import stats_cmd  # noqa: E402
 app.command(name="stats")(stats_cmd.stats)
-from collector.cli import serve_cmd, keys_cmd, feed_cmd, report_cmd  # noqa: E402
+# central queue (docs/OPEN311.md)
 app.command(name="serve")(serve_cmd.serve)
 app.add_typer(keys_cmd.app, name="keys")
 app.add_typer(feed_cmd.app, name="feed")

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from edge_agent.cli import config_cmd
+from edge_agent.cli import (
+    baseline_cmd,
+    bench_cmd,
+    config_cmd,
+    models_cmd,
+    replay_cmd,
+    run_cmd,
+    thresholds_cmd,
+    zones_cmd,
+)
 
 app = typer.Typer(
     name="edge-agent",
@@ -12,26 +21,11 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-app.add_typer(config_cmd.app, name="config")
-# Command groups register below, one line each.
-from edge_agent.cli import replay_cmd  # noqa: E402
-
-app.command("replay")(replay_cmd.replay)
-from edge_agent.cli import thresholds_cmd  # noqa: E402
-
-app.add_typer(thresholds_cmd.app, name="thresholds")
-from edge_agent.cli import models_cmd  # noqa: E402
-
-app.add_typer(models_cmd.app, name="models")
-from edge_agent.cli import run_cmd  # noqa: E402
-
 app.command("run")(run_cmd.run)
-from edge_agent.cli import zones_cmd  # noqa: E402
-
+app.command("replay")(replay_cmd.replay)
+app.add_typer(config_cmd.app, name="config")
+app.add_typer(thresholds_cmd.app, name="thresholds")
 app.add_typer(zones_cmd.app, name="zones")
-from edge_agent.cli import bench_cmd  # noqa: E402
-
-app.command("bench")(bench_cmd.bench)
-from edge_agent.cli import baseline_cmd  # noqa: E402
-
 app.add_typer(baseline_cmd.app, name="baseline")
+app.add_typer(models_cmd.app, name="models")
+app.command("bench")(bench_cmd.bench)
