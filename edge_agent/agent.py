@@ -12,13 +12,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from edge_agent.config import AgentConfig, load
 from edge_agent.errors import ConfigError
 from edge_agent.incidents.evidence import EvidenceStore
 from edge_agent.incidents.tracker import Stamp
-from edge_agent.ingest import CameraPool, CameraState, WorkerOptions
+from edge_agent.ingest import CameraPool, CameraState, FrameSource, WorkerOptions
 from edge_agent.pipeline import CameraPipeline, Detector
 from edge_agent.sinks import IncidentSink
 from edge_agent.watchers import construction_factory
@@ -64,6 +66,10 @@ class AgentStats:
     reloads: int = 0
 
 
+def _epoch_of(source: FrameSource) -> Callable[[], datetime | None]:
+    return lambda: source.epoch
+
+
 class EdgeAgent:
     """Wires sources, the shared detector, the per-camera pipelines and a sink together."""
 
@@ -96,8 +102,8 @@ class EdgeAgent:
         for pool in self.pools:
             for cam_id, worker in pool.workers.items():
                 cam = cfg.camera(cam_id)
-                source = worker.source
-                stamp = Stamp(cfg.box.site_id, cfg.box.box_id, cam_id, lambda s=source: s.epoch)
+                # a live source learns its epoch at its first frame: ask it at each use
+                stamp = Stamp(cfg.box.site_id, cfg.box.box_id, cam_id, _epoch_of(worker.source))
                 self.pipelines[cam_id] = CameraPipeline(
                     cfg,
                     cam,
@@ -105,7 +111,7 @@ class EdgeAgent:
                     self._counting_sink(),
                     stamp,
                     evidence,
-                    lambda zone, cam=cam: factory(cfg, cam, zone),
+                    partial(factory, cfg, cam),
                 )
 
     def _counting_sink(self) -> IncidentSink:

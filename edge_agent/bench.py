@@ -12,6 +12,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from edge_agent.config.models import DecodeMode, ModelConfig
 from edge_agent.incidents.model import Incident
@@ -68,7 +69,7 @@ def measure(video: Path, detector: Detector, name: str, fps: float | None) -> Mo
         first = next(probe.frames())
     cfg = whole_frame_config(video, first.width, first.height)
     camera = cfg.cameras[0]
-    overrides: dict[str, object] = {"threads": 1}
+    overrides: dict[str, Any] = {"threads": 1}
     if fps is not None:
         overrides |= {"mode": DecodeMode.FPS, "fps": fps}
     cost = ModeCost(name)

@@ -19,7 +19,7 @@ from edge_agent.detections import PERSON_CLASS, Detections
 from edge_agent.draw import LEVEL_COLOURS, draw_detections, draw_zone
 from edge_agent.frames import Frame
 from edge_agent.incidents.evidence import EvidenceStore
-from edge_agent.incidents.model import Incident
+from edge_agent.incidents.model import Evidence, Incident
 from edge_agent.incidents.tracker import IncidentTracker, Stamp
 from edge_agent.sinks import IncidentSink
 from edge_agent.zones.geometry import GroundPlane, PolygonZone
@@ -152,7 +152,7 @@ class CameraPipeline:
 
     def _incident(self, frame: Frame, people: Detections, zid: str, ev: ZoneEvent) -> Incident:
         zone = self.zone_cfg[zid]
-        evidence = ()
+        evidence: tuple[Evidence, ...] = ()
         if self.evidence is not None and self.tracker.needs_evidence(zid, ev):
             ids = self.tracker.next_ids(zid, ev.kind, ev.alarm.state)
             img = self.annotate(frame, people)

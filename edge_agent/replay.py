@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from edge_agent.config.models import (
     AgentConfig,
@@ -118,7 +119,7 @@ def replay_video(
     video = Path(video)
     camera = None if cfg is None else (cfg.camera(camera_id) if camera_id else cfg.cameras[0])
     probe = camera or CameraConfig(id=_camera_id_for(video), url=str(video))
-    overrides: dict[str, object] = {"url": str(video)}
+    overrides: dict[str, Any] = {"url": str(video)}
     if opts.fps is not None:
         overrides |= {"mode": DecodeMode.FPS, "fps": opts.fps}
     if opts.epoch is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -28,7 +28,7 @@ def show(
     """Effective thresholds per zone (defaults merged with the zone's overrides)."""
     with library_errors():
         cfg = load(config)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for cam in cfg.cameras:
         if camera and cam.id != camera:
             continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import cv2
 import numpy as np
@@ -42,7 +42,7 @@ def preview(
             cam = cfg.camera(camera)
         except KeyError as err:
             raise SourceError(str(err)) from None
-        overrides = {"url": str(video)} if video else {}
+        overrides: dict[str, Any] = {"url": str(video)} if video else {}
         frame = None
         with open_source(cam, **overrides) as source:
             for f in source.frames():

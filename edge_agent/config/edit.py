@@ -58,7 +58,7 @@ def _coerce(value: str | float | int) -> float | int:
         raise ValueError(f"not a number: {value!r}") from None
 
 
-def _find(seq: Any, ident: str, what: str, where: str) -> CommentedMap:
+def _find(seq: Any, ident: str, what: str, where: str) -> Any:
     for item in seq or []:
         if isinstance(item, dict) and item.get("id") == ident:
             return item
