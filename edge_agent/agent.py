@@ -29,6 +29,9 @@ __all__ = ["AgentStats", "EdgeAgent", "ConfigWatcher"]
 
 log = logging.getLogger(__name__)
 
+#: A camera whose frames keep failing logs the first failure and then every this many.
+ERROR_LOG_EVERY = 100
+
 
 class ConfigWatcher:
     """Notices a changed config file (``thresholds set`` writes it atomically) and reloads it."""
@@ -64,6 +67,7 @@ class AgentStats:
     frames: dict[str, int] = field(default_factory=dict)
     incidents: int = 0
     reloads: int = 0
+    errors: dict[str, int] = field(default_factory=dict)  # frames the analysis failed on
 
 
 def _epoch_of(source: FrameSource) -> Callable[[], datetime | None]:
@@ -148,9 +152,20 @@ class EdgeAgent:
                 if pool.exhausted:
                     return
                 continue
-            self.pipelines[frame.camera_id].process(frame)
+            try:
+                self.pipelines[frame.camera_id].process(frame)
+            except Exception:  # one bad frame must not end the analysis of this thread's cameras
+                self._failed(frame.camera_id)
+                continue
             with self._lock:
                 self.stats.frames[frame.camera_id] = self.stats.frames.get(frame.camera_id, 0) + 1
+
+    def _failed(self, camera: str) -> None:
+        """Count a frame the pipeline failed on; the first and every 100th are logged in full."""
+        with self._lock:
+            n = self.stats.errors[camera] = self.stats.errors.get(camera, 0) + 1
+        if n == 1 or n % ERROR_LOG_EVERY == 0:
+            log.exception("camera %s: analysis failed on a frame (%d so far)", camera, n)
 
     def run(self, watcher: ConfigWatcher | None = None, max_seconds: float | None = None) -> None:
         """Until :meth:`stop`, ``max_seconds`` of wall time, or every (file) source has ended."""

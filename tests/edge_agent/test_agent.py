@@ -114,3 +114,27 @@ def test_threshold_change_is_applied_without_restart(tmp_path, shared_data, dete
     assert agent.pipelines["room"].crowd["floor"].thresholds.clear_after_s == 42
     audit = [json.loads(x) for x in (tmp_path / "var/audit.jsonl").read_text().splitlines()]
     assert audit[-1]["new"] == 42 and audit[-1]["user"] == "test"
+
+
+def test_a_frame_the_analysis_fails_on_is_counted_and_the_camera_goes_on(
+    tmp_path, shared_data, detector
+):
+    f = tmp_path / "box.yaml"
+    f.write_text(yaml.safe_dump(box_config(tmp_path, shared_data)))
+    agent = EdgeAgent(load(f), detector, ListSink(), worker_options=WorkerOptions(queue_size=2000))
+    pipeline = agent.pipelines["room"]
+    original, seen = pipeline.process, []
+
+    def every_tenth_fails(frame):
+        seen.append(frame.pts)
+        if len(seen) % 10 == 1:
+            raise RuntimeError("a bug on this frame")
+        return original(frame)
+
+    pipeline.process = every_tenth_fails
+    agent.run(max_seconds=120)
+    failed = (len(seen) + 9) // 10
+    assert len(seen) > 10
+    assert agent.stats.errors == {"room": failed}
+    assert agent.stats.frames["room"] == len(seen) - failed
+    assert agent.stats.frames["park"] > 0
