@@ -92,6 +92,7 @@ class EdgeAgent:
         self._on_camera_state = on_camera_state
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self._reload_lock = threading.Lock()
         evidence = EvidenceStore(
             cfg.evidence.dir, cfg.evidence.max_bytes, cfg.evidence.jpeg_quality
         )
@@ -135,11 +136,23 @@ class EdgeAgent:
             self._on_camera_state(camera, new.value)
 
     def apply_config(self, cfg: AgentConfig) -> None:
-        """Live thresholds: every pipeline takes the new values without a restart."""
-        for pipeline in self.pipelines.values():
-            pipeline.apply_config(cfg)
-        self.cfg = cfg
-        self.stats.reloads += 1
+        """Live thresholds: every pipeline takes the new values without a restart.
+
+        Called from the supervisor (file watcher) and from the MQTT thread (control commands).
+        Cameras added to or removed from the file need a restart; the others are updated.
+        """
+        known = {cam.id for cam in cfg.cameras}
+        if known != set(self.pipelines):
+            log.warning(
+                "cameras added or removed in the config (%s) take effect at the next start",
+                ", ".join(sorted(known ^ set(self.pipelines))),
+            )
+        with self._reload_lock:
+            for cam_id, pipeline in self.pipelines.items():
+                if cam_id in known:
+                    pipeline.apply_config(cfg)
+            self.cfg = cfg
+            self.stats.reloads += 1
         log.info("thresholds reloaded")
 
     def stop(self) -> None:

@@ -138,3 +138,19 @@ def test_a_frame_the_analysis_fails_on_is_counted_and_the_camera_goes_on(
     assert agent.stats.errors == {"room": failed}
     assert agent.stats.frames["room"] == len(seen) - failed
     assert agent.stats.frames["park"] > 0
+
+
+def test_a_camera_removed_from_the_file_keeps_the_others_reloading(tmp_path, shared_data, detector):
+    raw = box_config(tmp_path, shared_data)
+    agent = EdgeAgent(load_dict(tmp_path / "a.yaml", raw), detector, ListSink())
+    raw["cameras"] = raw["cameras"][:1]
+    raw["defaults"]["thresholds"]["clear_after_s"] = 42
+    agent.apply_config(load_dict(tmp_path / "b.yaml", raw))
+    assert agent.stats.reloads == 1
+    assert agent.pipelines["room"].crowd["floor"].thresholds.clear_after_s == 42
+    assert agent.pipelines["park"].crowd["lot"].thresholds.clear_after_s == 2  # as it ran
+
+
+def load_dict(path, raw: dict):
+    path.write_text(yaml.safe_dump(raw))
+    return load(path)
