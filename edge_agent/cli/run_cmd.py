@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from edge_agent.cli.common import console, library_errors
+from edge_agent.cli.common import console, err_console, library_errors
 
 
 def run(
@@ -37,7 +37,8 @@ def run(
         cfg = load(config)
         detector = build_detector(cfg.model, config.parent)
         publisher = MqttPublisher.from_config(cfg, base_dir=Path.cwd())
-    agent = EdgeAgent(cfg, detector, publisher, on_camera_state=publisher.update_camera)
+        # a zone's calibration or construction reference may be unusable: a clean message too
+        agent = EdgeAgent(cfg, detector, publisher, on_camera_state=publisher.update_camera)
     publisher.serve_control(ControlHandler(config, on_applied=agent.apply_config))
     watcher = ConfigWatcher(config, agent.apply_config)
 
@@ -57,3 +58,6 @@ def run(
         f"stopped: {frames} frames analysed on {len(agent.stats.frames)} camera(s), "
         f"{agent.stats.incidents} incident event(s), {agent.stats.reloads} threshold reload(s)"
     )
+    if agent.stats.errors:
+        failed = ", ".join(f"{cam}: {n}" for cam, n in sorted(agent.stats.errors.items()))
+        err_console.print(f"[red]frames the analysis failed on[/red] ({failed}); see the log")

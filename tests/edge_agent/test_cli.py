@@ -156,3 +156,34 @@ def test_bench_verdict_arithmetic():
         "ratio": 2.64,
         "bound_cameras": 80,
     }
+
+
+def test_run_with_an_unreadable_construction_reference_is_a_clean_error(tmp_path, shared_data):
+    ref = tmp_path / "baselines" / "yard" / "site" / "day.json"
+    ref.parent.mkdir(parents=True)
+    ref.write_text("{not json")
+    cfg = {
+        "box": {"site_id": "xitang", "box_id": "box-07"},
+        "mqtt": {"url": "mqtt://127.0.0.1:1", "outbox": {"path": str(tmp_path / "o.sqlite")}},
+        "evidence": {"dir": str(tmp_path / "evidence")},
+        "baseline_dir": str(tmp_path / "baselines"),
+        "cameras": [
+            {
+                "id": "yard",
+                "url": str(shared_data / "video/car-park.mp4"),
+                "zones": [
+                    {
+                        "id": "site",
+                        "kind": "construction_watch",
+                        "grid_cell": "unassigned",
+                        "polygon": [[0, 0], [100, 0], [100, 100], [0, 100]],
+                    }
+                ],
+            }
+        ],
+    }
+    f = tmp_path / "box.yaml"
+    f.write_text(json.dumps(cfg))
+    res = runner.invoke(app, ["run", "--config", str(f), "--max-seconds", "5"])
+    assert res.exit_code == 2, res.output
+    assert str(ref) in res.output and "cannot read reference" in res.output
