@@ -31,6 +31,7 @@ from collector.tickets import (
     Action,
     ActionArgs,
     NewTicket,
+    State,
     apply_action,
     get_ticket,
     list_tickets,
@@ -106,14 +107,15 @@ def _act(
     console.print(f"ticket {t.id}: {action.value} -> [bold]{t.state.value}[/bold]")
 
 
-TicketId = Annotated[int, typer.Argument(help="Ticket id.")]
+MAX_ID = 2**63 - 1  # SQLite INTEGER
+TicketId = Annotated[int, typer.Argument(help="Ticket id.", min=1, max=MAX_ID)]
 Note = Annotated[str, typer.Option("--note", help="Note for the audit trail.")]
 
 
 @app.command("list")
 def list_cmd(
     ctx: typer.Context,
-    state: Annotated[str | None, typer.Option(help="Only tickets in this state.")] = None,
+    state: Annotated[State | None, typer.Option(help="Only tickets in this state.")] = None,
     unit: Annotated[str | None, typer.Option(help="Only tickets dispatched to this unit.")] = None,
     cell: Annotated[str | None, typer.Option(help="Cell code or code prefix.")] = None,
     category: Annotated[str | None, typer.Option(help="Category code.")] = None,
@@ -124,7 +126,9 @@ def list_cmd(
     with library_errors():
         db = store(who.db)
         center = load_center(db)
-        tickets = list_tickets(db, state=state, unit=unit, cell=cell, category=category)
+        tickets = list_tickets(
+            db, state=state.value if state else None, unit=unit, cell=cell, category=category
+        )
     now = parse_at(who.at)
     if as_json:
         emit_json([ticket_json(db, t, center, now, detail=False) for t in tickets])
@@ -164,6 +168,8 @@ def new(
         center = load_center(db)
         if category not in {c.code for c in center.categories}:
             raise typer.BadParameter(f"unknown category {category!r}")
+        if cell not in center.cells:
+            raise typer.BadParameter(f"unknown grid cell {cell!r}")
         args = who.args(None, center)
         new_ticket = NewTicket(category, cell, title, args.at, source=source, urgent=urgent)
         t = receive(db, new_ticket, args.actor, args.role)
@@ -190,7 +196,9 @@ def void(
 def duplicate(
     ctx: typer.Context,
     ticket_id: TicketId,
-    of: Annotated[int, typer.Option("--of", help="The ticket this one duplicates.")],
+    of: Annotated[
+        int, typer.Option("--of", help="The ticket this one duplicates.", min=1, max=MAX_ID)
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """Mark a ticket as a duplicate of another."""

@@ -244,6 +244,25 @@ def test_bad_input_is_a_clean_error(db_path: str) -> None:
     assert period.exit_code == 2 and "not understood" in period.output
 
 
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("list", "--state", "bogus"), "'bogus' is not one of"),
+        (("show", "99999999999999999999"), "less than or equal to"),
+        (("show", "0"), "greater than or equal to 1"),
+        (("duplicate", "1", "--of", "99999999999999999999"), "less than or equal to"),
+        (("new", "--category", "0101", "--cell", "9" * 15, "--title", "x"), "unknown grid cell"),
+    ],
+)
+def test_bad_ids_states_and_cells_are_clean_errors(
+    db_path: str, args: tuple[str, ...], says: str
+) -> None:
+    result = tickets(db_path, "2015-04-28T09:00+08:00", *args, ok=False)
+    assert result.exit_code == 2, result.output
+    assert says in result.output and result.exception is not None
+    assert isinstance(result.exception, SystemExit)
+
+
 def test_stats_json_matches_the_library(tmp_path: Path) -> None:
     path = str(tmp_path / "s.sqlite")
     db = center_db(path)
