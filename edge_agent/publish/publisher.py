@@ -173,7 +173,8 @@ class MqttPublisher:
                 log.warning("evidence %s not queued: %s", ev.name, err)
 
     def _count(self, what: str) -> None:
-        self.errors[what] = self.errors.get(what, 0) + 1
+        with self._status_lock:  # analysis threads count, the sender thread reads
+            self.errors[what] = self.errors.get(what, 0) + 1
 
     # --- status, metrics, control -----------------------------------------------------------
     def update_camera(
@@ -211,8 +212,8 @@ class MqttPublisher:
 
     def metrics_payload(self) -> dict[str, Any]:
         st = self.outbox.stats()
-        dropped = dict(st.dropped) | {k: v for k, v in self.errors.items()}
         with self._status_lock:
+            dropped = dict(st.dropped) | self.errors
             cams = {cid: c.as_dict() for cid, c in self.cameras.items()}
         return {
             "schema_version": "1.0",
@@ -318,6 +319,9 @@ class MqttPublisher:
                         )
             except EdgeAgentError as err:
                 log.error("outbox sender: %s", err)
+                time.sleep(0.5)
+            except Exception:  # a bug must not end the sender: nothing would be published again
+                log.exception("outbox sender failed; retrying")
                 time.sleep(0.5)
 
     def _collect_acks(self) -> None:
