@@ -100,7 +100,10 @@ def _return(t: Ticket, a: ActionArgs, c: CenterConfig) -> Change:
 def _approve_extension(t: Ticket, a: ActionArgs, c: CenterConfig) -> Change:
     budget = (t.budget_s or 0.0) + (t.extension_request_s or 0.0)
     assert t.clock_start is not None
-    due = due_time(t.clock_start, budget, t.paused_s, clock_of(t.clock, c))
+    try:
+        due = due_time(t.clock_start, budget, t.paused_s, clock_of(t.clock, c))
+    except ValueError as err:  # so many extensions that no calendar day is left
+        raise GuardFailed(f"ticket {t.id}: cannot extend: {err}") from None
     return Change(
         fields={
             "budget_s": budget,

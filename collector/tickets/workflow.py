@@ -132,9 +132,15 @@ def has_note(ticket: object, args: ActionArgs) -> str | None:
     return None if args.note.strip() else "a note is required"
 
 
+MAX_EXTENSION_HOURS = 2000.0
+"""The most working hours one extension may ask for (about a working year)."""
+
+
 def has_hours(ticket: object, args: ActionArgs) -> str | None:
-    """An extension asks for a positive number of working hours."""
-    return None if args.hours is not None and args.hours > 0 else "extension hours must be > 0"
+    """An extension asks for a positive, finite number of working hours (at most a year's)."""
+    if args.hours is not None and 0 < args.hours <= MAX_EXTENSION_HOURS:
+        return None
+    return f"extension hours must be > 0 and <= {MAX_EXTENSION_HOURS:g}"
 
 
 def names_other_ticket(ticket: object, args: ActionArgs) -> str | None:

@@ -237,3 +237,26 @@ def test_audit_is_append_only(db) -> None:
 @pytest.mark.parametrize("state", list(State))
 def test_allowed_actions_match_table(state: State) -> None:
     assert set(allowed_actions(state)) == {a for (s, a) in TABLE if s is state}
+
+
+@pytest.mark.parametrize("hours", [0.0, -3.0, float("nan"), float("inf"), 1e12])
+def test_extension_hours_out_of_range_are_refused(db, hours: float) -> None:
+    t = act(db, new_ticket(db).id, Action.REGISTER, 1)
+    t = act(db, t.id, Action.DISPATCH, 2, mode=Mode.ASSIGN, units=("xitang-squad",))
+    t = act(db, t.id, Action.ACCEPT, 3, UNIT)
+    with pytest.raises(GuardFailed, match="extension hours"):
+        act(db, t.id, Action.REQUEST_EXTENSION, 4, UNIT, hours=hours)
+    assert get_ticket(db, t.id).state is State.ACCEPTED
+
+
+def test_extensions_past_the_calendar_are_refused_not_crashing(db) -> None:
+    t = act(db, new_ticket(db).id, Action.REGISTER, 1)
+    t = act(db, t.id, Action.DISPATCH, 2, mode=Mode.ASSIGN, units=("xitang-squad",))
+    t = act(db, t.id, Action.ACCEPT, 3, UNIT)
+    minute = 4
+    with pytest.raises(GuardFailed, match="cannot extend"):
+        for _ in range(30):  # 30 x 2000 working hours is beyond the calendar's horizon
+            act(db, t.id, Action.REQUEST_EXTENSION, minute, UNIT, hours=2000)
+            act(db, t.id, Action.APPROVE_EXTENSION, minute + 1)
+            minute += 2
+    assert get_ticket(db, t.id).state is State.EXTENSION_REQUESTED
