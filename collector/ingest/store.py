@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,10 +118,11 @@ def file_pending(db: sqlite_utils.Database, filer: Filer, limit: int = 200) -> i
 
     ``filed`` is set in the same transaction as the ticket change, and ``file_incident`` is
     idempotent on ``event_id`` besides, so each event is filed exactly once. An event the ticket
-    rules refuse gets ``file_error`` (and is not retried).
+    rules refuse gets ``file_error`` (and is not retried); an operational store error (locked,
+    disk full) rolls the round back and is raised, so those events are filed on a later round.
     """
     done = 0
-    with db.conn:
+    with db.atomic():  # BEGIN first: the savepoints below nest instead of each committing
         rows = db.conn.execute(
             "SELECT event_id, payload FROM ingest_incidents WHERE filed=0 AND file_error IS NULL"
             " ORDER BY rowid LIMIT ?",
@@ -130,6 +132,8 @@ def file_pending(db: sqlite_utils.Database, filer: Filer, limit: int = 200) -> i
             db.conn.execute("SAVEPOINT file_incident")
             try:
                 filer(db, json.loads(raw))
+            except sqlite3.OperationalError:  # locked, disk full...: retried on the next round
+                raise
             except Exception as err:  # refused by the ticket rules, or a bug there: keep going
                 if not isinstance(err, CollectorError):
                     log.exception("file_incident failed on %s", event_id)
