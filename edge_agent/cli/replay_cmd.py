@@ -14,6 +14,7 @@ from rich.table import Table
 from edge_agent.cli.common import console, err_console, library_errors
 from edge_agent.config import AgentConfig, load
 from edge_agent.config.models import ModelConfig
+from edge_agent.errors import ConfigError
 from edge_agent.pipeline import FrameResult
 from edge_agent.replay import ReplayOptions, ReplaySummary, replay_video
 from edge_agent.sinks import JsonlWriter, ListSink
@@ -61,6 +62,7 @@ def replay(
 
     with library_errors():
         cfg = load(config) if config else None
+        _check_camera(config, cfg, camera)
         model_cfg = _model_config(cfg, model, model_kind)
         if cfg is not None:
             cfg = cfg.model_copy(update={"model": model_cfg})
@@ -97,6 +99,16 @@ class _Fanout:
     def emit(self, incident) -> None:
         for s in self.sinks:
             s.emit(incident)
+
+
+def _check_camera(path: Path | None, cfg: AgentConfig | None, camera: str | None) -> None:
+    if camera is None:
+        return
+    known = [] if cfg is None else [c.id for c in cfg.cameras]
+    if camera not in known:
+        where = str(path) if path else "<no --config>"
+        reason = f"no such camera in the config (known: {', '.join(known) or 'none'})"
+        raise ConfigError(where, [("--camera", camera, reason)])
 
 
 def _model_config(cfg: AgentConfig | None, model: Path | None, kind: str | None) -> ModelConfig:

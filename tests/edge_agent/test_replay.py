@@ -190,3 +190,14 @@ def test_replay_cli_reports_a_new_structure_in_a_timelapse(tmp_path, repo_root):
     assert x1 < gx2 and gx1 < x2 and y1 < gy2 and gy1 < y2, "the box is on the structure"
     assert found[0]["metrics"]["area_px"] > 0
     assert found[0]["stream_pts"] >= truth["structure"]["appear_pts"]
+
+
+@pytest.mark.parametrize("with_config", [True, False])
+def test_replay_cli_unknown_camera_is_a_clean_error(tmp_path, shared_data, with_config):
+    cfg = tmp_path / "box.yaml"
+    cfg.write_text("box: {site_id: s, box_id: b}\ncameras:\n  - {id: c1, url: x.mp4}\n")
+    video = str(shared_data / "video/car-park.mp4")
+    args = ["replay", video, "--camera", "nosuch"] + (["--config", str(cfg)] if with_config else [])
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2, res.output
+    assert "nosuch" in res.output and "no such camera" in res.output
