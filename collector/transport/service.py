@@ -148,12 +148,17 @@ class IngestService:
             log.error("cannot file tickets: %s", err)
 
     def _store(self, messages: list[tuple[str, bytes]], now: str) -> BatchResult:
-        """Store a batch; if some input trips a bug, store one by one and dead-letter that one."""
+        """Store a batch; if some input trips a bug, store one by one and dead-letter that one.
+
+        An operational store error (locked, disk full, I/O) is raised: the batch is retried. Any
+        other error, a constraint one included, is blamed on the input; if the store itself is
+        broken, writing the dead letter fails too and the batch is retried all the same.
+        """
         assert self.db is not None
         cap = self.cfg.dead_letter_raw_bytes
         try:
             return store_batch(self.db, messages, self.limits, now, cap)
-        except sqlite3.Error:
+        except sqlite3.OperationalError:
             raise
         except Exception:
             log.exception("a batch of %d failed; storing one by one", len(messages))
@@ -161,7 +166,7 @@ class IngestService:
         for topic, raw in messages:
             try:
                 one = store_batch(self.db, [(topic, raw)], self.limits, now, cap)
-            except sqlite3.Error:
+            except sqlite3.OperationalError:
                 raise
             except Exception as err:
                 one = dead_letter(self.db, topic, raw, "internal", repr(err), now, cap)

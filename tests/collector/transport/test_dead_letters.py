@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter
 
 import pytest
@@ -151,7 +152,7 @@ def test_bad_messages_through_mosquitto_are_dead_lettered_good_ones_stored(
     assert got == reasons
 
 
-def test_a_message_that_trips_a_bug_is_dead_lettered_and_the_rest_stored(tmp_path, monkeypatch):
+def _service_with_poison(tmp_path, monkeypatch, error: Exception):
     import collector.transport.service as service_mod
     from tests.collector.transport.helpers import collector_config
 
@@ -160,14 +161,32 @@ def test_a_message_that_trips_a_bug_is_dead_lettered_and_the_rest_stored(tmp_pat
 
     def buggy(db, messages, *args):
         if any(raw == poison for _, raw in messages):
-            raise KeyError("a bug in the ingest")
+            raise error
         return real(db, messages, *args)
 
     monkeypatch.setattr(service_mod, "store_batch", buggy)
     svc = service_mod.IngestService(collector_config(tmp_path, "mqtt://127.0.0.1:1"))
     svc.db = open_store(svc.cfg.db)
-    result = svc._store(
-        [(TOPIC_B1, _dump(signed(0))), (TOPIC_B1, poison), (TOPIC_B1, _dump(signed(2)))], "t"
-    )
+    return svc, [(TOPIC_B1, _dump(signed(0))), (TOPIC_B1, poison), (TOPIC_B1, _dump(signed(2)))]
+
+
+@pytest.mark.parametrize(
+    "error", [KeyError("a bug in the ingest"), sqlite3.IntegrityError("NOT NULL constraint")]
+)
+def test_a_message_that_trips_a_bug_is_dead_lettered_and_the_rest_stored(
+    tmp_path, monkeypatch, error
+):
+    svc, messages = _service_with_poison(tmp_path, monkeypatch, error)
+    result = svc._store(messages, "t")
     assert (result.new, result.dead, result.dead_reasons) == (2, 1, ["internal"])
+    svc.db.close()
+
+
+def test_an_operational_store_error_is_raised_for_a_retry(tmp_path, monkeypatch):
+    svc, messages = _service_with_poison(
+        tmp_path, monkeypatch, sqlite3.OperationalError("database is locked")
+    )
+    with pytest.raises(sqlite3.OperationalError):
+        svc._store(messages, "t")
+    assert count(svc.cfg.db, "ingest_incidents") + count(svc.cfg.db, "dead_letters") == 0
     svc.db.close()
