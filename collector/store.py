@@ -36,6 +36,7 @@ def open_store(path: str | os.PathLike[str]) -> sqlite_utils.Database:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             db = sqlite_utils.Database(Path(path))
             db.enable_wal()
+            db.execute("PRAGMA synchronous = FULL")  # a commit is durable before the broker ack
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
         load_all().apply(db)

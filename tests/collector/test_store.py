@@ -15,6 +15,7 @@ def test_wal_and_migrations_applied_once(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "c.sqlite"
     db = open_store(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     first = [m.name for m in MIGRATIONS.applied(db)]
     assert first[:2] == ["tickets_0001_core", "tickets_0002_event_filed_at"]
     assert first == [m.name for m in load_all()._migrations]
