@@ -29,6 +29,7 @@ from collector.api.models import (
 from collector.api.queries import MAX_LIMIT, RequestFilter, find_tickets, ticket_row, ticket_view
 from collector.api.status_map import DETAILED_STATUSES
 from collector.grid.store import load_center
+from collector.tickets.model import to_db_time
 
 __all__ = ["router", "PREFIX"]
 
@@ -54,10 +55,10 @@ def _split(text: str | None) -> tuple[str, ...]:
 
 
 def _utc(ts: datetime | None) -> str | None:
+    """As the tickets store times (UTC, milliseconds), so text comparison is time comparison."""
     if ts is None:
         return None
-    aware = ts if ts.tzinfo else ts.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat()
+    return to_db_time(ts if ts.tzinfo else ts.replace(tzinfo=UTC))
 
 
 def _filter(

@@ -185,6 +185,15 @@ def test_filters_match_the_tickets(
     assert got == expected
 
 
+@pytest.mark.parametrize("zone", ["+00:00", "+08:00"])
+def test_date_bounds_are_inclusive(api: httpx.Client, world: ApiWorld, zone: str) -> None:
+    first = min(_tickets(world), key=lambda t: t.id)
+    when = first.received_at.astimezone(datetime.fromisoformat(f"2026-01-01T00:00{zone}").tzinfo)
+    bounds = {"start_date": when.isoformat(), "end_date": when.isoformat()}
+    got = _ids(api.get("/requests.json", params=bounds | {"api_key": world.read_key}))
+    assert got == _expect(_tickets(world), start=when, end=when) and first.id in got
+
+
 def test_ids_filter_and_limit(api: httpx.Client, world: ApiWorld) -> None:
     some = sorted(t.id for t in _tickets(world))[:5]
     key = {"api_key": world.read_key}
