@@ -66,6 +66,19 @@ def _passwd(directory: Path, user: str, password: str) -> None:
     os.chmod(path, 0o600)
 
 
+def _clash(registry: dict, args: argparse.Namespace) -> str | None:
+    """Another box or the collector already has this broker user (and would share its key)."""
+    users = {f"{s}-{b}": f"box {s}/{b}" for s, b in registry["boxes"]}
+    users |= {u: f"collector {u}" for u in registry["collectors"]}
+    if args.collector:
+        user, me = args.user, f"collector {args.user}"
+    else:
+        user, me = f"{args.site}-{args.box}", f"box {args.site}/{args.box}"
+    if users.get(user, me) != me:
+        return f"broker user {user!r} of {me} is already {users[user]}'s; choose other ids"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("site", nargs="?", help="site id of the box")
@@ -78,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.collector and not (args.site and args.box):
         ap.error("give SITE BOX, or --collector")
     for value in filter(None, (args.site, args.box, args.user)):
-        if not ID.match(value):
+        if not ID.fullmatch(value):
             ap.error(f"{value!r}: letters, digits, _ . - only")
     directory = Path(args.dir)
     (directory / "keys").mkdir(parents=True, exist_ok=True)
@@ -87,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     registry = json.loads(reg_path.read_text()) if reg_path.exists() else {}
     registry.setdefault("collectors", [])
     registry.setdefault("boxes", [])
+    clash = _clash(registry, args)
+    if clash:
+        ap.error(clash)
     password = args.password or secrets.token_urlsafe(24)
     if args.collector:
         user = args.user

@@ -211,3 +211,22 @@ def collector_rows(db_path):
         return list(db.execute("SELECT event_id FROM ingest_incidents"))
     finally:
         db.close()
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "says"),
+    [
+        (["a-b", "c"], ["a", "b-c"], "already box a-b/c's"),  # both would be user a-b-c
+        (["a-b", "c"], ["--collector", "--user", "a-b-c"], "already box a-b/c's"),
+        (["--collector", "--user", "x-y"], ["x", "y"], "already collector x-y's"),
+        (["a", "b"], ["a", "b\n"], "letters, digits"),  # no newline into the ACL
+    ],
+)
+def test_credentials_never_share_a_broker_user(tmp_path: Path, first, second, says) -> None:
+    script = [sys.executable, str(REPO / "scripts" / "make_box_credentials.py")]
+    opts = ["--dir", str(tmp_path), "--password", "pw"]
+    subprocess.run([*script, *first, *opts], check=True, capture_output=True)
+    acl = (tmp_path / "acl").read_text()
+    refused = subprocess.run([*script, *second, *opts], capture_output=True, text=True)
+    assert refused.returncode == 2 and says in refused.stderr
+    assert (tmp_path / "acl").read_text() == acl
