@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,11 +51,15 @@ AtOption = Annotated[
 
 @contextlib.contextmanager
 def library_errors() -> Iterator[None]:
-    """Print a :class:`CollectorError` as a message and exit 2, without a traceback."""
+    """Print a :class:`CollectorError` (or a store error: locked, disk full) as a message and
+    exit 2, without a traceback."""
     try:
         yield
-    except CollectorError as err:
-        err_console.print(f"[red]error:[/red] {err}", markup=True, highlight=False, soft_wrap=True)
+    except (CollectorError, sqlite3.Error) as err:
+        where = "store: " if isinstance(err, sqlite3.Error) else ""
+        err_console.print(
+            f"[red]error:[/red] {where}{err}", markup=True, highlight=False, soft_wrap=True
+        )
         raise typer.Exit(2) from None
 
 

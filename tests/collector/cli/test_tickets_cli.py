@@ -244,6 +244,9 @@ def test_bad_input_is_a_clean_error(db_path: str) -> None:
     assert period.exit_code == 2 and "not understood" in period.output
 
 
+NEW = ("new", "--category", "0101", "--cell", "330421101002005", "--title", "shed")
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [
@@ -261,6 +264,19 @@ def test_bad_ids_states_and_cells_are_clean_errors(
     assert result.exit_code == 2, result.output
     assert says in result.output and result.exception is not None
     assert isinstance(result.exception, SystemExit)
+
+
+def test_a_locked_store_is_a_clean_error(db_path: str) -> None:
+    tickets(db_path, "2015-04-28T09:00+08:00", *NEW)
+    other = open_store(db_path)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the store past the busy timeout
+    try:
+        locked = tickets(db_path, "2015-04-28T09:05+08:00", "register", "1", ok=False)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert locked.exit_code == 2 and "error: store: database is locked" in locked.output
+    assert isinstance(locked.exception, SystemExit)
 
 
 def test_stats_json_matches_the_library(tmp_path: Path) -> None:
