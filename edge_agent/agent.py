@@ -25,12 +25,33 @@ from edge_agent.pipeline import CameraPipeline, Detector
 from edge_agent.sinks import IncidentSink
 from edge_agent.watchers import construction_factory
 
-__all__ = ["AgentStats", "EdgeAgent", "ConfigWatcher"]
+__all__ = [
+    "AgentStats",
+    "EdgeAgent",
+    "ConfigWatcher",
+    "CONTRACT_CAMERA_STATE",
+    "contract_camera_state",
+]
 
 log = logging.getLogger(__name__)
 
 #: A camera whose frames keep failing logs the first failure and then every this many.
 ERROR_LOG_EVERY = 100
+
+#: A worker's state -> the camera state of the MQTT contract (status-1/metrics-1 ``state``).
+CONTRACT_CAMERA_STATE: dict[CameraState, str] = {
+    CameraState.CONNECTING: "reconnecting",  # reported only after a first failure or stall
+    CameraState.ONLINE: "running",
+    CameraState.STALLED: "reconnecting",
+    CameraState.OFFLINE: "offline",
+    CameraState.FINISHED: "stopped",
+    CameraState.STOPPED: "stopped",
+}
+
+
+def contract_camera_state(state: str) -> str:
+    """The contract's word for a worker state value (``on_camera_state`` passes the value)."""
+    return CONTRACT_CAMERA_STATE[CameraState(state)]
 
 
 class ConfigWatcher:

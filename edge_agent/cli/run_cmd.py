@@ -27,7 +27,7 @@ def run(
     is flushed as far as the broker allows (what is left is sent at the next start), and the box's
     status becomes `stopped`.
     """
-    from edge_agent.agent import ConfigWatcher, EdgeAgent
+    from edge_agent.agent import ConfigWatcher, EdgeAgent, contract_camera_state
     from edge_agent.config import load
     from edge_agent.detect import build_detector
     from edge_agent.publish import ControlHandler, MqttPublisher
@@ -38,7 +38,14 @@ def run(
         detector = build_detector(cfg.model, config.parent)
         publisher = MqttPublisher.from_config(cfg, base_dir=Path.cwd())
         # a zone's calibration or construction reference may be unusable: a clean message too
-        agent = EdgeAgent(cfg, detector, publisher, on_camera_state=publisher.update_camera)
+        agent = EdgeAgent(
+            cfg,
+            detector,
+            publisher,
+            on_camera_state=lambda cam, state: publisher.update_camera(
+                cam, contract_camera_state(state)
+            ),
+        )
     publisher.serve_control(ControlHandler(config, on_applied=agent.apply_config))
     watcher = ConfigWatcher(config, agent.apply_config)
 

@@ -8,12 +8,18 @@ import threading
 import pytest
 import yaml
 
-from edge_agent.agent import ConfigWatcher, EdgeAgent
+from edge_agent.agent import (
+    CONTRACT_CAMERA_STATE,
+    ConfigWatcher,
+    EdgeAgent,
+    contract_camera_state,
+)
 from edge_agent.config import load
 from edge_agent.config.edit import set_threshold
+from edge_agent.contract import load_schema
 from edge_agent.detect.detector import PROJECT_ROOT, build_detector
 from edge_agent.incidents.model import IncidentKind
-from edge_agent.ingest import WorkerOptions
+from edge_agent.ingest import CameraState, WorkerOptions
 from edge_agent.sinks import ListSink
 
 
@@ -154,3 +160,10 @@ def test_a_camera_removed_from_the_file_keeps_the_others_reloading(tmp_path, sha
 def load_dict(path, raw: dict):
     path.write_text(yaml.safe_dump(raw))
     return load(path)
+
+
+def test_every_camera_state_has_a_word_of_the_status_contract():
+    allowed = load_schema("status")["$defs"]["camera"]["properties"]["state"]["enum"]
+    assert set(CONTRACT_CAMERA_STATE) == set(CameraState)
+    assert set(CONTRACT_CAMERA_STATE.values()) <= set(allowed)
+    assert {contract_camera_state(s.value) for s in CameraState} <= set(allowed)

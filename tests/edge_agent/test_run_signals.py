@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from edge_agent.contract import topics
+from edge_agent.contract import topics, validator
 from edge_agent.publish.mqtt import BrokerSettings, MqttClient, Received
 from edge_agent.publish.outbox import Outbox
 
@@ -72,6 +72,7 @@ class Listener:
     def __init__(self, url: str):
         self.incidents: list[dict] = []
         self.states: list[str] = []
+        self.invalid: list[str] = []  # status messages the collector would dead-letter
         self._lock = threading.Lock()
         self.client = MqttClient(BrokerSettings(url, "test-listener", clean=True))
         self.client.subscribe(f"{topics.box_prefix(SITE, BOX)}/#", self._on_message)
@@ -82,7 +83,9 @@ class Listener:
             if rec.topic.endswith("/incident"):
                 self.incidents.append(json.loads(rec.payload))
             elif rec.topic == topics.status_topic(SITE, BOX):
-                self.states.append(json.loads(rec.payload)["state"])
+                status = json.loads(rec.payload)
+                self.states.append(status["state"])
+                self.invalid += [e.message for e in validator("status").iter_errors(status)]
 
     def counts(self) -> tuple[int, list[str]]:
         with self._lock:
@@ -124,6 +127,7 @@ def test_run_stops_cleanly_on_a_signal(sig, tmp_path, mosquitto, rtsp_server, sh
     listener.client.stop()
     assert delivered == emitted
     assert states[-1] == "stopped"
+    assert listener.invalid == []
     outbox = Outbox(tmp_path / "outbox.sqlite", max_bytes=1 << 20)
     assert outbox.depth() == 0
     outbox.close()
