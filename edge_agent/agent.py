@@ -49,6 +49,10 @@ CONTRACT_CAMERA_STATE: dict[CameraState, str] = {
 }
 
 
+#: ``on_camera_health(camera, state value, analysed frames per second, dropped frames)``.
+CameraHealth = Callable[[str, str, float, int], None]
+
+
 def contract_camera_state(state: str) -> str:
     """The contract's word for a worker state value (``on_camera_state`` passes the value)."""
     return CONTRACT_CAMERA_STATE[CameraState(state)]
@@ -105,12 +109,14 @@ class EdgeAgent:
         sink: IncidentSink,
         *,
         on_camera_state: Callable[[str, str], None] | None = None,
+        on_camera_health: CameraHealth | None = None,
         worker_options: WorkerOptions | None = None,
     ):
         self.cfg = cfg
         self.sink = sink
         self.stats = AgentStats()
         self._on_camera_state = on_camera_state
+        self._on_camera_health = on_camera_health
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._reload_lock = threading.Lock()
@@ -212,6 +218,7 @@ class EdgeAgent:
         for t in threads:
             t.start()
         deadline = None if max_seconds is None else time.monotonic() + max_seconds
+        health = (time.monotonic(), dict[str, int]())
         try:
             while any(t.is_alive() for t in threads) and not self._stop.is_set():
                 if deadline is not None and time.monotonic() >= deadline:
@@ -219,9 +226,26 @@ class EdgeAgent:
                 if watcher is not None:
                     watcher.poll()
                 self._stop.wait(1.0)
+                health = self._report_health(*health)
         finally:
             self._stop.set()
             for pool in self.pools:
                 pool.stop(timeout=10)
             for t in threads:
                 t.join(timeout=10)
+            self._report_health(*health)
+
+    def _report_health(self, since: float, before: dict[str, int]) -> tuple[float, dict[str, int]]:
+        """Each camera's state, analysed frames per wall second since the last call, and frames
+        dropped so far (a slow analysis), to ``on_camera_health``."""
+        now = time.monotonic()
+        with self._lock:
+            frames = dict(self.stats.frames)
+        if self._on_camera_health is None:
+            return now, frames
+        elapsed = max(now - since, 1e-3)
+        for pool in self.pools:
+            for st in pool.status():
+                fps = (frames.get(st.camera_id, 0) - before.get(st.camera_id, 0)) / elapsed
+                self._on_camera_health(st.camera_id, st.state.value, round(fps, 2), st.dropped)
+        return now, frames

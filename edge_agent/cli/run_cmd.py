@@ -45,6 +45,9 @@ def run(
             on_camera_state=lambda cam, state: publisher.update_camera(
                 cam, contract_camera_state(state)
             ),
+            on_camera_health=lambda cam, state, fps, dropped: publisher.update_camera(
+                cam, contract_camera_state(state), fps=fps, dropped_frames=dropped
+            ),
         )
     publisher.serve_control(ControlHandler(config, on_applied=agent.apply_config))
     watcher = ConfigWatcher(config, agent.apply_config)

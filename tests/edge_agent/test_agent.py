@@ -167,3 +167,26 @@ def test_every_camera_state_has_a_word_of_the_status_contract():
     assert set(CONTRACT_CAMERA_STATE) == set(CameraState)
     assert set(CONTRACT_CAMERA_STATE.values()) <= set(allowed)
     assert {contract_camera_state(s.value) for s in CameraState} <= set(allowed)
+
+
+def test_camera_health_accounts_for_every_decoded_frame(tmp_path, shared_data, detector):
+    f = tmp_path / "box.yaml"
+    f.write_text(yaml.safe_dump(box_config(tmp_path, shared_data)))
+    health: dict[str, tuple[str, float, int]] = {}
+    agent = EdgeAgent(
+        load(f),
+        detector,
+        ListSink(),
+        on_camera_health=lambda cam, state, fps, dropped: health.update(
+            {cam: (state, fps, dropped)}
+        ),
+        worker_options=WorkerOptions(queue_size=1),  # the decoders outrun the analysis: drops
+    )
+    agent.run(max_seconds=120)
+    workers = {cid: w for pool in agent.pools for cid, w in pool.workers.items()}
+    assert set(health) == set(workers)
+    for cid, worker in workers.items():
+        state, fps, dropped = health[cid]
+        assert state == CameraState.FINISHED.value and fps >= 0
+        assert dropped == worker.dropped
+        assert agent.stats.frames.get(cid, 0) + dropped == worker.source.stats.yielded
