@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from edge_agent.cli.common import console, library_errors
+from edge_agent.config.models import ModelKind
 
 SHARED_CLIP = Path(__file__).resolve().parents[2].parent / "shared/data/video/one-by-one-person.mp4"
 
@@ -31,7 +32,7 @@ def bench(
     model: Annotated[
         Path | None, typer.Option(help="ONNX model (default: the SSD person model).")
     ] = None,
-    model_kind: Annotated[str, typer.Option(help="Adapter of --model.")] = "ssd_tf",
+    model_kind: Annotated[ModelKind, typer.Option(help="Adapter of --model.")] = ModelKind.SSD_TF,
     concurrent: Annotated[
         int | None,
         typer.Option(

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from edge_agent.cli.common import console, err_console, library_errors
 from edge_agent.config import AgentConfig, load
-from edge_agent.config.models import ModelConfig
+from edge_agent.config.models import ModelConfig, ModelKind
 from edge_agent.errors import ConfigError
 from edge_agent.pipeline import FrameResult
 from edge_agent.replay import ReplayOptions, ReplaySummary, replay_video
@@ -50,7 +50,7 @@ def replay(
         Path | None, typer.Option(help="ONNX model instead of the config's / default.")
     ] = None,
     model_kind: Annotated[
-        str | None, typer.Option(help="Adapter of --model: ssd_tf, yolo or yolox.")
+        ModelKind | None, typer.Option(help="Adapter of --model: ssd_tf, yolo or yolox.")
     ] = None,
     baseline_dir: Annotated[
         Path | None,
@@ -111,7 +111,9 @@ def _check_camera(path: Path | None, cfg: AgentConfig | None, camera: str | None
         raise ConfigError(where, [("--camera", camera, reason)])
 
 
-def _model_config(cfg: AgentConfig | None, model: Path | None, kind: str | None) -> ModelConfig:
+def _model_config(
+    cfg: AgentConfig | None, model: Path | None, kind: ModelKind | None
+) -> ModelConfig:
     base = cfg.model if cfg else ModelConfig()
     update: dict[str, object] = {}
     if model is not None:

@@ -201,3 +201,10 @@ def test_replay_cli_unknown_camera_is_a_clean_error(tmp_path, shared_data, with_
     res = CliRunner().invoke(app, args)
     assert res.exit_code == 2, res.output
     assert "nosuch" in res.output and "no such camera" in res.output
+
+
+@pytest.mark.parametrize("command", [["replay", "clip.mp4"], ["bench"]])
+def test_unknown_model_kind_is_a_usage_error(command):
+    res = CliRunner().invoke(app, [*command, "--model-kind", "resnet"])
+    assert res.exit_code == 2, res.output
+    assert "resnet" in res.output and "yolox" in res.output
