@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,13 +13,22 @@ import typer
 from edge_agent.cli.common import console, err_console, library_errors
 
 
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
 def run(
     config: Annotated[Path, typer.Option("--config", "-c", help="Agent config file (YAML).")],
     max_seconds: Annotated[
         float | None,
         typer.Option(help="Stop after this many seconds (default: run until stopped)."),
     ] = None,
-    log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "INFO",
+    log_level: Annotated[
+        LogLevel, typer.Option(help="DEBUG, INFO, WARNING or ERROR.", case_sensitive=False)
+    ] = LogLevel.INFO,
 ) -> None:
     """Run every camera of CONFIG: decode, detect, analyse, publish incidents over MQTT.
 
@@ -32,7 +42,7 @@ def run(
     from edge_agent.detect import build_detector
     from edge_agent.publish import ControlHandler, MqttPublisher
 
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
+    logging.basicConfig(level=log_level.value, format="%(asctime)s %(levelname)s %(message)s")
     with library_errors():
         cfg = load(config)
         detector = build_detector(cfg.model, config.parent)

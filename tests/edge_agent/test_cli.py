@@ -187,3 +187,9 @@ def test_run_with_an_unreadable_construction_reference_is_a_clean_error(tmp_path
     res = runner.invoke(app, ["run", "--config", str(f), "--max-seconds", "5"])
     assert res.exit_code == 2, res.output
     assert str(ref) in res.output and "cannot read reference" in res.output
+
+
+def test_run_unknown_log_level_is_a_usage_error(tmp_path):
+    res = runner.invoke(app, ["run", "-c", str(tmp_path / "box.yaml"), "--log-level", "loud"])
+    assert res.exit_code == 2, res.output
+    assert "loud" in res.output and "warning" in res.output
