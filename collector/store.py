@@ -9,8 +9,10 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -18,7 +20,7 @@ import sqlite_utils
 from collector.errors import StoreError
 from collector.migrations import load_all
 
-__all__ = ["open_store", "DEFAULT_DB"]
+__all__ = ["open_store", "write_transaction", "DEFAULT_DB"]
 
 DEFAULT_DB = "var/collector.sqlite"
 
@@ -43,3 +45,28 @@ def open_store(path: str | os.PathLike[str]) -> sqlite_utils.Database:
     except (sqlite3.Error, OSError) as err:
         raise StoreError(f"{path}: cannot open or migrate the store: {err}") from err
     return db
+
+
+@contextlib.contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A transaction that reads and then writes: ``BEGIN IMMEDIATE`` (a savepoint when nested).
+
+    In WAL mode a plain (deferred) transaction that has read cannot take the write lock while
+    another connection writes: SQLite answers "database is locked" at once, without waiting
+    ``busy_timeout``. Taking the write lock first makes it wait for the other writer instead.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise

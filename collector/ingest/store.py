@@ -23,6 +23,7 @@ import sqlite_utils
 
 from collector.errors import CollectorError
 from collector.ingest.validate import Accepted, Limits, Rejected, classify
+from collector.store import write_transaction
 
 __all__ = [
     "BatchResult",
@@ -122,7 +123,7 @@ def file_pending(db: sqlite_utils.Database, filer: Filer, limit: int = 200) -> i
     disk full) rolls the round back and is raised, so those events are filed on a later round.
     """
     done = 0
-    with db.atomic():  # BEGIN first: the savepoints below nest instead of each committing
+    with write_transaction(db):  # one transaction: the savepoints below nest in it
         rows = db.conn.execute(
             "SELECT event_id, payload FROM ingest_incidents WHERE filed=0 AND file_error IS NULL"
             " ORDER BY rowid LIMIT ?",

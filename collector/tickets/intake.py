@@ -29,6 +29,7 @@ import sqlite_utils
 from collector.config.models import LEVELS, Category, CenterConfig, Mode, Role
 from collector.errors import ConfigError, IntakeError
 from collector.grid.store import load_center
+from collector.store import write_transaction
 from collector.tickets.model import Ticket, from_db_time, to_db_time
 from collector.tickets.repo import NewTicket, get_ticket, receive, write_audit
 from collector.tickets.service import apply_action
@@ -217,7 +218,7 @@ def file_incident(
     if cat is None:
         raise IntakeError(f"no category files incidents of kind {payload['kind']!r}")
     at = datetime.fromisoformat(payload["observed_at"])
-    with db.atomic():
+    with write_transaction(db):
         found = _find_open(db, payload, cat, at)
         ticket = (
             get_ticket(db, found) if found else _open(db, payload, cat, _cell_of(center, payload))

@@ -26,6 +26,7 @@ import sqlite_utils
 
 from collector.config.models import CenterConfig, Mode, Role
 from collector.errors import GuardFailed, IllegalAction
+from collector.store import write_transaction
 from collector.tickets.effects import EFFECTS
 from collector.tickets.model import Ticket
 from collector.tickets.repo import db_values, get_ticket, write_audit
@@ -75,7 +76,7 @@ def apply_action(
     center: CenterConfig,
 ) -> Ticket:
     """Do ``action`` on ticket ``ticket_id``; returns the updated ticket."""
-    with db.atomic():
+    with write_transaction(db):
         ticket = get_ticket(db, ticket_id)
         check_action(ticket, action, args)
         if action is Action.MARK_DUPLICATE:

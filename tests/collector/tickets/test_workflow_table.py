@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 
 from collector.config.models import Mode, Role
 from collector.errors import GuardFailed, IllegalAction, TicketNotFound
+from collector.store import open_store
 from collector.tickets import (
     Action,
     ActionArgs,
@@ -260,3 +262,32 @@ def test_extensions_past_the_calendar_are_refused_not_crashing(db) -> None:
             act(db, t.id, Action.APPROVE_EXTENSION, minute + 1)
             minute += 2
     assert get_ticket(db, t.id).state is State.EXTENSION_REQUESTED
+
+
+def test_an_action_waits_for_another_writer_instead_of_failing(tmp_path) -> None:
+    """A read-then-write transaction in WAL fails at once (SQLITE_BUSY_SNAPSHOT) if another
+    connection commits between its read and its write; a workflow step must wait instead."""
+    path = str(tmp_path / "c.sqlite")
+    db = center_db(path)
+    tid = new_ticket(db).id
+    other = open_store(path)
+    other.execute("BEGIN IMMEDIATE")  # e.g. the ingest filing a round of incidents
+    other.execute("UPDATE tickets SET title = 'renamed' WHERE id = ?", [tid])
+    done: list[object] = []
+
+    def chief() -> None:
+        mine = open_store(path)
+        try:
+            done.append(act(mine, tid, Action.REGISTER, 1).state)
+        except Exception as err:  # the failure under test, reported to the main thread
+            done.append(err)
+        finally:
+            mine.close()
+
+    thread = threading.Thread(target=chief)
+    thread.start()
+    thread.join(0.5)  # the step started and waits for the lock
+    other.execute("COMMIT")
+    thread.join(10)
+    other.close()
+    assert done == [State.REGISTERED]
