@@ -56,11 +56,11 @@ def read_center(
     """Validate the grid map and the YAML files; returns (config with cells, cells, GeoJSON)."""
     grid_file = Path(grid_path)
     folder = Path(config_dir) if config_dir is not None else grid_file.parent
+    geojson = _read_geojson(grid_file)  # first: a wrong path is named as such
     paths = [folder / n for n in (*CENTER_FILES, CAMERAS_FILE) if (folder / n).exists()]
     data, origins = load_center_files(paths)
     base = parse_center(data, str(folder), origins)
     zones = [(f"camera {c.id} zone {z.id}", z.cell) for c in base.cameras for z in c.zones]
-    geojson = _read_geojson(grid_file)
     cells = parse_grid(geojson, str(grid_file), zones)
     data["cells"] = {c.code: c.info() for c in cells}
     origins["cells"] = str(grid_file)

@@ -174,3 +174,10 @@ def test_example_imports_and_reads_back(tmp_path: Path) -> None:
 def test_load_without_import_says_what_to_do() -> None:
     with pytest.raises(ConfigError, match="collector grid import"):
         load_center(open_store(":memory:"))
+
+
+def test_a_wrong_grid_path_is_named_as_such(tmp_path: Path) -> None:
+    missing = tmp_path / "elsewhere" / "cells.geojson"
+    with pytest.raises(GridError, match="cannot read") as err:
+        read_center(missing)
+    assert str(missing) in str(err.value)
