@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from collector.cli.common import DbOption, console, library_errors, store
+from collector.cli.common import DbOption, console, err_console, library_errors, store
 from collector.report.build import render_report
 from collector.store import DEFAULT_DB
 
@@ -25,6 +25,10 @@ def report(
     with library_errors():
         generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         html = render_report(store(db), period, generated)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(html, encoding="utf-8")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(html, encoding="utf-8")
+    except OSError as err:
+        err_console.print(f"error: {out}: cannot write: {err.strerror}", highlight=False)
+        raise typer.Exit(2) from None
     console.print(f"wrote {out} ({len(html) // 1024} KiB)")

@@ -167,3 +167,12 @@ def test_a_bad_period_is_a_clean_error(quarter: tuple[Path, str, dict], period: 
         app, ["report", "--period", period, "--out", str(out), "--db", str(db_path)]
     )
     assert done.exit_code == 2 and "not understood" in done.output and not out.exists()
+
+
+def test_an_unwritable_out_is_a_clean_error(quarter: tuple[Path, str, dict]) -> None:
+    db_path, _, _ = quarter
+    done = CliRunner().invoke(
+        app, ["report", "--period", PERIOD, "--out", str(db_path.parent), "--db", str(db_path)]
+    )
+    assert done.exit_code == 2 and "cannot write" in done.output
+    assert isinstance(done.exception, SystemExit)
