@@ -13,6 +13,7 @@ import argparse
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
 import av
@@ -29,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def frames(video: Path, size: tuple[int, int] | None) -> list[np.ndarray]:
     with av.open(str(video)) as c:
-        out = [f.to_ndarray(format="bgr24") for i, f in enumerate(c.decode(video=0)) if i < 60]
+        out = [f.to_ndarray(format="bgr24") for f in islice(c.decode(video=0), 60)]
     return [cv2.resize(f, size) if size else f for f in out]
 
 

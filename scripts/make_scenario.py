@@ -32,7 +32,9 @@ With the agent's default settings (reference: 9 frames 20 s apart, i.e. one per 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -74,9 +76,25 @@ class Spec:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def read_source(name: str) -> list[np.ndarray]:
+@functools.cache
+def frame_count(name: str) -> int:
+    """Frames decoded from source clip ``name`` (remembered: the clip is decoded once to count)."""
     with av.open(str(DATA / "video" / name)) as c:
-        return [f.to_ndarray(format="bgr24") for f in c.decode(video=0)]
+        return sum(1 for _ in c.decode(video=0))
+
+
+def read_frames(name: str, indices: Iterable[int]) -> dict[int, np.ndarray]:
+    """BGR frames ``indices`` of a source clip; only those are converted and kept (a whole clip
+    in memory would be gigabytes)."""
+    wanted = set(indices)
+    out: dict[int, np.ndarray] = {}
+    with av.open(str(DATA / "video" / name)) as c:
+        for i, f in enumerate(c.decode(video=0)):
+            if i in wanted:
+                out[i] = f.to_ndarray(format="bgr24")
+            if len(out) == len(wanted):
+                break
+    return out
 
 
 def _gray_small(frame: np.ndarray) -> np.ndarray:
@@ -84,7 +102,7 @@ def _gray_small(frame: np.ndarray) -> np.ndarray:
     return cv2.resize(g, (g.shape[1] // 2, g.shape[0] // 2), interpolation=cv2.INTER_AREA)
 
 
-def stabilised(src: list[np.ndarray], idx: int, cache: dict[int, np.ndarray]) -> np.ndarray:
+def stabilised(src: dict[int, np.ndarray], idx: int, cache: dict[int, np.ndarray]) -> np.ndarray:
     """Source frame ``idx`` shifted onto frame 0 (some clips sway by ~10 px): the pasted structure
     must stay put relative to the ground, as a real one would."""
     if idx not in cache:
@@ -196,11 +214,17 @@ def _structure_masks(spec: Spec, shape: tuple) -> tuple:
     return first, grown
 
 
-def compose(spec: Spec, src: list[np.ndarray], step: int, b: int, rng, roofs, cache) -> tuple:
-    """One output frame and the structure mask visible in it (or None)."""
-    start = np.random.default_rng(spec.seed * 1000 + step).integers(len(src))
-    idx = (int(start) + b * 4) % len(src)  # each step an unrelated moment; a burst in sequence
-    frame = stabilised(src, idx, cache)
+def source_index(spec: Spec, n: int, step: int, b: int) -> int:
+    """Which of the ``n`` source frames makes frame ``b`` of timelapse step ``step``: each step an
+    unrelated moment, a burst in sequence."""
+    start = np.random.default_rng(spec.seed * 1000 + step).integers(n)
+    return (int(start) + b * 4) % n
+
+
+def compose(spec: Spec, src: dict[int, np.ndarray], step: int, b: int, rng, roofs, cache) -> tuple:
+    """One output frame and the structure mask visible in it (or None); ``src`` holds frame 0
+    and the frames of :func:`source_index`."""
+    frame = stabilised(src, source_index(spec, frame_count(spec.source), step, b), cache)
     mask = None
     first, grown = roofs
     if first is not None and step >= spec.appear_step:
@@ -223,7 +247,9 @@ def write(spec: Spec) -> dict[str, object]:
     """Write the video, its ground-truth JSON and mask PNG; return the ground truth."""
     out = Path(spec.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    src = read_source(spec.source)
+    n = frame_count(spec.source)
+    steps = [(step, b) for step in range(spec.steps) for b in range(spec.burst)]
+    src = read_frames(spec.source, {0} | {source_index(spec, n, *sb) for sb in steps})
     h, w = src[0].shape[:2]
     rng = np.random.default_rng(spec.seed)
     roofs = _structure_masks(spec, (h, w))

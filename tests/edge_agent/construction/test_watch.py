@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import islice
 from pathlib import Path
 
 import av
@@ -20,7 +21,7 @@ from tests.edge_agent.construction.harness import T0, make_watch
 
 def _frames(shared_data: Path) -> list[np.ndarray]:
     with av.open(str(shared_data / "video" / "one-by-one-person.mp4")) as c:
-        return [f.to_ndarray(format="bgr24") for i, f in enumerate(c.decode(video=0)) if i < 30]
+        return [f.to_ndarray(format="bgr24") for f in islice(c.decode(video=0), 30)]
 
 
 def _feed(watch, images, start_s: float, step_s: float):
