@@ -57,7 +57,9 @@ def masked_median(
     """Per-pixel median over ``images`` ignoring pixels where the matching mask is True.
 
     A pixel masked in every image takes ``fallback`` (e.g. the reference) or, without one, the
-    plain median. Only pixels masked somewhere pay for the slower NaN median.
+    plain median. Masked samples are set to 255 and sorted after the clear ones, so the median of
+    the ``n`` clear samples is read at ranks ``(n - 1) // 2`` and ``n // 2`` (no NaN median, which
+    is several times slower).
 
     Example:
         >>> a = np.full((2, 2), 10, np.uint8); b = np.full((2, 2), 200, np.uint8)
@@ -66,18 +68,21 @@ def masked_median(
         10
     """
     stack = np.stack(images)
-    out = np.median(stack, axis=0)
     masked = np.stack(masks)
-    anywhere = masked.any(axis=0)
-    if anywhere.any():
-        sub = stack[:, anywhere].astype(np.float32)
-        sub[masked[:, anywhere]] = np.nan
-        everywhere = masked[:, anywhere].all(axis=0)
-        sub[:, everywhere] = stack[:, anywhere][:, everywhere]  # no valid sample: plain median
-        out[anywhere] = np.nanmedian(sub, axis=0)
-        if fallback is not None:
-            all_masked = masked.all(axis=0)
-            out[all_masked] = fallback[all_masked]
+    if not masked.any():
+        return np.clip(np.round(np.median(stack, axis=0)), 0, 255).astype(np.uint8)
+    valid = len(images) - np.count_nonzero(masked, axis=0)
+    none_valid = valid == 0
+    channels = (None,) * (stack.ndim - masked.ndim)  # masks are (h, w), images maybe (h, w, 3)
+    drop = (masked & ~none_valid)[(..., *channels)]  # no clear sample: plain median
+    keyed = np.where(drop, np.uint8(255), stack)
+    keyed.sort(axis=0)
+    n = np.where(none_valid, len(images), valid)[(None, ..., *channels)]
+    lo = np.take_along_axis(keyed, (n - 1) // 2, axis=0)[0]
+    hi = np.take_along_axis(keyed, n // 2, axis=0)[0]
+    out = (lo.astype(np.float64) + hi) / 2
+    if fallback is not None:
+        out[none_valid] = fallback[none_valid]
     return np.clip(np.round(out), 0, 255).astype(np.uint8)
 
 
