@@ -27,11 +27,15 @@ def construction_factory(
 ) -> Callable[[AgentConfig, CameraConfig, ZoneConfig | None], ObjectWatcher]:
     """A factory the pipeline calls once per construction-watch zone (None: whole frame).
 
+    The comparator is the zone's ``construction.model`` (relative: to the project root), opened
+    once per file and shared.
+
     ``baseline_dir`` overrides the config's (a replay keeps its references apart).
     """
 
     def build(cfg: AgentConfig, camera: CameraConfig, zone: ZoneConfig | None) -> ObjectWatcher:
         from edge_agent.construction.watch import ConstructionWatch
+        from edge_agent.detect.detector import PROJECT_ROOT, resolve_model_path
 
         settings = cfg.construction_for(zone) if zone is not None else cfg.defaults.construction
         evidence = None
@@ -45,7 +49,7 @@ def construction_factory(
             camera.id,
             zone,
             settings,
-            _comparator(CHANGE_MODEL, 1),
+            _comparator(resolve_model_path(settings.model, PROJECT_ROOT), 1),
             evidence,
             baseline_dir or cfg.baseline_dir,
         )
