@@ -6,10 +6,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
 import numpy as np
 
-from edge_agent.config.models import AgentConfig, ZoneConfig, ZoneKind
+from edge_agent.config.models import AgentConfig, CameraConfig, DecodeMode, ZoneConfig, ZoneKind
 from edge_agent.construction.background import (
     Lighting,
     lighting_of,
@@ -21,6 +20,7 @@ from edge_agent.construction.reference import Reference, ReferenceStore
 from edge_agent.construction.watch import WHOLE_FRAME_ZONE
 from edge_agent.detections import Detections
 from edge_agent.errors import BaselineError, SourceError
+from edge_agent.ingest.source import open_source, redact_url
 
 __all__ = ["CaptureRequest", "watch_zones", "sample_frames", "capture"]
 
@@ -61,24 +61,30 @@ def watch_zones(cfg: AgentConfig, camera_id: str, zone_id: str | None) -> list[Z
     raise BaselineError(f"camera {camera_id!r} has no construction-watch zone {zone_id!r}; {known}")
 
 
-def sample_frames(source: str, frames: int, spacing_s: float) -> Iterator[tuple[float, np.ndarray]]:
-    """Up to ``frames`` decoded keyframes at least ``spacing_s`` apart, as ``(pts, BGR image)``."""
+def sample_frames(
+    camera: CameraConfig, source: str, frames: int, spacing_s: float
+) -> Iterator[tuple[float, np.ndarray]]:
+    """Up to ``frames`` keyframes of ``source`` at least ``spacing_s`` apart, as ``(pts, BGR)``.
+
+    Decoded by the agent's own source: RTSP over TCP with the camera's open/read timeouts, so a
+    dead camera ends in a :class:`SourceError` rather than a hung command.
+    """
+    src = open_source(camera, url=source, mode=DecodeMode.KEYFRAMES)
     try:
-        container = av.open(source)
-    except (av.FFmpegError, OSError) as err:
-        raise SourceError(f"cannot open {source}: {err}") from None
-    with container:
-        stream = container.streams.video[0]
-        stream.codec_context.skip_frame = "NONKEY"
+        src.open()
+    except SourceError as err:
+        raise SourceError(f"cannot open {redact_url(source)}: {err}") from None
+    try:
         last, n = None, 0
-        for f in container.decode(stream):
-            t = float(f.time or 0.0)
-            if last is not None and t - last < spacing_s:
+        for frame in src.frames():
+            if last is not None and frame.pts - last < spacing_s:
                 continue
-            yield t, f.to_ndarray(format="bgr24")
-            last, n = t, n + 1
+            yield frame.pts, frame.image
+            last, n = frame.pts, n + 1
             if n >= frames:
                 return
+    finally:
+        src.close()
 
 
 def capture(
@@ -86,15 +92,16 @@ def capture(
 ) -> list[tuple[str, Reference]]:
     """Build one reference (median, transients masked) and store it for each zone asked."""
     zones = watch_zones(cfg, req.camera_id, req.zone_id)
-    source = req.source or cfg.camera(req.camera_id).url
+    camera = cfg.camera(req.camera_id)
+    source = req.source or camera.url
     images, masks, last_pts = [], [], 0.0
-    for pts, image in sample_frames(source, req.frames, req.spacing_s):
+    for pts, image in sample_frames(camera, source, req.frames, req.spacing_s):
         objects = detect(image) if detect is not None else Detections.empty()
         images.append(image)
         masks.append(transient_mask(objects, image.shape[1], image.shape[0]))
         last_pts = pts
     if not images:
-        raise BaselineError(f"{source}: no frame decoded")
+        raise BaselineError(f"{redact_url(source)}: no frame decoded")
     median = masked_median(images, masks)
     gray = to_gray(median)
     s = cfg.defaults.construction
