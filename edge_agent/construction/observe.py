@@ -88,13 +88,15 @@ def _changed_share(ref: np.ndarray, obs: np.ndarray, regs: list[Registration], c
     (on half-size copies, one comparator run)."""
     size = (max(8, ref.shape[1] // 2), max(8, ref.shape[0] // 2))
     r = cv2.resize(ref, size, interpolation=cv2.INTER_AREA)
+    o_half = cv2.resize(obs, size, interpolation=cv2.INTER_AREA)
+    r_textured = textured(r)
     pairs, masks = [], []
     for reg in regs:
         half = Registration(reg.ok, reg.warp.copy(), reg.correlation, reg.shift_px, 0.0)
         half.warp[:, 2] /= 2
-        o, valid = warp_to_reference(cv2.resize(obs, size, interpolation=cv2.INTER_AREA), half)
+        o, valid = warp_to_reference(o_half, half)
         pairs.append((r, o))
-        masks.append(valid & (textured(r) | textured(o)))
+        masks.append(valid & (r_textured | textured(o)))
     maps = ctx.comparator.compare_many(pairs)
     thr = ctx.settings.change_threshold
     pairs_k = zip(maps, masks, strict=True)

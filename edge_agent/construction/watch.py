@@ -200,6 +200,8 @@ class ConstructionWatch:
             if self._ref_batches:
                 self._ref_batches = {}
             return
+        if len(self.refs) == len(Lighting):  # every bucket has one: nothing to gather
+            return
         small = cv2.resize(frame.image, (max(1, frame.width // 8), max(1, frame.height // 8)))
         bucket = lighting_of(to_gray(small), self.s.dusk_below, self.s.night_below)
         if bucket in self.refs:
