@@ -229,6 +229,8 @@ class EdgeAgent:
                 health = self._report_health(*health)
         finally:
             self._stop.set()
+            for pool in self.pools:  # every camera at once: a stop waits for a blocked open
+                pool.request_stop()
             for pool in self.pools:
                 pool.stop(timeout=10)
             for t in threads:

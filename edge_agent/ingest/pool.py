@@ -63,10 +63,14 @@ class CameraPool:
             worker.start()
         return self
 
-    def stop(self, timeout: float | None = None) -> bool:
-        """Stop all workers (in parallel); returns whether all ended in time."""
+    def request_stop(self) -> None:
+        """Ask every worker to stop without waiting (several pools stop in parallel)."""
         for worker in self._order:
             worker.request_stop()
+
+    def stop(self, timeout: float | None = None) -> bool:
+        """Stop all workers (in parallel); returns whether all ended in time."""
+        self.request_stop()
         return all([worker.stop(timeout) for worker in self._order])
 
     def status(self) -> list[CameraStatus]:
