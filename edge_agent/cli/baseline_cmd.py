@@ -134,12 +134,14 @@ def show_cmd(
     if as_json:
         console.print_json(json.dumps({"references": rows, "audit": audit}))
         return
-    table = Table("zone", "lighting", "stream pts", "frames", "brightness", "size", "sha256")
+    table = Table(
+        "zone", "lighting", "taken (stream time)", "frames", "brightness", "size", "sha256"
+    )
     for r in rows:
         table.add_row(
             str(r["zone"]),
             str(r["lighting"]),
-            f"{r['pts']:.0f}",
+            str(r["taken_at"] or f"pts {r['pts']:.0f} s"),
             str(r["frames"]),
             f"{r['brightness']:.0f}",
             str(r["size"]),
@@ -161,6 +163,7 @@ def _row(camera: str, zone_id: str, ref) -> dict[str, object]:
         "zone": zone_id,
         "lighting": ref.lighting.value,
         "pts": ref.pts,
+        "taken_at": ref.taken_at.isoformat() if ref.taken_at else None,
         "frames": ref.frames,
         "brightness": round(ref.brightness, 1),
         "size": f"{w}x{h}",

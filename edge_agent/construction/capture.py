@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -63,8 +64,9 @@ def watch_zones(cfg: AgentConfig, camera_id: str, zone_id: str | None) -> list[Z
 
 def sample_frames(
     camera: CameraConfig, source: str, frames: int, spacing_s: float
-) -> Iterator[tuple[float, np.ndarray]]:
-    """Up to ``frames`` keyframes of ``source`` at least ``spacing_s`` apart, as ``(pts, BGR)``.
+) -> Iterator[tuple[float, datetime | None, np.ndarray]]:
+    """Up to ``frames`` keyframes of ``source`` at least ``spacing_s`` apart, as ``(pts, stream
+    time or None, BGR)``.
 
     Decoded by the agent's own source: RTSP over TCP with the camera's open/read timeouts, so a
     dead camera ends in a :class:`SourceError` rather than a hung command.
@@ -79,7 +81,8 @@ def sample_frames(
         for frame in src.frames():
             if last is not None and frame.pts - last < spacing_s:
                 continue
-            yield frame.pts, frame.image
+            epoch = src.epoch
+            yield frame.pts, epoch + timedelta(seconds=frame.pts) if epoch else None, frame.image
             last, n = frame.pts, n + 1
             if n >= frames:
                 return
@@ -94,19 +97,19 @@ def capture(
     zones = watch_zones(cfg, req.camera_id, req.zone_id)
     camera = cfg.camera(req.camera_id)
     source = req.source or camera.url
-    images, masks, last_pts = [], [], 0.0
-    for pts, image in sample_frames(camera, source, req.frames, req.spacing_s):
+    images, masks, last_pts, last_at = [], [], 0.0, None
+    for pts, at, image in sample_frames(camera, source, req.frames, req.spacing_s):
         objects = detect(image) if detect is not None else Detections.empty()
         images.append(image)
         masks.append(transient_mask(objects, image.shape[1], image.shape[0]))
-        last_pts = pts
+        last_pts, last_at = pts, at
     if not images:
         raise BaselineError(f"{redact_url(source)}: no frame decoded")
     median = masked_median(images, masks)
     gray = to_gray(median)
     s = cfg.defaults.construction
     bucket = req.lighting or lighting_of(gray, s.dusk_below, s.night_below)
-    ref = Reference(median, bucket, last_pts, len(images), float(gray.mean()))
+    ref = Reference(median, bucket, last_pts, len(images), float(gray.mean()), taken_at=last_at)
     out = []
     for zone in zones:
         zone_id = zone.id if zone is not None else WHOLE_FRAME_ZONE

@@ -3,7 +3,7 @@
 Layout under the baseline directory::
 
     <camera>/<zone>/<bucket>.png     full-frame BGR reference (temporal median, transients masked)
-    <camera>/<zone>/<bucket>.json    meta: sha256, stream pts, brightness, frames, size, when stored
+    <camera>/<zone>/<bucket>.json    meta: sha256, stream pts and time, brightness, frames, size
     audit.jsonl                      one line per change: who, when, action, old/new sha256
 """
 
@@ -13,7 +13,7 @@ import getpass
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +37,8 @@ class Reference:
         frames: number of frames in the median.
         brightness: mean gray level (0..255).
         sha256: hash of the PNG bytes as stored.
+        taken_at: stream time of the last frame in its median (``pts`` alone does not date it:
+            a live stream's pts restart with the agent), or None when the source has no epoch.
     """
 
     image: np.ndarray
@@ -45,6 +47,7 @@ class Reference:
     frames: int
     brightness: float
     sha256: str = ""
+    taken_at: datetime | None = None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -92,6 +95,7 @@ class ReferenceStore:
         image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
         if image is None or hashlib.sha256(data).hexdigest() != meta.get("sha256"):
             raise BaselineError(f"{meta_path}: PNG missing, unreadable or not matching its sha256")
+        taken_at = meta.get("taken_at")
         return Reference(
             image,
             lighting,
@@ -99,6 +103,7 @@ class ReferenceStore:
             int(meta["frames"]),
             float(meta["brightness"]),
             meta["sha256"],
+            datetime.fromisoformat(taken_at) if taken_at else None,
         )
 
     def history(self) -> list[dict[str, object]]:
@@ -132,12 +137,19 @@ class ReferenceStore:
         old = self.load(ref.lighting) if self._meta_path(ref.lighting).is_file() else None
         self.dir.mkdir(parents=True, exist_ok=True)
         _write_atomic(self.dir / f"{ref.lighting.value}.png", data)
-        meta = {k: v for k, v in asdict(ref).items() if k != "image"}
-        meta |= {"lighting": ref.lighting.value, "sha256": sha}
-        meta |= {"width": int(ref.image.shape[1]), "height": int(ref.image.shape[0])}
+        meta = {
+            "lighting": ref.lighting.value,
+            "pts": ref.pts,
+            "taken_at": ref.taken_at.isoformat() if ref.taken_at else None,
+            "frames": ref.frames,
+            "brightness": ref.brightness,
+            "sha256": sha,
+            "width": int(ref.image.shape[1]),
+            "height": int(ref.image.shape[0]),
+        }
         _write_atomic(self._meta_path(ref.lighting), json.dumps(meta, indent=1).encode())
         self.audit(action, ref.lighting, (old.sha256 if old else None, sha), who, note)
-        return Reference(ref.image, ref.lighting, ref.pts, ref.frames, ref.brightness, sha)
+        return replace(ref, sha256=sha)
 
     def audit(
         self,

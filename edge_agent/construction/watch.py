@@ -213,7 +213,7 @@ class ConstructionWatch:
             return
         batch.add(work.image, work.mask, frame.pts, at)
         if len(batch.images) >= self.s.reference_frames:
-            self.save_reference(batch.images, batch.masks, bucket, batch.last_pts)
+            self.save_reference(batch.images, batch.masks, bucket, (batch.last_pts, batch.last_at))
             del self._ref_batches[bucket]
 
     def save_reference(
@@ -221,13 +221,14 @@ class ConstructionWatch:
         images: list[np.ndarray],
         masks: list[np.ndarray],
         bucket: Lighting,
-        pts: float,
+        last: tuple[float, datetime],
         action: str = "auto-capture",
     ) -> Reference:
-        """Median of ``images`` (``masks``: transients) stored as the reference of ``bucket``."""
+        """Median of ``images`` (``masks``: transients) stored as the reference of ``bucket``;
+        ``last`` = stream pts and time of the last frame."""
         image = masked_median(images, masks)
         brightness = float(to_gray(image).mean())
-        ref = Reference(image, bucket, pts, len(images), brightness)
+        ref = Reference(image, bucket, last[0], len(images), brightness, taken_at=last[1])
         self.refs[bucket] = self.store.save(ref, action=action, who="edge-agent")
         self._version = self.store.version()
         return self.refs[bucket]

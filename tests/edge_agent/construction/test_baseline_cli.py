@@ -69,6 +69,7 @@ def test_capture_show_accept_are_audited(config: Path, tmp_path: Path, shared_da
         ("sheds", "day", 3, "320x240")
     ]
     assert shown["references"][0]["sha256"] == first[0]["new_sha256"]
+    assert shown["references"][0]["taken_at"] is not None  # a file's epoch + the last pts
 
     other = shared_data / "video" / "highway.avi"  # another view: a settled case, new reference
     res = runner.invoke(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -24,11 +25,14 @@ def test_store_round_trip_and_audit(tmp_path: Path) -> None:
     img = np.random.default_rng(0).integers(0, 255, (24, 32, 3), dtype=np.uint8)
     a = store.save(Reference(img, Lighting.DAY, 600.0, 9, 120.0), "capture", who="alice")
     b = store.save(Reference(img[::-1].copy(), Lighting.DAY, 900.0, 9, 121.0), "accept", "bob")
-    store.save(Reference(img // 4, Lighting.NIGHT, 950.0, 9, 30.0), "auto-capture", "edge-agent")
+    taken = datetime(2026, 5, 1, 19, 30, tzinfo=UTC)
+    night = Reference(img // 4, Lighting.NIGHT, 950.0, 9, 30.0, taken_at=taken)
+    store.save(night, "auto-capture", "edge-agent")
     loaded = store.load_all()
     assert sorted(loaded) == [Lighting.DAY, Lighting.NIGHT]
     assert np.array_equal(loaded[Lighting.DAY].image, img[::-1])
     assert loaded[Lighting.DAY].sha256 == b.sha256 != a.sha256
+    assert (loaded[Lighting.DAY].taken_at, loaded[Lighting.NIGHT].taken_at) == (None, taken)
     hist = store.history()
     assert [(h["action"], h["who"], h["old_sha256"]) for h in hist] == [
         ("capture", "alice", None),

@@ -44,6 +44,7 @@ def test_default_cadence_and_reference_time(shared_data: Path, comparator, tmp_p
     assert not watch.has_reference  # 0 .. 158 s: 8 frames gathered
     assert _feed(watch, frames[80:81], 160.0, 2.0) == []
     assert watch.has_reference and watch.refs[Lighting.DAY].pts == 160.0
+    assert watch.store.load(Lighting.DAY).taken_at == T0 + timedelta(seconds=160)
     assert watch.observations == 0  # the first observation (from 160 s) needs 5 keyframes
     assert _feed(watch, frames[81:], 162.0, 2.0) == []
     assert watch.observations == 4  # gathered from 160 s, 460 s, 760 s, 1060 s
