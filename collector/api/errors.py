@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -60,8 +62,13 @@ def _library(_: Request, exc: CollectorError) -> JSONResponse:
     return geo_error(status, str(exc))
 
 
+def _store(_: Request, exc: sqlite3.OperationalError) -> JSONResponse:
+    return geo_error(503, f"the store is busy or unavailable ({exc}); try again")
+
+
 def install_handlers(app: FastAPI) -> None:
-    """Answer validation, HTTP, GeoReport and library errors in the GeoReport error format."""
+    """Answer validation, HTTP, GeoReport, library and store errors in the GeoReport format."""
+    app.add_exception_handler(sqlite3.OperationalError, _store)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
     app.add_exception_handler(GeoReportError, _geo)  # type: ignore[arg-type]

@@ -24,6 +24,7 @@ from collector.config.models import CenterConfig, Role
 from collector.grid.geometry import locate
 from collector.grid.mapfile import parse_grid
 from collector.grid.store import load_center
+from collector.store import write_transaction
 from collector.tickets import NewTicket, receive
 
 __all__ = ["ReportIn", "REQUEST_BODY", "read_body", "submit", "cell_at", "register_report"]
@@ -146,7 +147,7 @@ def register_report(
         raise GeoReportError(400, f"address_id {cell!r} is not a known grid cell")
     new = NewTicket(report.service_code, cell, _title(report, center), at, source=report.source)
     fields = ("lat", "long", "address_string", "description", "email", "first_name", "last_name")
-    with db.atomic():
+    with write_transaction(db):
         ticket = receive(db, new, f"api-key:{key_id}", Role.SYSTEM)
         row = {f: getattr(report, f) for f in (*fields, "phone", "media_url")}
         db.table("api_submissions").insert(

@@ -43,7 +43,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         (403, "API key scope too narrow"),
         (404, "Not found"),
         (415, "Unsupported body type"),
-        (503, "No grid map imported yet"),
+        (503, "No grid map imported yet, or the store is busy"),
     )
 }
 _STATUSES = tuple(dict.fromkeys(("open", "closed", *DETAILED_STATUSES)))

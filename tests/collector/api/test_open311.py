@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import datetime
 
 import httpx
@@ -110,6 +111,24 @@ def test_bad_post_is_a_georeport_400(
 ) -> None:
     answer = api.post("/requests.json", data=form, headers={"X-Api-Key": world.write_key})
     assert words in _geo_error(answer, 400)
+
+
+def test_a_post_waits_for_another_writer(api: httpx.Client, world: ApiWorld) -> None:
+    body = {"service_code": "0101", "address_id": WOLONG}
+    other = open_store(world.db_path)
+    other.execute("BEGIN IMMEDIATE")  # e.g. the ingest filing a round of incidents
+    answers: list[httpx.Response] = []
+    post = threading.Thread(
+        target=lambda: answers.append(
+            api.post("/requests.json", json=body, headers={"X-Api-Key": world.write_key})
+        )
+    )
+    post.start()
+    post.join(0.5)  # the request arrived and waits for the write lock
+    other.execute("COMMIT")
+    other.close()
+    post.join(30)
+    assert len(answers) == 1 and answers[0].status_code == 201, answers[0].text
 
 
 def test_revoked_key_is_refused(api: httpx.Client, world: ApiWorld) -> None:
