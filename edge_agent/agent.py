@@ -186,10 +186,13 @@ class EdgeAgent:
         self._stop.set()
 
     def _consume(self, pool: CameraPool) -> None:
+        ended: set[str] = set()
         while not self._stop.is_set():
+            self._finish_ended(pool, ended)  # every frame taken so far has been analysed
             frame = pool.get(timeout=0.5)
             if frame is None:
                 if pool.exhausted:
+                    self._finish_ended(pool, ended)
                     return
                 continue
             try:
@@ -199,6 +202,18 @@ class EdgeAgent:
                 continue
             with self._lock:
                 self.stats.frames[frame.camera_id] = self.stats.frames.get(frame.camera_id, 0) + 1
+
+    def _finish_ended(self, pool: CameraPool, ended: set[str]) -> None:
+        """A file played to its end and analysed: its watchers' last observations, as in replay."""
+        for cam_id, worker in pool.workers.items():
+            if cam_id in ended or worker.state is not CameraState.FINISHED:
+                continue
+            if worker.queue.exhausted:
+                ended.add(cam_id)
+                try:
+                    self.pipelines[cam_id].finish()
+                except Exception:
+                    self._failed(cam_id)
 
     def _failed(self, camera: str) -> None:
         """Count a frame the pipeline failed on; the first and every 100th are logged in full."""

@@ -190,3 +190,30 @@ def test_camera_health_accounts_for_every_decoded_frame(tmp_path, shared_data, d
         assert state == CameraState.FINISHED.value and fps >= 0
         assert dropped == worker.dropped
         assert agent.stats.frames.get(cid, 0) + dropped == worker.source.stats.yielded
+
+
+class RecordingWatcher:
+    """A whole-frame watch that notes what the agent hands it."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def observe(self, frame, objects, observed_at) -> list:
+        self.calls.append("observe")
+        return []
+
+    def flush(self) -> list:
+        self.calls.append("flush")
+        return []
+
+
+def test_a_file_camera_at_its_end_flushes_its_watchers_once(tmp_path, shared_data, detector):
+    f = tmp_path / "box.yaml"
+    f.write_text(yaml.safe_dump(box_config(tmp_path, shared_data)))
+    agent = EdgeAgent(load(f), detector, ListSink(), worker_options=WorkerOptions(queue_size=2000))
+    watchers = {cid: RecordingWatcher() for cid in agent.pipelines}
+    for cid, watcher in watchers.items():
+        agent.pipelines[cid].watchers["whole"] = watcher
+    agent.run(max_seconds=120)
+    for cid, watcher in watchers.items():
+        assert watcher.calls == ["observe"] * agent.stats.frames[cid] + ["flush"]
