@@ -110,20 +110,35 @@ class ReferenceStore:
         """Audit lines of this camera zone, oldest first."""
         if not self.audit_path.is_file():
             return []
-        lines = [json.loads(x) for x in self.audit_path.read_text("utf-8").splitlines() if x]
-        return [x for x in lines if (x["camera"], x["zone"]) == (self.camera_id, self.zone_id)]
+        here = (self.camera_id, self.zone_id)
+        out = []
+        for n, text in enumerate(self.audit_path.read_text("utf-8").splitlines(), 1):
+            try:
+                line = json.loads(text) if text else None
+                if line is not None and (line["camera"], line["zone"]) == here:
+                    out.append(line)
+            except (ValueError, KeyError, TypeError) as err:
+                msg = f"{self.audit_path}: line {n} is not an audit line: {err}"
+                raise BaselineError(msg) from None
+        return out
 
     def load_all(self) -> dict[Lighting, Reference]:
         refs = {b: self.load(b) for b in Lighting}
         return {b: r for b, r in refs.items() if r is not None}
 
+    def _stored_sha(self, lighting: Lighting) -> str | None:
+        """The sha256 recorded in a bucket's meta (the PNG is not read), or None."""
+        path = self._meta_path(lighting)
+        if not path.is_file():
+            return None
+        try:
+            return str(json.loads(path.read_text("utf-8"))["sha256"])
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise BaselineError(f"{path}: cannot read reference meta: {err}") from err
+
     def version(self) -> tuple[str, ...]:
         """Hashes of the stored buckets; changes whenever a reference is replaced."""
-        out = []
-        for b in Lighting:
-            p = self._meta_path(b)
-            out.append(json.loads(p.read_text("utf-8"))["sha256"] if p.is_file() else "")
-        return tuple(out)
+        return tuple(self._stored_sha(b) or "" for b in Lighting)
 
     def save(
         self, ref: Reference, action: str, who: str | None = None, note: str | None = None
@@ -134,9 +149,10 @@ class ReferenceStore:
             raise BaselineError(f"cannot encode reference of shape {ref.image.shape}")
         data = buf.tobytes()
         sha = hashlib.sha256(data).hexdigest()
-        old = self.load(ref.lighting) if self._meta_path(ref.lighting).is_file() else None
-        self.dir.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.dir / f"{ref.lighting.value}.png", data)
+        try:  # a damaged reference must stay replaceable: that is how it gets repaired
+            old = self._stored_sha(ref.lighting)
+        except BaselineError:
+            old = "unreadable"
         meta = {
             "lighting": ref.lighting.value,
             "pts": ref.pts,
@@ -147,8 +163,13 @@ class ReferenceStore:
             "width": int(ref.image.shape[1]),
             "height": int(ref.image.shape[0]),
         }
-        _write_atomic(self._meta_path(ref.lighting), json.dumps(meta, indent=1).encode())
-        self.audit(action, ref.lighting, (old.sha256 if old else None, sha), who, note)
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.dir / f"{ref.lighting.value}.png", data)
+            _write_atomic(self._meta_path(ref.lighting), json.dumps(meta, indent=1).encode())
+            self.audit(action, ref.lighting, (old, sha), who, note)
+        except OSError as err:
+            raise BaselineError(f"{self.dir}: cannot store the reference: {err}") from err
         return replace(ref, sha256=sha)
 
     def audit(

@@ -48,6 +48,19 @@ def test_tampered_reference_file_is_refused(tmp_path: Path) -> None:
     meta.write_text(json.dumps(json.loads(meta.read_text()) | {"sha256": "0" * 64}))
     with pytest.raises(BaselineError, match="sha256"):
         store.load(Lighting.DAY)
+    # accepting a new reference repairs it (the damaged one need not load)
+    fresh = store.save(Reference(np.ones((8, 8, 3), np.uint8), Lighting.DAY, 5, 1, 1), "accept")
+    assert store.load(Lighting.DAY).sha256 == fresh.sha256
+    assert store.history()[-1]["old_sha256"] == "0" * 64
+
+
+def test_damaged_audit_line_is_a_clean_error(tmp_path: Path) -> None:
+    store = ReferenceStore(tmp_path, "cam1", "z")
+    store.save(Reference(np.zeros((8, 8, 3), np.uint8), Lighting.DAY, 0, 1, 0), "capture", "x")
+    with store.audit_path.open("a") as f:
+        f.write("{truncated\n")
+    with pytest.raises(BaselineError, match=r"audit.jsonl: line 2"):
+        store.history()
 
 
 def test_masked_median_ignores_people_and_vehicles() -> None:
