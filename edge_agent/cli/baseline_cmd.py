@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import cv2
+import numpy as np
 import typer
 from rich.table import Table
 
@@ -16,6 +17,7 @@ from edge_agent.construction.background import Lighting
 from edge_agent.construction.capture import CaptureRequest, capture, watch_zones
 from edge_agent.construction.reference import ReferenceStore
 from edge_agent.construction.watch import WHOLE_FRAME_ZONE
+from edge_agent.errors import BaselineError
 
 app = typer.Typer(
     help="Reference images of construction-watch zones: capture, show, accept (audited).",
@@ -128,8 +130,7 @@ def show_cmd(
             for bucket, ref in store.load_all().items():
                 rows.append(_row(camera, zone_id, ref))
                 if export is not None:
-                    export.mkdir(parents=True, exist_ok=True)
-                    cv2.imwrite(str(export / f"{camera}-{zone_id}-{bucket.value}.png"), ref.image)
+                    _export(export / f"{camera}-{zone_id}-{bucket.value}.png", ref.image)
             audit += store.history()[-history:] if history else []
     if as_json:
         console.print_json(json.dumps({"references": rows, "audit": audit}))
@@ -154,6 +155,17 @@ def show_cmd(
             f"{line['lighting']} {str(line['old_sha256'])[:12]} -> "
             f"{str(line['new_sha256'])[:12]} {line.get('note') or ''}"
         )
+
+
+def _export(path: Path, image: np.ndarray) -> None:
+    ok, buf = cv2.imencode(".png", image)
+    try:
+        if not ok:
+            raise OSError("PNG encoding failed")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(buf.tobytes())
+    except OSError as err:
+        raise BaselineError(f"cannot export {path}: {err}") from None
 
 
 def _row(camera: str, zone_id: str, ref) -> dict[str, object]:

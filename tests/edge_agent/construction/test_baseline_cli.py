@@ -104,6 +104,11 @@ def test_capture_show_accept_are_audited(config: Path, tmp_path: Path, shared_da
     res = runner.invoke(app, ["baseline", "show", "lane7", "-c", str(config), "--export", str(out)])
     assert res.exit_code == 0, res.output
     assert "accept" in res.output and (out / "lane7-sheds-day.png").is_file()
+    under_a_file = config / "export"
+    res = runner.invoke(
+        app, ["baseline", "show", "lane7", "-c", str(config), "--export", str(under_a_file)]
+    )
+    assert res.exit_code == 2 and "cannot export" in res.output
 
 
 def test_camera_without_zones_uses_the_whole_frame(config: Path, tmp_path: Path) -> None:
