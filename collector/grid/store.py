@@ -21,6 +21,7 @@ from collector.config.load import CENTER_FILES, load_center_files, parse_center
 from collector.config.models import CenterConfig
 from collector.errors import ConfigError, GridError
 from collector.grid.mapfile import Cell, parse_grid
+from collector.store import write_transaction
 
 __all__ = ["ImportReport", "read_center", "import_center", "load_center", "CAMERAS_FILE"]
 
@@ -80,7 +81,7 @@ def import_center(
 ) -> ImportReport:
     """Store a validated config and grid map (replacing the previous import) in one transaction."""
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    with db.atomic():
+    with write_transaction(db):
         for name, body in (("center", center.model_dump(mode="json")), ("grid", geojson)):
             db.table("center_config").upsert(
                 {"name": name, "source": source, "imported_at": now, "body": json.dumps(body)},

@@ -22,6 +22,7 @@ import sqlite_utils
 
 from collector.config.models import Role
 from collector.errors import TicketNotFound
+from collector.store import write_transaction
 from collector.tickets.model import AuditRow, Ticket, TimelineEvent, to_db_time
 from collector.tickets.workflow import State
 
@@ -107,7 +108,7 @@ def receive(db: sqlite_utils.Database, new: NewTicket, actor: str, role: Role) -
             "updated_at": new.at,
         }
     )
-    with db.atomic():
+    with write_transaction(db):
         ticket_id = cast(int, db.table("tickets").insert(row).last_pk)
         write_audit(
             db, ticket_id, ("receive", None, State.RECEIVED.value), (actor, role.value), new.at

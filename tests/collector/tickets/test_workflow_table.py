@@ -264,9 +264,17 @@ def test_extensions_past_the_calendar_are_refused_not_crashing(db) -> None:
     assert get_ticket(db, t.id).state is State.EXTENSION_REQUESTED
 
 
-def test_an_action_waits_for_another_writer_instead_of_failing(tmp_path) -> None:
-    """A read-then-write transaction in WAL fails at once (SQLITE_BUSY_SNAPSHOT) if another
-    connection commits between its read and its write; a workflow step must wait instead."""
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        (lambda db, tid: act(db, tid, Action.REGISTER, 1).state, State.REGISTERED),
+        (lambda db, tid: new_ticket(db).state, State.RECEIVED),
+    ],
+    ids=["apply_action", "receive"],
+)
+def test_a_step_waits_for_another_writer_instead_of_failing(tmp_path, step, expected) -> None:
+    """A read-then-write transaction in WAL fails at once ("database is locked") while another
+    connection writes; a workflow step must wait for it instead."""
     path = str(tmp_path / "c.sqlite")
     db = center_db(path)
     tid = new_ticket(db).id
@@ -278,7 +286,7 @@ def test_an_action_waits_for_another_writer_instead_of_failing(tmp_path) -> None
     def chief() -> None:
         mine = open_store(path)
         try:
-            done.append(act(mine, tid, Action.REGISTER, 1).state)
+            done.append(step(mine, tid))
         except Exception as err:  # the failure under test, reported to the main thread
             done.append(err)
         finally:
@@ -290,4 +298,4 @@ def test_an_action_waits_for_another_writer_instead_of_failing(tmp_path) -> None
     other.execute("COMMIT")
     thread.join(10)
     other.close()
-    assert done == [State.REGISTERED]
+    assert done == [expected]
