@@ -94,6 +94,7 @@ def measure(video: Path, detector: Detector, name: str, fps: float | None) -> Mo
             cost.stage_s["decode"] = stats.decode_s
             cost.stage_s["convert"] = stats.convert_s
             cost.decoded = stats.decoded
+        sink.outbox.close()
     step = 1.0 / fps if fps else 1.0
     cost.video_s = max(cost.video_s + step, step)
     return cost
