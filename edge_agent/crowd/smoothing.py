@@ -22,28 +22,33 @@ class WindowSeries:
 
     def __init__(self, window_s: float):
         self.window_s = window_s
-        self._samples: deque[tuple[float, float]] = deque()
+        self._t: deque[float] = deque()  # two deques: numpy reads each in one pass
+        self._v: deque[float] = deque()
 
     def add(self, t: float, value: float) -> None:
-        if self._samples and t < self._samples[-1][0]:
-            raise ValueError(f"stream time went backwards: {t} < {self._samples[-1][0]}")
-        self._samples.append((t, value))
-        while self._samples and self._samples[0][0] < t - self.window_s:
-            self._samples.popleft()
+        if self._t and t < self._t[-1]:
+            raise ValueError(f"stream time went backwards: {t} < {self._t[-1]}")
+        self._t.append(t)
+        self._v.append(value)
+        while self._t and self._t[0] < t - self.window_s:
+            self._t.popleft()
+            self._v.popleft()
 
     def __len__(self) -> int:
-        return len(self._samples)
+        return len(self._t)
+
+    def _values(self) -> np.ndarray:
+        return np.fromiter(self._v, dtype=np.float64, count=len(self._v))
 
     def mean(self) -> float:
-        return float(np.mean([v for _, v in self._samples])) if self._samples else 0.0
+        return float(self._values().mean()) if self._v else 0.0
 
     def slope(self) -> tuple[float, float] | None:
         """Least-squares ``(slope per second, fitted value at the last t)``; None if degenerate."""
-        if len(self._samples) < 2:
+        if len(self._t) < 2 or self._t[-1] - self._t[0] <= 0:
             return None
-        ts = np.array([t for t, _ in self._samples])
-        vs = np.array([v for _, v in self._samples])
-        if ts[-1] - ts[0] <= 0:
-            return None
-        slope, intercept = np.polyfit(ts - ts[-1], vs, 1)
-        return float(slope), float(intercept)
+        ts = np.fromiter(self._t, dtype=np.float64, count=len(self._t)) - self._t[-1]
+        vs = self._values()
+        dt = ts - ts.mean()
+        slope = float(dt @ (vs - vs.mean()) / (dt @ dt))
+        return slope, float(vs.mean() - slope * ts.mean())
