@@ -2,11 +2,14 @@
 
 Each scenario is a timelapse: one step every 15 minutes of stream time, a burst of 3 keyframes
 2 s apart per step, taken from a random moment of the real clip (its people and cars pass). The real
-YOLOX detector masks people and vehicles. Scenarios are written to ``tmp_path``, never the repo.
+YOLOX detector masks people and vehicles. Scenarios are written to temporary folders, never the
+repo; tests that run the same scenario share one file (``shared_write``).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -26,10 +29,40 @@ from tests.edge_agent.construction.harness import (
 STEP_S = 900.0
 
 
+#: A roof of 6 m2 appearing in the car park under fading light, a sweeping shadow and jitter.
+SHED = {
+    "source": "car-park.mp4",
+    "steps": 11,
+    "structure": "test_2_0000_0512",
+    "appear_step": 6,
+    "area_m2": 6.0,
+    "center": (0.5, 0.6),
+    "lighting": 0.3,
+    "shadow": True,
+    "jitter": 1.5,
+    "seed": 1,
+}
+
+
 def _write(scenario, tmp_path: Path, name: str, **spec) -> tuple[Path, dict]:
     out = tmp_path / f"{name}.mkv"
     truth = scenario.write(scenario.Spec(out=str(out), step_s=STEP_S, **spec))
     return out, truth
+
+
+@pytest.fixture(scope="module")
+def shared_write(scenario, tmp_path_factory) -> Callable[..., tuple[Path, dict]]:
+    """Like ``_write``, but a scenario already written in this module is reused (read-only)."""
+    folder = tmp_path_factory.mktemp("scenarios")
+    done: dict[str, tuple[Path, dict]] = {}
+
+    def write(name: str, **spec) -> tuple[Path, dict]:
+        key = json.dumps(spec, sort_keys=True)
+        if key not in done:
+            done[key] = _write(scenario, folder, f"{name}-{len(done)}", **spec)
+        return done[key]
+
+    return write
 
 
 def test_harness_writes_minutes_apart_pts_and_ground_truth(scenario, tmp_path: Path) -> None:
@@ -52,26 +85,13 @@ def test_harness_writes_minutes_apart_pts_and_ground_truth(scenario, tmp_path: P
     ],
 )
 def test_new_structure_is_reported_within_three_observations(
-    scenario, comparator, detector, tmp_path: Path, source, levir, area_m2, center
+    shared_write, comparator, detector, tmp_path: Path, source, levir, area_m2, center
 ) -> None:
     """Light fading, a sweeping shadow and jitter around a roof that appears at step 6 and stays:
     one incident, opened by the 3rd observation that sees it (3 x 15 min >= the 30 min rule),
     area within 25 % of the ground truth, box on the structure, evidence written."""
-    video, truth = _write(
-        scenario,
-        tmp_path,
-        "shed",
-        source=source,
-        steps=11,
-        structure=levir,
-        appear_step=6,
-        area_m2=area_m2,
-        center=center,
-        lighting=0.3,
-        shadow=True,
-        jitter=1.5,
-        seed=1,
-    )
+    spec = SHED | {"source": source, "structure": levir, "area_m2": area_m2, "center": center}
+    video, truth = shared_write("shed", **spec)
     watch = make_watch(tmp_path, calibrated_zone(truth, *first_image_size(video)), comparator)
     run = feed(video_frames(video), watch, detector)
     opened = [i for i in run.incidents if i.state is EventState.OPENED]
@@ -174,20 +194,11 @@ def test_tampered_camera_raises_tamper_not_construction(
 
 
 def test_large_frames_are_analysed_shrunk_and_reported_in_frame_pixels(
-    scenario, comparator, detector, tmp_path: Path
+    shared_write, comparator, detector, tmp_path: Path
 ) -> None:
-    """``analysis_max_side`` below the frame size: same structure, box and area in frame terms."""
-    video, truth = _write(
-        scenario,
-        tmp_path,
-        "shed",
-        steps=9,
-        structure="test_2_0000_0512",
-        appear_step=5,
-        area_m2=6.0,
-        jitter=1.0,
-        seed=1,
-    )
+    """``analysis_max_side`` below the frame size: same structure, box and area in frame terms
+    (the scenario of the first new-structure case, shared)."""
+    video, truth = shared_write("shed", **SHED)
     settings = TEST_SETTINGS.model_copy(update={"analysis_max_side": 480})
     zone = calibrated_zone(truth, *first_image_size(video))
     run = feed(video_frames(video), make_watch(tmp_path, zone, comparator, settings), detector)
