@@ -66,13 +66,14 @@ def run(
         console.print(f"{signal.Signals(signum).name}: stopping…")
         agent.stop()
 
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     publisher.start()
     try:
         agent.run(watcher, max_seconds=max_seconds)
     finally:
         publisher.stop()
+        for sig, handler in previous.items():  # an in-process caller gets its own back
+            signal.signal(sig, handler)
     frames = sum(agent.stats.frames.values())
     console.print(
         f"stopped: {frames} frames analysed on {len(agent.stats.frames)} camera(s), "

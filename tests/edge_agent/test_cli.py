@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 
 import cv2
 import pytest
@@ -193,3 +194,26 @@ def test_run_unknown_log_level_is_a_usage_error(tmp_path):
     res = runner.invoke(app, ["run", "-c", str(tmp_path / "box.yaml"), "--log-level", "loud"])
     assert res.exit_code == 2, res.output
     assert "loud" in res.output and "warning" in res.output
+
+
+def test_run_in_process_ends_with_its_files_and_gives_the_signal_handlers_back(
+    tmp_path, shared_data
+):
+    from tests.fixtures.mosquitto import free_port
+
+    cfg = {
+        "box": {"site_id": "xitang", "box_id": "box-07"},
+        "mqtt": {
+            "url": f"mqtt://127.0.0.1:{free_port()}",  # no broker: incidents stay in the outbox
+            "outbox": {"path": str(tmp_path / "o.sqlite")},
+        },
+        "evidence": {"dir": str(tmp_path / "evidence")},
+        "cameras": [{"id": "park", "url": str(shared_data / "video/car-park.mp4")}],
+    }
+    f = tmp_path / "box.yaml"
+    f.write_text(json.dumps(cfg))
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    res = runner.invoke(app, ["run", "--config", str(f), "--max-seconds", "60"])
+    assert res.exit_code == 0, res.output
+    assert "frames analysed on 1 camera(s)" in res.output
+    assert {sig: signal.getsignal(sig) for sig in before} == before
