@@ -102,34 +102,29 @@ def _gray_small(frame: np.ndarray) -> np.ndarray:
     return cv2.resize(g, (g.shape[1] // 2, g.shape[0] // 2), interpolation=cv2.INTER_AREA)
 
 
-def stabilised(src: dict[int, np.ndarray], idx: int, cache: dict[int, np.ndarray]) -> np.ndarray:
-    """Source frame ``idx`` shifted onto frame 0 (some clips sway by ~10 px): the pasted structure
-    must stay put relative to the ground, as a real one would."""
-    if idx not in cache:
-        warp = np.eye(2, 3, dtype=np.float32)
-        crit = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-4)
-        try:
-            _, warp = cv2.findTransformECC(
-                _gray_small(src[0]),
-                _gray_small(src[idx]),
-                warp,
-                cv2.MOTION_TRANSLATION,
-                crit,
-                None,
-                5,
-            )
-        except cv2.error:
-            warp = np.eye(2, 3, dtype=np.float32)
-        warp[:, 2] *= 2
-        h, w = src[idx].shape[:2]
-        cache[idx] = cv2.warpAffine(
-            src[idx],
-            warp,
-            (w, h),
-            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-            borderMode=cv2.BORDER_REFLECT,
+def _stabilise(first: np.ndarray, frame: np.ndarray) -> np.ndarray:
+    """``frame`` shifted onto the clip's ``first`` frame (some clips sway by ~10 px): the pasted
+    structure must stay put relative to the ground, as a real one would."""
+    warp = np.eye(2, 3, dtype=np.float32)
+    crit = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-4)
+    try:
+        _, warp = cv2.findTransformECC(
+            _gray_small(first), _gray_small(frame), warp, cv2.MOTION_TRANSLATION, crit, None, 5
         )
-    return cache[idx].copy()
+    except cv2.error:
+        warp = np.eye(2, 3, dtype=np.float32)
+    warp[:, 2] *= 2
+    h, w = frame.shape[:2]
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    return cv2.warpAffine(frame, warp, (w, h), flags=flags, borderMode=cv2.BORDER_REFLECT)
+
+
+@functools.lru_cache(maxsize=1)
+def stabilised(name: str, indices: tuple[int, ...]) -> dict[int, np.ndarray]:
+    """Source frames ``indices`` of clip ``name``, stabilised; read-only. The last set is kept:
+    scenarios of the same clip and seed (e.g. each tamper kind) reuse it."""
+    src = read_frames(name, {0, *indices})
+    return {i: _stabilise(src[0], src[i]) for i in indices}
 
 
 def roof_patch(name: str, area_px: float) -> tuple[np.ndarray, np.ndarray]:
@@ -221,10 +216,10 @@ def source_index(spec: Spec, n: int, step: int, b: int) -> int:
     return (int(start) + b * 4) % n
 
 
-def compose(spec: Spec, src: dict[int, np.ndarray], step: int, b: int, rng, roofs, cache) -> tuple:
-    """One output frame and the structure mask visible in it (or None); ``src`` holds frame 0
-    and the frames of :func:`source_index`."""
-    frame = stabilised(src, source_index(spec, frame_count(spec.source), step, b), cache)
+def compose(spec: Spec, src: dict[int, np.ndarray], step: int, b: int, rng, roofs) -> tuple:
+    """One output frame and the structure mask visible in it (or None); ``src`` holds the
+    stabilised frames of :func:`source_index`."""
+    frame = src[source_index(spec, frame_count(spec.source), step, b)].copy()
     mask = None
     first, grown = roofs
     if first is not None and step >= spec.appear_step:
@@ -249,11 +244,10 @@ def write(spec: Spec) -> dict[str, object]:
     out.parent.mkdir(parents=True, exist_ok=True)
     n = frame_count(spec.source)
     steps = [(step, b) for step in range(spec.steps) for b in range(spec.burst)]
-    src = read_frames(spec.source, {0} | {source_index(spec, n, *sb) for sb in steps})
-    h, w = src[0].shape[:2]
+    src = stabilised(spec.source, tuple(sorted({source_index(spec, n, *sb) for sb in steps})))
+    h, w = next(iter(src.values())).shape[:2]
     rng = np.random.default_rng(spec.seed)
     roofs = _structure_masks(spec, (h, w))
-    cache: dict[int, np.ndarray] = {}
     last_mask = None
     with av.open(str(out), "w", format="matroska") as c:
         s = c.add_stream("libx264", rate=1)
@@ -263,7 +257,7 @@ def write(spec: Spec) -> dict[str, object]:
         s.codec_context.options = {"crf": "18", "preset": "veryfast"}
         for step in range(spec.steps):
             for b in range(spec.burst):
-                frame, mask = compose(spec, src, step, b, rng, roofs, cache)
+                frame, mask = compose(spec, src, step, b, rng, roofs)
                 last_mask = mask if mask is not None else last_mask
                 vf = av.VideoFrame.from_ndarray(frame, format="bgr24")
                 vf.pts = round((step * spec.step_s + b * spec.burst_gap_s) * 1000)
