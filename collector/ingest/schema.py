@@ -65,3 +65,16 @@ _STATEMENTS = [
 def _tables(db: sqlite_utils.Database) -> None:
     for statement in _STATEMENTS:
         db.execute(statement)
+
+
+@migration("ingest_0002_evidence_pending")
+def _pending(db: sqlite_utils.Database) -> None:
+    """Evidence held until its incident is stored (shared subscriptions), at most a while."""
+    db.execute(
+        """CREATE TABLE evidence_pending (
+        event_id TEXT NOT NULL, name TEXT NOT NULL, topic TEXT NOT NULL,
+        raw BLOB NOT NULL, received_at TEXT NOT NULL,
+        PRIMARY KEY (event_id, name)
+    )"""
+    )
+    db.execute("CREATE INDEX evidence_pending_received ON evidence_pending(received_at)")

@@ -17,6 +17,7 @@ import logging
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -35,6 +36,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+ORPHAN_GRACE = timedelta(minutes=10)
+"""How long held evidence (``Limits.hold_orphans``) waits for its incident."""
 
 Filer = Callable[[sqlite_utils.Database, dict[str, Any]], Any]
 
@@ -82,7 +86,8 @@ def _dead(db, topic: str, rej: Rejected, received_at: str, raw_cap: int, out: Ba
     out.dead_reasons.append(rej.reason)
 
 
-def _incident(db, acc: Accepted, topic: str, received_at: str, out: BatchResult) -> None:
+def _incident(db, acc: Accepted, topic: str, received_at: str, out: BatchResult) -> bool:
+    """Store the incident; True when it is new."""
     p = acc.payload
     assert p is not None
     cur = db.conn.execute(
@@ -109,9 +114,10 @@ def _incident(db, acc: Accepted, topic: str, received_at: str, out: BatchResult)
     )
     if cur.rowcount == 0:
         out.duplicates += 1
-        return
+        return False
     out.new += 1
     out.new_event_ids.append(p["event_id"])
+    return True
 
 
 def file_pending(db: sqlite_utils.Database, filer: Filer, limit: int = 200) -> int:
@@ -179,6 +185,41 @@ def _evidence(db, acc: Accepted, received_at: str) -> Rejected | None:
     return None
 
 
+def _hold(db, topic: str, acc: Accepted, received_at: str) -> None:
+    """Keep evidence whose incident is not stored yet (another collector of the group has it)."""
+    db.conn.execute(
+        "INSERT OR IGNORE INTO evidence_pending(event_id, name, topic, raw, received_at)"
+        " VALUES (?,?,?,?,?)",
+        (acc.topic.event_id, acc.topic.name, topic, acc.raw, received_at),
+    )
+
+
+def _adopt(db, event_id: str, limits: Limits, received_at: str, raw_cap: int, out) -> None:
+    """Store (or dead-letter) the evidence held for an incident that was just stored."""
+    rows = db.conn.execute(
+        "SELECT topic, raw FROM evidence_pending WHERE event_id=?", (event_id,)
+    ).fetchall()
+    if not rows:
+        return
+    db.conn.execute("DELETE FROM evidence_pending WHERE event_id=?", (event_id,))
+    for topic, raw in rows:
+        verdict = classify(topic, bytes(raw), limits)
+        problem = verdict if isinstance(verdict, Rejected) else _evidence(db, verdict, received_at)
+        if problem is not None:
+            _dead(db, topic, problem, received_at, raw_cap, out)
+
+
+def _expire(db, received_at: str, raw_cap: int, out: BatchResult) -> None:
+    """Held evidence whose incident did not come within :data:`ORPHAN_GRACE`: dead letters."""
+    cutoff = (datetime.fromisoformat(received_at) - ORPHAN_GRACE).isoformat(timespec="milliseconds")
+    where = "FROM evidence_pending WHERE received_at < ?"
+    rows = db.conn.execute(f"SELECT topic, raw, received_at {where}", (cutoff,)).fetchall()
+    for topic, raw, held_at in rows:
+        why = f"no stored incident since {held_at}"
+        _dead(db, topic, Rejected("evidence_orphan", why, bytes(raw)), received_at, raw_cap, out)
+    db.conn.execute(f"DELETE {where}", (cutoff,))
+
+
 def _box_message(db, acc: Accepted, received_at: str) -> None:
     p, t = acc.payload, acc.topic
     assert p is not None
@@ -233,22 +274,35 @@ def store_batch(
     received_at: str,
     raw_cap: int = 4096,
 ) -> BatchResult:
-    """Classify and store ``(topic, raw)`` messages in order; commits once, at the end."""
+    """Classify and store ``(topic, raw)`` messages in order; commits once, at the end.
+
+    With ``limits.hold_orphans`` (shared subscriptions), evidence whose incident is not stored yet
+    is held and stored when the incident comes (a dead letter after :data:`ORPHAN_GRACE`). The
+    batch holds the write lock from its start, so an incident and its evidence committed by two
+    collectors at once cannot miss each other.
+    """
     out = BatchResult()
-    with db.conn:
+    with write_transaction(db):
         for topic, raw in messages:
             verdict = classify(topic, raw, limits)
             if isinstance(verdict, Rejected):
                 _dead(db, topic, verdict, received_at, raw_cap, out)
             elif verdict.kind == "incident":
-                _incident(db, verdict, topic, received_at, out)
+                if _incident(db, verdict, topic, received_at, out) and limits.hold_orphans:
+                    event_id = verdict.payload["event_id"] if verdict.payload else ""
+                    _adopt(db, event_id, limits, received_at, raw_cap, out)
             elif verdict.kind == "evidence":
                 problem = _evidence(db, verdict, received_at)
-                if problem is not None:
-                    _dead(db, topic, problem, received_at, raw_cap, out)
-                else:
+                if problem is None:
                     out.other += 1
+                elif limits.hold_orphans and problem.reason == "evidence_orphan":
+                    _hold(db, topic, verdict, received_at)
+                    out.other += 1
+                else:
+                    _dead(db, topic, problem, received_at, raw_cap, out)
             else:
                 _box_message(db, verdict, received_at)
                 out.other += 1
+        if limits.hold_orphans:
+            _expire(db, received_at, raw_cap, out)
     return out

@@ -43,6 +43,7 @@ class Limits:
     max_evidence_bytes: int = 1_000_000
     require_signatures: bool = True
     keys: Mapping[str, bytes] = field(default_factory=dict)
+    hold_orphans: bool = False  # shared subscriptions: evidence may come before its incident
 
 
 @dataclass(frozen=True)

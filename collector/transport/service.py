@@ -91,6 +91,7 @@ class IngestService:
             max_evidence_bytes=cfg.max_evidence_bytes,
             require_signatures=cfg.require_signatures,
             keys=load_box_keys(cfg.box_keys_file),
+            hold_orphans=bool(cfg.broker.shared_group and cfg.broker.protocol == 5),
         )
         self.stats = IngestStats()
         self.client = MqttClient(collector_settings(cfg), manual_ack=True)

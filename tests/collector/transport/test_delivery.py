@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from edge_agent.contract.signing import sign
 from edge_agent.contract.topics import incident_topic
+from edge_agent.incidents.evidence import EvidenceStore
 from edge_agent.publish.mqtt import BrokerSettings, MqttClient
-from tests.collector.transport.helpers import KEY_B1, SITE, incident, stored_ids, wait_until
+from tests.collector.transport.helpers import (
+    KEY_B1,
+    SITE,
+    count,
+    incident,
+    stored_ids,
+    wait_until,
+)
 from tests.fixtures.mosquitto import TcpProxy
 
 pytestmark = pytest.mark.integration
@@ -159,6 +169,35 @@ def test_two_collectors_share_the_load_of_one_store(mosquitto, make_collector, m
     _assert_exactly_once(shared[0].cfg.db, emitted)
     assert all(c.stats.stored > 0 for c in shared)  # both took a share
     assert sum(c.stats.duplicates for c in shared) == 0
+
+
+def test_two_collectors_store_every_evidence_image(mosquitto, make_collector, make_publisher):
+    """The group hands an incident and its image out independently: one collector may get the
+    image before the other committed the incident."""
+    shared = [
+        make_collector(
+            mosquitto.url,
+            broker={"url": mosquitto.url, "client_id": f"col-{i}", "shared_group": "collectors"},
+        )
+        for i in range(2)
+    ]
+    wait_until(lambda: all(c.client.connected for c in shared), 10, "collectors connected")
+    pub = make_publisher(mosquitto.url)
+    store = EvidenceStore(pub.evidence_dir, max_bytes=50_000)
+    rng = np.random.default_rng(1)
+    images = 0
+    for i in range(30):  # every third without an image, so the two rotations drift apart
+        inc = incident(i)
+        if i % 3:
+            image = rng.integers(0, 255, (60, 80, 3), dtype=np.uint8)
+            inc = replace(inc, evidence=(store.save(inc.id, i, "annotated", image),))
+            images += 1
+        pub.emit(inc)
+    total = 30 + images
+    wait_until(lambda: sum(c.stats.received for c in shared) >= total, 30, "all received")
+    db = shared[0].cfg.db
+    assert (count(db, "evidence_files"), count(db, "dead_letters")) == (images, 0)
+    assert count(db, "evidence_pending") == 0
 
 
 def test_outbox_kept_across_an_agent_restart_drains_in_order(
