@@ -21,6 +21,7 @@ import numpy as np
 
 __all__ = ["Phase", "Sighting", "Track", "TrackEvent", "Tracker", "RULES", "Measure"]
 
+_TYPICAL_OF = 3  # stable sightings whose median is a track's typical measure
 _NEAR = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))  # slack for a few px of misalignment
 
 #: Area of a full-frame ``bool`` mask: ``(measure, info)`` as in :class:`Sighting`.
@@ -152,7 +153,7 @@ class Tracker:
     def _typical(tr: Track) -> float:
         """Median measure of the last 3 stable sightings: one outline too large (a van alongside)
         or too small (half hidden) does not move it."""
-        return float(np.median(tr.recent[-3:]))
+        return float(np.median(tr.recent[-_TYPICAL_OF:]))
 
     def update(self, sightings: list[Sighting], pts: float, at: datetime) -> list[TrackEvent]:
         """Feed one observation's sightings; returns the incident-worthy events."""
@@ -181,8 +182,8 @@ class Tracker:
         if s is not None:
             tr.mask, tr.bbox, tr.measure, tr.last_pts, tr.misses = s.mask, s.bbox, s.measure, pts, 0
             tr.extra, tr.core = dict(s.info), (s.core if s.core is not None else s.mask)
-        if action in ("count", "grow"):
-            tr.recent.append(tr.measure)
+        if action in ("count", "grow"):  # bounded: a reported track may live for months
+            tr.recent = [*tr.recent[1 - _TYPICAL_OF :], tr.measure]
         if action == "count":
             tr.hits += 1
             if tr.hits >= self.m and pts - tr.first_pts >= self.t:
