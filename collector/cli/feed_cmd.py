@@ -13,6 +13,7 @@ from rich.table import Table
 
 from collector.api.app import PREFIX
 from collector.cli.common import DbOption, JsonOption, console, emit_json, library_errors, store
+from collector.feed.changes import last_audit_id
 from collector.feed.delivery import Backoff, FeedOptions, FeedWorker
 from collector.feed.payload import georeport_renderer
 from collector.store import DEFAULT_DB
@@ -31,11 +32,14 @@ def run(
         bool, typer.Option(help="Exit once every change is delivered (else keep polling).")
     ] = False,
     max_attempts: Annotated[
-        int | None, typer.Option(help="Give up a batch after this many attempts (default: never).")
+        int | None,
+        typer.Option(min=1, help="Give up a batch after this many attempts (default: never)."),
     ] = None,
-    backoff_base: Annotated[float, typer.Option(help="First retry delay, seconds.")] = 1.0,
-    backoff_max: Annotated[float, typer.Option(help="Longest retry delay, seconds.")] = 60.0,
-    poll: Annotated[float, typer.Option(help="Seconds between looks for new changes.")] = 2.0,
+    backoff_base: Annotated[float, typer.Option(min=0, help="First retry delay, seconds.")] = 1.0,
+    backoff_max: Annotated[float, typer.Option(min=0, help="Longest retry delay, seconds.")] = 60.0,
+    poll: Annotated[
+        float, typer.Option(min=0.01, help="Seconds between looks for new changes.")
+    ] = 2.0,
     secret: Annotated[
         str | None,
         typer.Option(envvar="GRIDWATCH_FEED_SECRET", help="HMAC secret to sign each body."),
@@ -76,7 +80,7 @@ def status(db: DbOption = Path(DEFAULT_DB), as_json: JsonOption = False) -> None
     with library_errors():
         database = store(db)
         rows = list(database["feed_cursors"].rows)
-        newest = database.execute("SELECT COALESCE(MAX(id), 0) FROM ticket_audit").fetchone()[0]
+        newest = last_audit_id(database)
         count = "SELECT COUNT(*) FROM ticket_audit WHERE id > ?"
         for row in rows:
             row["pending"] = database.execute(count, [row["last_audit_id"]]).fetchone()[0]

@@ -191,3 +191,14 @@ def test_feed_status_command(db_path: Path) -> None:
     feed = next(f for f in status["feeds"] if f["name"] == "county")
     assert feed["pending"] == 0 and feed["last_audit_id"] == status["newest_audit_id"]
     assert feed["delivered"] == len(_all_keys(db_path))
+
+
+@pytest.mark.parametrize(
+    "option",
+    [("--backoff-base", "-1"), ("--backoff-max", "-1"), ("--poll", "0"), ("--max-attempts", "0")],
+)
+def test_feed_run_refuses_options_that_would_spin(tmp_path: Path, option: tuple[str, str]) -> None:
+    args = ["feed", "run", "--url", "http://127.0.0.1:9", "--db", str(tmp_path / "c.sqlite")]
+    out = CliRunner().invoke(app, [*args, *option, "--until-idle"])
+    assert out.exit_code == 2 and option[0] in out.output
+    assert not (tmp_path / "c.sqlite").exists()  # refused before anything ran
