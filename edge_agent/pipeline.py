@@ -6,6 +6,7 @@ stream and a test all drive it the same way, with the stream's timestamps as the
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from edge_agent.config.models import AgentConfig, CameraConfig, SlicingConfig, Z
 from edge_agent.crowd.zone import CrowdZone, ZoneEvent, ZoneMetrics
 from edge_agent.detections import PERSON_CLASS, Detections
 from edge_agent.draw import LEVEL_COLOURS, draw_detections, draw_zone
+from edge_agent.errors import EdgeAgentError
 from edge_agent.frames import Frame
 from edge_agent.incidents.evidence import EvidenceStore
 from edge_agent.incidents.model import Evidence, Incident
@@ -25,6 +27,8 @@ from edge_agent.sinks import IncidentSink
 from edge_agent.zones.geometry import GroundPlane, PolygonZone
 
 __all__ = ["Detector", "FrameResult", "CameraPipeline", "zone_area_m2", "ObjectWatcher"]
+
+log = logging.getLogger(__name__)
 
 
 class Detector(Protocol):
@@ -156,7 +160,12 @@ class CameraPipeline:
         if self.evidence is not None and self.tracker.needs_evidence(zid, ev):
             ids = self.tracker.next_ids(zid, ev.kind, ev.alarm.state)
             img = self.annotate(frame, people)
-            evidence = (self.evidence.save(ids[0], ids[1], "annotated", img),)
+            try:
+                evidence = (self.evidence.save(ids[0], ids[1], "annotated", img),)
+            except (OSError, EdgeAgentError) as err:  # disk full, bad dir: the event still goes
+                log.error(
+                    "%s/%s: evidence not written, event sent without: %s", frame.camera_id, zid, err
+                )
             return self.tracker.build(zid, zone.grid_cell, ev, evidence, ids)
         return self.tracker.build(zid, zone.grid_cell, ev)
 

@@ -208,3 +208,21 @@ def test_unknown_model_kind_is_a_usage_error(command):
     res = CliRunner().invoke(app, [*command, "--model-kind", "resnet"])
     assert res.exit_code == 2, res.output
     assert "resnet" in res.output and "yolox" in res.output
+
+
+def test_an_unwritable_evidence_dir_loses_the_pictures_not_the_incidents(
+    shared_data, detector, tmp_path
+):
+    video = shared_data / "video/one-by-one-person.mp4"
+    cfg = parse(low_threshold_config(video))
+    blocked = tmp_path / "evidence"
+    blocked.write_text("a file where the evidence directory should be")
+    reference, without = ListSink(), ListSink()
+    replay_video(video, cfg, "room", reference, detector, ReplayOptions(fps=0.5))
+    opts = ReplayOptions(fps=0.5, evidence_dir=blocked)
+    replay_video(video, cfg, "room", without, detector, opts)
+    assert without.events
+    assert [(i.state, i.level) for i in without.events] == [
+        (i.state, i.level) for i in reference.events
+    ]
+    assert all(i.evidence == () for i in without.events)
