@@ -9,13 +9,17 @@ from pathlib import Path
 import av
 import cv2
 import numpy as np
+import pytest
 
+from edge_agent.config.load import parse
 from edge_agent.config.models import ConstructionSettings
 from edge_agent.construction.background import Lighting
 from edge_agent.construction.reference import Reference, ReferenceStore
 from edge_agent.detections import Detections
+from edge_agent.errors import ModelError
 from edge_agent.frames import Frame
 from edge_agent.incidents.model import EventState, IncidentKind
+from edge_agent.watchers import construction_factory
 from tests.edge_agent.construction.harness import T0, make_watch
 
 
@@ -83,3 +87,23 @@ def test_flush_runs_the_pending_observation(shared_data: Path, comparator, tmp_p
     _feed(watch, [img, img], 0.0, 2.0)
     assert watch.observations == 0
     assert watch.flush() == [] and watch.observations == 1
+
+
+@pytest.mark.parametrize(
+    ("model", "error"),
+    [("models/change_structural.onnx", None), ("models/no-such-comparator.onnx", "not found")],
+)
+def test_factory_opens_the_configured_comparator(tmp_path: Path, model: str, error) -> None:
+    cfg = parse(
+        {
+            "box": {"site_id": "xitang", "box_id": "box1"},
+            "cameras": [{"id": "cam1", "url": "clip.mp4"}],
+            "defaults": {"construction": {"model": model}},
+        }
+    )
+    build = construction_factory(tmp_path / "evidence", tmp_path / "baselines")
+    if error is None:
+        assert build(cfg, cfg.cameras[0], None).comparator.path.name == Path(model).name
+    else:
+        with pytest.raises(ModelError, match=error):
+            build(cfg, cfg.cameras[0], None)
