@@ -18,6 +18,7 @@ from rich.console import Console
 
 from collector.errors import CollectorError
 from collector.store import DEFAULT_DB, open_store
+from edge_agent.errors import EdgeAgentError
 
 __all__ = [
     "console",
@@ -51,11 +52,11 @@ AtOption = Annotated[
 
 @contextlib.contextmanager
 def library_errors() -> Iterator[None]:
-    """Print a :class:`CollectorError` (or a store error: locked, disk full) as a message and
+    """Print a collector or contract error (or a store error: locked, disk full) as a message and
     exit 2, without a traceback."""
     try:
         yield
-    except (CollectorError, sqlite3.Error) as err:
+    except (CollectorError, EdgeAgentError, sqlite3.Error) as err:
         where = "store: " if isinstance(err, sqlite3.Error) else ""
         err_console.print(
             f"[red]error:[/red] {where}{err}", markup=True, highlight=False, soft_wrap=True

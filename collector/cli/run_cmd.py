@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from collector.errors import CollectorError
+from collector.cli.common import err_console, library_errors
 from collector.ingest.store import default_filer
 from collector.transport.config import load_config
 from collector.transport.service import IngestService
-from edge_agent.errors import EdgeAgentError
 
 __all__ = ["run", "library_errors", "err_console"]
-
-err_console = Console(stderr=True)
-
-
-@contextlib.contextmanager
-def library_errors() -> Iterator[None]:
-    """Print a collector or contract error as a message and exit 2, without a traceback."""
-    try:
-        yield
-    except (CollectorError, EdgeAgentError) as err:
-        err_console.print(f"[red]error:[/red] {err}", markup=True, highlight=False)
-        raise typer.Exit(2) from None
 
 
 def run(
