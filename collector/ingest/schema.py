@@ -78,3 +78,9 @@ def _pending(db: sqlite_utils.Database) -> None:
     )"""
     )
     db.execute("CREATE INDEX evidence_pending_received ON evidence_pending(received_at)")
+
+
+@migration("ingest_0003_evidence_name")
+def _evidence_name(db: sqlite_utils.Database) -> None:
+    """The API serves evidence by name: without this index each image read scans every image."""
+    db.execute("CREATE INDEX evidence_files_name ON evidence_files(name)")

@@ -91,3 +91,17 @@ def test_without_hold_an_orphan_is_a_dead_letter_at_once(tmp_path) -> None:
     _, image = _messages()
     result = store_batch(db, [image], Limits(require_signatures=False), _at())
     assert result.dead_reasons == ["evidence_orphan"] and _rows(db, "evidence_pending") == 0
+
+
+def test_evidence_is_found_by_name_through_an_index(tmp_path) -> None:
+    from collector.api.queries import stored_evidence
+
+    db = open_store(tmp_path / "c.sqlite")
+    incident, image = _messages()
+    store_batch(db, [incident, image], HOLD, _at())
+    name = image[0].rsplit("/", 1)[1]
+    assert stored_evidence(db, name) == ("image/jpeg", image[1])
+    plan = db.execute(
+        "EXPLAIN QUERY PLAN SELECT content_type, data FROM evidence_files WHERE name = ?", [name]
+    ).fetchall()
+    assert any("USING INDEX evidence_files_name" in row[-1] for row in plan), plan
