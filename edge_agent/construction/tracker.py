@@ -55,7 +55,7 @@ class Sighting:
     """One candidate region of one observation."""
 
     mask: np.ndarray  # bool, analysis size
-    bbox: tuple[int, int, int, int]  # frame pixels
+    bbox: tuple[int, int, int, int]  # analysis pixels (incidents report frame pixels)
     measure: float  # area in m2 (calibrated) or frame pixels
     steady: np.ndarray | None  # bool map: unchanged since the previous observation (None: first)
     info: dict[str, object] = field(default_factory=dict)  # carried into Track.extra
