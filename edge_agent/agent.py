@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from edge_agent.config import AgentConfig, load
-from edge_agent.errors import ConfigError
+from edge_agent.errors import ConfigError, EdgeAgentError
 from edge_agent.incidents.evidence import EvidenceStore
 from edge_agent.incidents.tracker import Stamp
 from edge_agent.ingest import CameraPool, CameraState, FrameSource, WorkerOptions
@@ -83,7 +83,11 @@ class ConfigWatcher:
         except ConfigError as err:
             log.error("config change ignored, the running thresholds stay: %s", err)
             return False
-        self.on_change(cfg)
+        try:
+            self.on_change(cfg)
+        except EdgeAgentError as err:  # e.g. a construction reference unreadable on rebuild
+            log.error("config change not fully applied: %s", err)
+            return False
         return True
 
 
@@ -123,7 +127,7 @@ class EdgeAgent:
         evidence = EvidenceStore(
             cfg.evidence.dir, cfg.evidence.max_bytes, cfg.evidence.jpeg_quality
         )
-        factory = construction_factory(Path(cfg.evidence.dir))
+        factory = self._watcher_factory = construction_factory(Path(cfg.evidence.dir))
         n = min(cfg.analysis_threads, len(cfg.cameras))
         groups = [cfg.cameras[i::n] for i in range(n)]
         self.pools = [
@@ -177,7 +181,8 @@ class EdgeAgent:
         with self._reload_lock:
             for cam_id, pipeline in self.pipelines.items():
                 if cam_id in known:
-                    pipeline.apply_config(cfg)
+                    cam = cfg.camera(cam_id)
+                    pipeline.apply_config(cfg, partial(self._watcher_factory, cfg, cam))
             self.cfg = cfg
             self.stats.reloads += 1
         log.info("thresholds reloaded")

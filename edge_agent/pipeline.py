@@ -117,14 +117,28 @@ class CameraPipeline:
             else:
                 poly = PolygonZone.from_points(z.polygon)
                 self.crowd[z.id] = CrowdZone(z.id, poly, zone_area_m2(z), cfg.thresholds_for(z))
+        self._construction = {
+            zid: cfg.construction_for(self.zone_cfg[zid]) for zid in self.watchers
+        }
 
-    def apply_config(self, cfg: AgentConfig) -> None:
-        """New thresholds from a changed config, without a restart or losing open incidents."""
+    def apply_config(
+        self, cfg: AgentConfig, watcher_factory: Callable[[ZoneConfig], ObjectWatcher] | None = None
+    ) -> None:
+        """New thresholds from a changed config, without a restart or losing open incidents.
+
+        A construction watch whose settings changed is built again by ``watcher_factory`` (its
+        references are on disk; observations gathered since its last measure start over).
+        """
         cam = cfg.camera(self.camera.id)
         for z in cam.zones:
             if z.id in self.crowd:
                 self.crowd[z.id].set_thresholds(cfg.thresholds_for(z))
                 self.zone_cfg[z.id] = z
+            elif z.id in self.watchers and watcher_factory is not None:
+                settings = cfg.construction_for(z)
+                if settings != self._construction[z.id]:
+                    self.watchers[z.id] = watcher_factory(z)
+                    self._construction[z.id] = settings
 
     def process(self, frame: Frame) -> FrameResult:
         dets = self.detector.detect(frame.image, self.camera.slicing)

@@ -217,3 +217,29 @@ def test_a_file_camera_at_its_end_flushes_its_watchers_once(tmp_path, shared_dat
     agent.run(max_seconds=120)
     for cid, watcher in watchers.items():
         assert watcher.calls == ["observe"] * agent.stats.frames[cid] + ["flush"]
+
+
+def test_construction_settings_changed_in_the_file_reach_the_running_watch(
+    tmp_path, shared_data, detector
+):
+    raw = box_config(tmp_path, shared_data)
+    raw["cameras"][1]["zones"].append(
+        {
+            "id": "yard",
+            "kind": "construction_watch",
+            "grid_cell": "330421101001002",
+            "polygon": [[0, 0], [300, 0], [300, 200], [0, 200]],
+        }
+    )
+    f = tmp_path / "box.yaml"
+    f.write_text(yaml.safe_dump(raw))
+    agent = EdgeAgent(load(f), detector, ListSink())
+    before = agent.pipelines["park"].watchers["yard"]
+    watcher = ConfigWatcher(f, agent.apply_config)
+    set_threshold(f, "park", "yard", "construction.persist_observations", 7, user="test")
+    assert watcher.poll() is True
+    after = agent.pipelines["park"].watchers["yard"]
+    assert after is not before and after.s.persist_observations == 7
+    set_threshold(f, "park", "lot", "clear_after_s", 9, user="test")  # not a construction key
+    assert watcher.poll() is True
+    assert agent.pipelines["park"].watchers["yard"] is after
