@@ -343,4 +343,8 @@ class AgentConfig(Strict):
         return CrowdThresholds.model_validate(merged)
 
     def construction_for(self, zone: ZoneConfig) -> ConstructionSettings:
-        return zone.construction or self.defaults.construction
+        """Defaults merged with the keys the zone sets itself (not its built-in defaults)."""
+        if zone.construction is None:
+            return self.defaults.construction
+        own = zone.construction.model_dump(exclude_unset=True)
+        return ConstructionSettings.model_validate(self.defaults.construction.model_dump() | own)

@@ -282,6 +282,21 @@ class ConstructionWatch:
             )
         return out
 
+    def apply_settings(self, settings: ConstructionSettings) -> None:
+        """New settings from a changed config, without a restart; tracks and references stay.
+
+        ``analysis_max_side`` and ``model`` keep their running values until the next start:
+        changing them mid-stream would compare images of different sizes or models.
+        """
+        self.s = settings.model_copy(
+            update={"analysis_max_side": self.s.analysis_max_side, "model": self.s.model}
+        )
+        self.tracker.m = settings.persist_observations
+        self.tracker.t = settings.persist_min_s
+        self.tracker.growth = settings.growth_ratio
+        self.tracker.stable_fraction = settings.stable_fraction
+        self._ctx = None  # rebuilt with the new settings at the next observation
+
     def _measure(self, mask: np.ndarray) -> tuple[float, dict[str, object]]:
         assert self._ctx is not None  # set before the first observation
         return measure(self._ctx.view, mask)

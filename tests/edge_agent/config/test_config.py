@@ -140,3 +140,16 @@ def test_set_threshold_rejects_and_leaves_file(
     with pytest.raises(ConfigError, match=match):
         set_threshold(f, camera, zone, key, value)
     assert f.read_text() == before
+
+
+def test_zone_construction_override_keeps_the_other_defaults():
+    cfg = parse(
+        with_zone(kind="construction_watch", construction={"min_area_m2": 3.0})
+        | {"defaults": {"construction": {"persist_observations": 4, "observe_every_s": 600}}}
+    )
+    merged = cfg.construction_for(cfg.cameras[0].zones[0])
+    assert (merged.min_area_m2, merged.persist_observations, merged.observe_every_s) == (
+        3.0,
+        4,
+        600,
+    )
