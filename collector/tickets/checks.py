@@ -64,6 +64,10 @@ _ORDER = (
 )
 
 
+#: History rows that record a change of a ticket but not a workflow step (the state stays).
+NOTE_ACTIONS = ("raise_priority", "supervise")
+
+
 def _history_problems(t: Ticket, history: list[AuditRow]) -> list[str]:
     if not history or (history[0].action, history[0].to_state) != ("receive", S.RECEIVED.value):
         return ["history does not start with receive -> received"]
@@ -73,9 +77,9 @@ def _history_problems(t: Ticket, history: list[AuditRow]) -> list[str]:
             problems.append(f"audit {row.id}: from {row.from_state} but was {prev.to_state}")
         if row.at < prev.at:
             problems.append(f"audit {row.id}: time goes backwards")
-        if row.action == "raise_priority":
+        if row.action in NOTE_ACTIONS:
             if row.from_state != row.to_state:
-                problems.append(f"audit {row.id}: raise_priority changed the state")
+                problems.append(f"audit {row.id}: {row.action} changed the state")
             continue
         tr = TABLE.get((S(row.from_state), Action(row.action))) if row.from_state else None
         if tr is None or tr.next.value != row.to_state:

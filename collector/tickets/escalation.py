@@ -18,10 +18,11 @@ from datetime import datetime
 
 import sqlite_utils
 
-from collector.config.models import CenterConfig
+from collector.config.models import CenterConfig, Role
+from collector.store import write_transaction
 from collector.tickets.effects import center_unit
 from collector.tickets.model import AuditRow, Ticket, to_db_time
-from collector.tickets.repo import list_tickets
+from collector.tickets.repo import list_tickets, write_audit
 from collector.tickets.sla import sla
 from collector.tickets.workflow import CLOCK_RUNNING, State
 
@@ -107,11 +108,13 @@ def plan_escalations(
 
 def escalate(db: sqlite_utils.Database, now: datetime, center: CenterConfig) -> list[Notice]:
     """Run the scheduler once; returns the notices that were new."""
-    tickets = [t for s in (*CLOCK_RUNNING, State.SUSPENDED) for t in list_tickets(db, state=s)]
-    rows = db.query("SELECT * FROM ticket_audit WHERE action = 'return' ORDER BY id")
-    returns = [AuditRow.from_row(r) for r in rows]
     new: list[Notice] = []
-    with db.atomic():
+    # read and write under one write lock, so a step taken meanwhile cannot be escalated stale
+    with write_transaction(db):
+        tickets = [t for s in (*CLOCK_RUNNING, State.SUSPENDED) for t in list_tickets(db, state=s)]
+        rows = db.query("SELECT * FROM ticket_audit WHERE action = 'return' ORDER BY id")
+        returns = [AuditRow.from_row(r) for r in rows]
+        state_of = {t.id: t.state.value for t in tickets}
         for n in plan_escalations(tickets, returns, now, center):
             cursor = db.execute(
                 "INSERT OR IGNORE INTO notifications "
@@ -121,7 +124,20 @@ def escalate(db: sqlite_utils.Database, now: datetime, center: CenterConfig) -> 
             if cursor.rowcount:
                 new.append(n)
                 if n.kind == "supervision":
-                    db.execute("UPDATE tickets SET supervised = 1 WHERE id = ?", [n.ticket_id])
+                    # the center now follows the ticket: a history row, so the feed shows it too
+                    db.execute(
+                        "UPDATE tickets SET supervised = 1, updated_at = ? WHERE id = ?",
+                        [to_db_time(now), n.ticket_id],
+                    )
+                    state = state_of[n.ticket_id]
+                    write_audit(
+                        db,
+                        n.ticket_id,
+                        ("supervise", state, state),
+                        ("scheduler", Role.SYSTEM.value),
+                        now,
+                        n.reason,
+                    )
     return new
 
 

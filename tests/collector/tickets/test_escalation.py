@@ -16,7 +16,9 @@ from collector.tickets import (
     get_ticket,
     receive,
     sla,
+    ticket_history,
 )
+from collector.tickets.checks import ticket_problems
 from collector.tickets.escalation import escalate, list_notices
 from tests.collector.builders import CHIEF, UNIT, center_db, example_center, local
 
@@ -82,6 +84,9 @@ def test_yellow_red_and_discipline(db) -> None:
         ("supervision", "xitang-center")
     ]
     assert get_ticket(db, tid).supervised
+    last = ticket_history(db, tid)[-1]  # the supervision is in the ticket's history (and feed)
+    assert (last.action, last.actor, last.at) == ("supervise", "scheduler", red)
+    assert ticket_problems(get_ticket(db, tid), ticket_history(db, tid), CENTER) == []
     late = t.due_at + timedelta(hours=8, minutes=1)
     notices = escalate(db, late, CENTER)
     assert [(n.kind, n.recipient, n.unit) for n in notices] == [
