@@ -127,7 +127,7 @@ class EdgeAgent:
         evidence = EvidenceStore(
             cfg.evidence.dir, cfg.evidence.max_bytes, cfg.evidence.jpeg_quality
         )
-        factory = self._watcher_factory = construction_factory(Path(cfg.evidence.dir))
+        factory = construction_factory(Path(cfg.evidence.dir))
         n = min(cfg.analysis_threads, len(cfg.cameras))
         groups = [cfg.cameras[i::n] for i in range(n)]
         self.pools = [
@@ -181,8 +181,7 @@ class EdgeAgent:
         with self._reload_lock:
             for cam_id, pipeline in self.pipelines.items():
                 if cam_id in known:
-                    cam = cfg.camera(cam_id)
-                    pipeline.apply_config(cfg, partial(self._watcher_factory, cfg, cam))
+                    pipeline.apply_config(cfg)
             self.cfg = cfg
             self.stats.reloads += 1
         log.info("thresholds reloaded")

@@ -14,7 +14,14 @@ from typing import Protocol
 
 import numpy as np
 
-from edge_agent.config.models import AgentConfig, CameraConfig, SlicingConfig, ZoneConfig, ZoneKind
+from edge_agent.config.models import (
+    AgentConfig,
+    CameraConfig,
+    ConstructionSettings,
+    SlicingConfig,
+    ZoneConfig,
+    ZoneKind,
+)
 from edge_agent.crowd.zone import CrowdZone, ZoneEvent, ZoneMetrics
 from edge_agent.detections import PERSON_CLASS, Detections
 from edge_agent.draw import LEVEL_COLOURS, draw_detections, draw_zone
@@ -47,6 +54,10 @@ class ObjectWatcher(Protocol):
 
     def flush(self) -> list[Incident]:
         """Finish work on frames already gathered (the end of a recording)."""
+        ...
+
+    def apply_settings(self, settings: ConstructionSettings) -> None:
+        """New settings from a changed config, keeping what the watch has learnt."""
         ...
 
 
@@ -121,23 +132,22 @@ class CameraPipeline:
             zid: cfg.construction_for(self.zone_cfg[zid]) for zid in self.watchers
         }
 
-    def apply_config(
-        self, cfg: AgentConfig, watcher_factory: Callable[[ZoneConfig], ObjectWatcher] | None = None
-    ) -> None:
+    def apply_config(self, cfg: AgentConfig) -> None:
         """New thresholds from a changed config, without a restart or losing open incidents.
 
-        A construction watch whose settings changed is built again by ``watcher_factory`` (its
-        references are on disk; observations gathered since its last measure start over).
+        A construction watch whose settings changed takes them in place: its references, the
+        structures it tracks and the incidents it has open are kept (a rebuilt watch would start
+        its persistence count again and could report a known structure twice).
         """
         cam = cfg.camera(self.camera.id)
         for z in cam.zones:
             if z.id in self.crowd:
                 self.crowd[z.id].set_thresholds(cfg.thresholds_for(z))
                 self.zone_cfg[z.id] = z
-            elif z.id in self.watchers and watcher_factory is not None:
+            elif z.id in self.watchers:
                 settings = cfg.construction_for(z)
                 if settings != self._construction[z.id]:
-                    self.watchers[z.id] = watcher_factory(z)
+                    self.watchers[z.id].apply_settings(settings)
                     self._construction[z.id] = settings
 
     def process(self, frame: Frame) -> FrameResult:

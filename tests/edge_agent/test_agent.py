@@ -239,7 +239,9 @@ def test_construction_settings_changed_in_the_file_reach_the_running_watch(
     set_threshold(f, "park", "yard", "construction.persist_observations", 7, user="test")
     assert watcher.poll() is True
     after = agent.pipelines["park"].watchers["yard"]
-    assert after is not before and after.s.persist_observations == 7
+    # the same watch, keeping its tracks and references, with the new setting
+    assert after is before and after.s.persist_observations == 7
+    assert after.tracker.m == 7
     set_threshold(f, "park", "lot", "clear_after_s", 9, user="test")  # not a construction key
     assert watcher.poll() is True
     assert agent.pipelines["park"].watchers["yard"] is after
