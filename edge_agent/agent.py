@@ -172,6 +172,8 @@ class EdgeAgent:
         Called from the supervisor (file watcher) and from the MQTT thread (control commands).
         Cameras added to or removed from the file need a restart; the others are updated.
         """
+        if cfg == self.cfg:
+            return  # e.g. the file rewritten by a remote change that is already applied
         known = {cam.id for cam in cfg.cameras}
         if known != set(self.pipelines):
             log.warning(

@@ -245,3 +245,15 @@ def test_construction_settings_changed_in_the_file_reach_the_running_watch(
     set_threshold(f, "park", "lot", "clear_after_s", 9, user="test")  # not a construction key
     assert watcher.poll() is True
     assert agent.pipelines["park"].watchers["yard"] is after
+
+
+def test_the_same_config_again_is_not_a_reload(tmp_path, shared_data, detector):
+    """A remote change is applied by the control handler, then the rewritten file is seen by
+    the file watcher: the second sighting changes nothing and is not counted."""
+    raw = box_config(tmp_path, shared_data)
+    agent = EdgeAgent(load_dict(tmp_path / "a.yaml", raw), detector, ListSink())
+    raw["defaults"]["thresholds"]["clear_after_s"] = 42
+    changed = load_dict(tmp_path / "b.yaml", raw)
+    agent.apply_config(changed)
+    agent.apply_config(load_dict(tmp_path / "c.yaml", raw))
+    assert agent.stats.reloads == 1
