@@ -84,7 +84,9 @@ def bench(
     copies = 4 * n_cores if concurrent is None else concurrent
     if copies > 0:
         with library_errors():
-            measured = measure_concurrent(clip, detector, copies, n_cores)
+            # as `edge-agent run` with analysis_threads = cores: that many inferences at once
+            shared = build_detector(single_thread_model(cfg), PROJECT_ROOT, concurrent=n_cores)
+            measured = measure_concurrent(clip, shared, copies, n_cores)
         console.print(
             f"measured: {copies} copies of the clip through the whole agent ({n_cores} analysis "
             f"threads, one shared session) ran at {measured:.1f}× real time in total, i.e. "

@@ -45,7 +45,7 @@ def run(
     logging.basicConfig(level=log_level.value, format="%(asctime)s %(levelname)s %(message)s")
     with library_errors():
         cfg = load(config)
-        detector = build_detector(cfg.model, config.parent)
+        detector = build_detector(cfg.model, config.parent, concurrent=cfg.analysis_threads)
         publisher = MqttPublisher.from_config(cfg, base_dir=Path.cwd())
         # a zone's calibration or construction reference may be unusable: a clean message too
         agent = EdgeAgent(

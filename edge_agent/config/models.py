@@ -318,7 +318,8 @@ class AgentConfig(Strict):
         ge=1,
         le=64,
         description="Threads running detection + analytics; cameras are split among them and "
-        "share one model session. Raise it on boxes with many cores.",
+        "share one model session, which runs that many inferences at once. On a box with many "
+        "cores raise it and set model.threads to about cores / analysis_threads.",
     )
 
     @model_validator(mode="after")

@@ -115,14 +115,16 @@ def resolve_model_path(path: str | Path, base_dir: Path) -> Path:
     )
 
 
-def build_detector(model_cfg: ModelConfig, base_dir: Path) -> Detector:
+def build_detector(model_cfg: ModelConfig, base_dir: Path, concurrent: int = 1) -> Detector:
     """Open the model once and check it against the adapter of ``model_cfg.kind``.
+
+    ``concurrent``: inferences the shared session runs at once (the agent's analysis threads).
 
     Relative paths resolve against ``base_dir`` (the config file's folder), then the project root.
     Raises :class:`ModelError` when the file is missing, unreadable or of another layout.
     """
     path = resolve_model_path(model_cfg.path, base_dir)
-    session = open_session(path, model_cfg.providers, model_cfg.threads)
+    session = open_session(path, model_cfg.providers, model_cfg.threads, concurrent)
     keep = Thresholds(model_cfg.confidence, tuple(model_cfg.classes))
     adapter = make_adapter(model_cfg.kind, session.spec, keep, model_cfg.input_size)
     return Detector(session, adapter, model_cfg)

@@ -88,14 +88,19 @@ def choose_providers(asked: Sequence[str], available: Sequence[str]) -> tuple[li
 
 
 class SharedSession:
-    """An ``InferenceSession`` behind a lock: cameras take turns, the intra-op threads do the work.
+    """An ``InferenceSession`` shared by every camera, at most ``concurrent`` runs at a time.
 
-    One lock keeps N camera threads from each asking for ``threads`` cores at once on a small box.
+    onnxruntime runs are thread-safe; the bound keeps N camera threads from each asking for
+    ``threads`` cores at once. One (the default) suits a small box: cameras take turns and the
+    intra-op threads do the work. A box with many cores runs ``analysis_threads`` at once, each
+    with a few intra-op threads.
     """
 
-    def __init__(self, session: ort.InferenceSession, path: str) -> None:
+    def __init__(self, session: ort.InferenceSession, path: str, concurrent: int = 1) -> None:
+        if concurrent < 1:
+            raise ValueError(f"concurrent runs must be >= 1; got {concurrent}")
         self._session = session
-        self._lock = threading.Lock()
+        self._lock = threading.BoundedSemaphore(concurrent)
         self.spec = ModelSpec(
             path,
             tuple(_spec(a) for a in session.get_inputs()),
@@ -115,7 +120,9 @@ class SharedSession:
                 raise ModelError(f"{self.spec.path}: inference failed: {err}") from err
 
 
-def open_session(path: Path, providers: Sequence[str], threads: int) -> SharedSession:
+def open_session(
+    path: Path, providers: Sequence[str], threads: int, concurrent: int = 1
+) -> SharedSession:
     """Load an ONNX file; a missing or broken file is a :class:`ModelError` naming the path."""
     if not path.is_file():
         raise ModelError(f"model file not found: {path}")
@@ -130,7 +137,7 @@ def open_session(path: Path, providers: Sequence[str], threads: int) -> SharedSe
         session = _create(path, options, use)
     except Exception as err:  # InvalidProtobuf, Fail, NoSuchFile...: all mean "not a usable model"
         raise ModelError(f"{path}: not a loadable ONNX model: {err}") from err
-    return SharedSession(session, str(path))
+    return SharedSession(session, str(path), concurrent)
 
 
 def _create(path: Path, options: ort.SessionOptions, use: list[str]) -> ort.InferenceSession:

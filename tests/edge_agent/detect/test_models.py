@@ -7,8 +7,8 @@ import threading
 import numpy as np
 import pytest
 
-from edge_agent.config.models import SlicingConfig
-from edge_agent.detect import Detector
+from edge_agent.config.models import ModelConfig, SlicingConfig
+from edge_agent.detect import Detector, build_detector
 from edge_agent.detect.nms import iou_matrix
 from edge_agent.detections import PERSON_CLASS
 
@@ -87,8 +87,13 @@ class _Unbatched:
         return self._inner.decode(outputs, prepared)
 
 
-def test_shared_by_camera_threads(yolox, frames):
-    """Four camera threads on one detector get what one thread gets, and their own timings."""
+@pytest.mark.parametrize("concurrent", [1, 4])
+def test_shared_by_camera_threads(yolox, frames, shared_data, concurrent):
+    """Four camera threads on one detector get what one thread gets, and their own timings,
+    whether the session runs one inference at a time or four at once."""
+    if concurrent > 1:
+        cfg = ModelConfig(path="models/yolox_nano.onnx", kind="yolox", threads=1)
+        yolox = build_detector(cfg, shared_data, concurrent=concurrent)
     seconds = [0, 30, 75, 130]
     expected = {s: yolox.detect(frames[s]).xyxy for s in seconds}
     results: dict[int, list] = {s: [] for s in seconds}

@@ -48,3 +48,13 @@ def test_detector_built_with_only_an_absent_accelerator(repo_root):
     cfg = ModelConfig(providers=["NoSuchExecutionProvider"], threads=1)
     detector = build_detector(cfg, repo_root)
     assert detector.session.providers == [CPU]
+
+
+def test_concurrent_runs_must_be_positive(tmp_path):
+    from edge_agent.detect.detector import PROJECT_ROOT
+    from edge_agent.detect.session import open_session
+
+    with pytest.raises(ValueError, match="concurrent runs must be >= 1; got 0"):
+        open_session(
+            PROJECT_ROOT / "models/ssdlite_mobilenet_v2_person.onnx", ["CPUExecutionProvider"], 1, 0
+        )
