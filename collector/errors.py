@@ -19,6 +19,8 @@ Other collector modules (ingest, transport) add their own subclasses here.
 
 from __future__ import annotations
 
+from edge_agent.errors import describe_problems  # one wording of config problems, both sides
+
 __all__ = [
     "CollectorError",
     "StoreError",
@@ -52,10 +54,7 @@ class ConfigError(CollectorError):
     def __init__(self, file: str, problems: list[tuple[str, object, str]]):
         self.file = file
         self.problems = problems
-        lines = [f"{file}: {len(problems)} problem(s)"]
-        for key_path, value, reason in problems:
-            lines.append(f"  {key_path or '<root>'} = {value!r}: {reason}")
-        super().__init__("\n".join(lines))
+        super().__init__(describe_problems(file, problems))
 
 
 class GridError(CollectorError):

@@ -18,6 +18,7 @@ from __future__ import annotations
 __all__ = [
     "EdgeAgentError",
     "ConfigError",
+    "describe_problems",
     "ModelError",
     "SourceError",
     "GeometryError",
@@ -42,10 +43,15 @@ class ConfigError(EdgeAgentError):
     def __init__(self, file: str, problems: list[tuple[str, object, str]]):
         self.file = file
         self.problems = problems
-        lines = [f"{file}: {len(problems)} problem(s)"]
-        for key_path, value, reason in problems:
-            lines.append(f"  {key_path or '<root>'} = {value!r}: {reason}")
-        super().__init__("\n".join(lines))
+        super().__init__(describe_problems(file, problems))
+
+
+def describe_problems(file: str, problems: list[tuple[str, object, str]]) -> str:
+    """One line naming the file, then one ``key.path = value: reason`` line per problem."""
+    lines = [f"{file}: {len(problems)} problem(s)"]
+    for key_path, value, reason in problems:
+        lines.append(f"  {key_path or '<root>'} = {value!r}: {reason}")
+    return "\n".join(lines)
 
 
 class ModelError(EdgeAgentError):
