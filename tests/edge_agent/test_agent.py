@@ -21,22 +21,12 @@ from edge_agent.detect.detector import PROJECT_ROOT, build_detector
 from edge_agent.incidents.model import IncidentKind
 from edge_agent.ingest import CameraState, WorkerOptions
 from edge_agent.sinks import ListSink
+from tests.edge_agent.helpers import ONE_PERSON_ALARM, WHOLE_FRAME
 
 
 def box_config(tmp_path, shared_data, **thresholds) -> dict:
-    th = (
-        dict(
-            advisory_count=1,
-            warning_count=2,
-            critical_count=3,
-            smoothing_window_s=0,
-            raise_after_s=0,
-            clear_after_s=2,
-            cooldown_s=0,
-        )
-        | thresholds
-    )
-    whole = [[0, 0], [768, 0], [768, 432], [0, 432]]
+    th = ONE_PERSON_ALARM | thresholds
+    whole = WHOLE_FRAME
     return {
         "box": {"site_id": "xitang", "box_id": "box-07"},
         "model": {"path": str(PROJECT_ROOT / "models/ssdlite_mobilenet_v2_person.onnx")},

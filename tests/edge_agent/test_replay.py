@@ -16,6 +16,7 @@ from edge_agent.detect.detector import PROJECT_ROOT, build_detector
 from edge_agent.incidents.model import EventState, IncidentKind
 from edge_agent.replay import ReplayOptions, replay_video
 from edge_agent.sinks import ListSink
+from tests.edge_agent.helpers import ONE_PERSON_ALARM, WHOLE_FRAME
 
 
 @pytest.fixture(scope="module")
@@ -25,19 +26,7 @@ def detector():
 
 def low_threshold_config(video, **thresholds) -> dict:
     """A camera whose only zone is the whole 768×432 frame, alarming on a single person."""
-    th = (
-        dict(
-            advisory_count=1,
-            warning_count=2,
-            critical_count=3,
-            smoothing_window_s=0,
-            raise_after_s=0,
-            clear_after_s=2,
-            cooldown_s=0,
-            update_interval_s=1e6,
-        )
-        | thresholds
-    )
+    th = ONE_PERSON_ALARM | {"update_interval_s": 1e6} | thresholds
     return {
         "box": {"site_id": "xitang", "box_id": "box-01"},
         "defaults": {"thresholds": th},
@@ -50,7 +39,7 @@ def low_threshold_config(video, **thresholds) -> dict:
                         "id": "floor",
                         "kind": "square",
                         "grid_cell": "330421101001001",
-                        "polygon": [[0, 0], [768, 0], [768, 432], [0, 432]],
+                        "polygon": WHOLE_FRAME,
                     }
                 ],
             }
