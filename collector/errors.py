@@ -1,27 +1,31 @@
 """Exceptions raised by the collector.
 
-Every error the collector raises on purpose derives from :class:`CollectorError`, so the CLI can
+Every error the collector raises on purpose derives from :class:`GridwatchError`, so the CLI can
 turn them into a clean message and a non-zero exit without a traceback::
 
-    CollectorError
-    ├── StoreError             the SQLite store cannot be opened or migrated
+    GridwatchError (edge_agent.contract.errors: shared with the agent)
     ├── ConfigError            a YAML file (units, categories, routing, calendar) is wrong
-    ├── GridError              a grid map or camera registry does not validate (lists every problem)
-    ├── TicketError            a ticket operation cannot be done
-    │   ├── TicketNotFound     no ticket with that id
-    │   ├── IllegalAction      the action is not allowed in the ticket's current state
-    │   └── GuardFailed        the action is allowed in this state but its precondition is not met
-    ├── IntakeError            an incident payload cannot be filed as a ticket
-    └── PeriodError            a statistics period string cannot be understood
+    ├── ContractError          a message does not satisfy the MQTT contract
+    └── CollectorError
+        ├── StoreError             the SQLite store cannot be opened or migrated
+        ├── GridError              a grid map or camera registry does not validate (lists every problem)
+        ├── TicketError            a ticket operation cannot be done
+        │   ├── TicketNotFound     no ticket with that id
+        │   ├── IllegalAction      the action is not allowed in the ticket's current state
+        │   └── GuardFailed        the action is allowed in this state but its precondition is not met
+        ├── IntakeError            an incident payload cannot be filed as a ticket
+        └── PeriodError            a statistics period string cannot be understood
 
 Other collector modules (ingest, transport) add their own subclasses here.
 """
 
 from __future__ import annotations
 
-from edge_agent.errors import describe_problems  # one wording of config problems, both sides
+from edge_agent.contract.errors import ConfigError, ContractError, GridwatchError
 
 __all__ = [
+    "GridwatchError",
+    "ContractError",
     "CollectorError",
     "StoreError",
     "ConfigError",
@@ -35,26 +39,12 @@ __all__ = [
 ]
 
 
-class CollectorError(Exception):
+class CollectorError(GridwatchError):
     """Base of every error the collector raises on purpose."""
 
 
 class StoreError(CollectorError):
     """The SQLite store cannot be opened or a migration failed."""
-
-
-class ConfigError(CollectorError):
-    """A configuration file is invalid.
-
-    Attributes:
-        file: the file that was read (or ``"<dict>"`` when parsed from memory).
-        problems: one ``(key_path, value, reason)`` tuple per problem.
-    """
-
-    def __init__(self, file: str, problems: list[tuple[str, object, str]]):
-        self.file = file
-        self.problems = problems
-        super().__init__(describe_problems(file, problems))
 
 
 class GridError(CollectorError):

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from edge_agent.config import AgentConfig, load
-from edge_agent.errors import ConfigError, EdgeAgentError
+from edge_agent.errors import ConfigError, GridwatchError
 from edge_agent.incidents.evidence import EvidenceStore
 from edge_agent.incidents.tracker import Stamp
 from edge_agent.ingest import CameraPool, CameraState, FrameSource, WorkerOptions
@@ -85,7 +85,7 @@ class ConfigWatcher:
             return False
         try:
             self.on_change(cfg)
-        except EdgeAgentError as err:  # e.g. a construction reference unreadable on rebuild
+        except GridwatchError as err:  # e.g. a construction reference unreadable on rebuild
             log.error("config change not fully applied: %s", err)
             return False
         return True

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from edge_agent.config.models import DecodeMode, ModelConfig
-from edge_agent.incidents.model import Incident
+from edge_agent.contract.incident import Incident
 from edge_agent.incidents.tracker import Stamp
 from edge_agent.ingest import open_source
 from edge_agent.pipeline import CameraPipeline, Detector

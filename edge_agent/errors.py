@@ -1,21 +1,25 @@
 """Exceptions raised by the edge agent.
 
-Every error the agent raises on purpose derives from :class:`EdgeAgentError`, so the CLI can turn
+Every error the agent raises on purpose derives from :class:`GridwatchError`, so the CLI can turn
 them into a clean message and a non-zero exit without a traceback::
 
-    EdgeAgentError
+    GridwatchError (edge_agent.contract.errors: shared with the collector)
     ├── ConfigError            a YAML file, key path or value is wrong (names all three)
-    ├── ModelError             an ONNX model does not match the adapter asked for
-    ├── SourceError            a camera or video file cannot be opened or read
-    ├── GeometryError          a polygon or calibration is unusable
-    ├── ContractError          an incident does not satisfy the JSON Schema
-    ├── OutboxError            the durable outbox cannot store an event
-    └── BaselineError          a construction reference is missing or unreadable
+    ├── ContractError          a message does not satisfy the JSON Schema of the contract
+    └── EdgeAgentError
+        ├── ModelError             an ONNX model does not match the adapter asked for
+        ├── SourceError            a camera or video file cannot be opened or read
+        ├── GeometryError          a polygon or calibration is unusable
+        ├── OutboxError            the durable outbox cannot store an event
+        └── BaselineError          a construction reference is missing or unreadable
 """
 
 from __future__ import annotations
 
+from edge_agent.contract.errors import ConfigError, ContractError, GridwatchError, describe_problems
+
 __all__ = [
+    "GridwatchError",
     "EdgeAgentError",
     "ConfigError",
     "describe_problems",
@@ -28,30 +32,8 @@ __all__ = [
 ]
 
 
-class EdgeAgentError(Exception):
-    """Base of every error the edge agent raises on purpose."""
-
-
-class ConfigError(EdgeAgentError):
-    """A configuration file is invalid.
-
-    Attributes:
-        file: the file that was read (or ``"<dict>"`` when parsed from memory).
-        problems: one ``(key_path, value, reason)`` tuple per problem.
-    """
-
-    def __init__(self, file: str, problems: list[tuple[str, object, str]]):
-        self.file = file
-        self.problems = problems
-        super().__init__(describe_problems(file, problems))
-
-
-def describe_problems(file: str, problems: list[tuple[str, object, str]]) -> str:
-    """One line naming the file, then one ``key.path = value: reason`` line per problem."""
-    lines = [f"{file}: {len(problems)} problem(s)"]
-    for key_path, value, reason in problems:
-        lines.append(f"  {key_path or '<root>'} = {value!r}: {reason}")
-    return "\n".join(lines)
+class EdgeAgentError(GridwatchError):
+    """Base of every error the edge agent raises on purpose (besides the shared ones)."""
 
 
 class ModelError(EdgeAgentError):
@@ -64,10 +46,6 @@ class SourceError(EdgeAgentError):
 
 class GeometryError(EdgeAgentError):
     """A zone polygon or ground-plane calibration cannot be used."""
-
-
-class ContractError(EdgeAgentError):
-    """A message does not satisfy the versioned JSON Schema of the MQTT contract."""
 
 
 class OutboxError(EdgeAgentError):

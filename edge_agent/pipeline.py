@@ -22,13 +22,13 @@ from edge_agent.config.models import (
     ZoneConfig,
     ZoneKind,
 )
+from edge_agent.contract.incident import Evidence, Incident
 from edge_agent.crowd.zone import CrowdZone, ZoneEvent, ZoneMetrics
 from edge_agent.detections import PERSON_CLASS, Detections
 from edge_agent.draw import LEVEL_COLOURS, draw_detections, draw_zone
-from edge_agent.errors import EdgeAgentError
+from edge_agent.errors import GridwatchError
 from edge_agent.frames import Frame
 from edge_agent.incidents.evidence import EvidenceStore
-from edge_agent.incidents.model import Evidence, Incident
 from edge_agent.incidents.tracker import IncidentTracker, Stamp
 from edge_agent.sinks import IncidentSink
 from edge_agent.zones.geometry import GroundPlane, PolygonZone
@@ -186,7 +186,7 @@ class CameraPipeline:
             img = self.annotate(frame, people)
             try:
                 evidence = (self.evidence.save(ids[0], ids[1], "annotated", img),)
-            except (OSError, EdgeAgentError) as err:  # disk full, bad dir: the event still goes
+            except (OSError, GridwatchError) as err:  # disk full, bad dir: the event still goes
                 log.error(
                     "%s/%s: evidence not written, event sent without: %s", frame.camera_id, zid, err
                 )

@@ -18,9 +18,9 @@ from edge_agent.config.models import (
     ZoneConfig,
     ZoneKind,
 )
+from edge_agent.contract.incident import Incident
 from edge_agent.frames import Frame
 from edge_agent.incidents.evidence import EvidenceStore
-from edge_agent.incidents.model import Incident
 from edge_agent.incidents.tracker import Stamp
 from edge_agent.ingest.source import open_source
 from edge_agent.pipeline import CameraPipeline, Detector, FrameResult, ObjectWatcher

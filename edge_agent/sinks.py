@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from edge_agent.incidents.model import Incident
+from edge_agent.contract.incident import Incident
 
 __all__ = ["IncidentSink", "ListSink", "JsonlWriter"]
 

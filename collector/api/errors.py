@@ -10,7 +10,14 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from collector.api.keys import ApiKeyMissing, ApiKeyRefused, ApiKeyScopeError
-from collector.errors import CollectorError, ConfigError, GuardFailed, IllegalAction, TicketNotFound
+from collector.errors import (
+    CollectorError,
+    ConfigError,
+    GridwatchError,
+    GuardFailed,
+    IllegalAction,
+    TicketNotFound,
+)
 
 __all__ = ["GeoReportError", "install_handlers", "geo_error"]
 
@@ -33,6 +40,7 @@ _STATUS: tuple[tuple[type[Exception], int], ...] = (
     (GuardFailed, 409),
     (ConfigError, 503),
     (CollectorError, 400),
+    (GridwatchError, 400),
 )
 """Library error → HTTP status (first match wins)."""
 
@@ -57,7 +65,7 @@ def _geo(_: Request, exc: GeoReportError) -> JSONResponse:
     return geo_error(exc.status, exc.description)
 
 
-def _library(_: Request, exc: CollectorError) -> JSONResponse:
+def _library(_: Request, exc: GridwatchError) -> JSONResponse:
     status = next(code for kind, code in _STATUS if isinstance(exc, kind))
     return geo_error(status, str(exc))
 
@@ -72,4 +80,4 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
     app.add_exception_handler(GeoReportError, _geo)  # type: ignore[arg-type]
-    app.add_exception_handler(CollectorError, _library)  # type: ignore[arg-type]
+    app.add_exception_handler(GridwatchError, _library)  # type: ignore[arg-type]

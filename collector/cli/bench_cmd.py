@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from collector.cli.run_cmd import library_errors
-from collector.transport.bench import BenchOptions, run_bench
+from collector.endtoend.bench import BenchOptions, run_bench
 
 __all__ = ["bench"]
 

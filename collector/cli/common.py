@@ -16,9 +16,8 @@ import sqlite_utils
 import typer
 from rich.console import Console
 
-from collector.errors import CollectorError
+from collector.errors import GridwatchError
 from collector.store import DEFAULT_DB, open_store
-from edge_agent.errors import EdgeAgentError
 
 __all__ = [
     "console",
@@ -56,7 +55,7 @@ def library_errors() -> Iterator[None]:
     exit 2, without a traceback."""
     try:
         yield
-    except (CollectorError, EdgeAgentError, sqlite3.Error) as err:
+    except (GridwatchError, sqlite3.Error) as err:
         where = "store: " if isinstance(err, sqlite3.Error) else ""
         err_console.print(
             f"[red]error:[/red] {where}{err}", markup=True, highlight=False, soft_wrap=True

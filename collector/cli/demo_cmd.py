@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from collector.cli.run_cmd import library_errors
-from collector.transport.demo import DemoOptions, run_demo
+from collector.endtoend.demo import DemoOptions, run_demo
 
 __all__ = ["demo"]
 

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from collector.config.models import CenterConfig, reference_problems
 from collector.errors import ConfigError
-from edge_agent.config.load import problems_from_validation
+from edge_agent.contract.errors import problems_from_validation
 
 __all__ = ["parse_center", "read_yaml", "load_center_files", "CENTER_FILES"]
 

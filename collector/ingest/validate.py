@@ -22,9 +22,9 @@ from jsonschema import Draft202012Validator
 
 from collector.ingest.fastschema import Unsupported, compile_schema
 from edge_agent.contract import load_schema
+from edge_agent.contract.errors import ContractError
 from edge_agent.contract.signing import verify
 from edge_agent.contract.topics import TopicParts, parse_topic
-from edge_agent.errors import ContractError
 
 __all__ = ["Limits", "Accepted", "Rejected", "classify", "lenient_view", "SUPPORTED_MINOR"]
 

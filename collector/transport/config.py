@@ -22,10 +22,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from collector.errors import ConfigError
-from edge_agent.config.load import problems_from_validation
+from edge_agent.contract.errors import ContractError, problems_from_validation
 from edge_agent.contract.signing import load_key
 from edge_agent.contract.topics import MAX_EVIDENCE_BYTES, MAX_INCIDENT_BYTES
-from edge_agent.errors import ContractError
 
 __all__ = ["BrokerConfig", "CollectorTls", "CollectorConfig", "load_config", "load_box_keys"]
 

@@ -24,7 +24,7 @@ from collector.ingest.validate import Limits
 from collector.store import open_store
 from collector.transport.config import CollectorConfig, load_box_keys
 from edge_agent.contract import topics
-from edge_agent.publish.mqtt import BrokerSettings, MqttClient, Received
+from edge_agent.contract.mqtt import BrokerSettings, MqttClient, Received
 
 __all__ = ["IngestStats", "IngestService", "collector_settings", "subscriptions"]
 

@@ -20,8 +20,8 @@ from ulid import ULID
 from collector.errors import CollectorError
 from collector.transport.config import CollectorConfig
 from collector.transport.service import collector_settings
-from edge_agent.contract import topics
-from edge_agent.publish.mqtt import MqttClient, Received
+from edge_agent.contract import SCHEMA_VERSION, topics
+from edge_agent.contract.mqtt import MqttClient, Received
 
 __all__ = ["TuneError", "threshold_command", "send_control"]
 
@@ -33,7 +33,7 @@ class TuneError(CollectorError):
 def threshold_command(camera: str, zone: str, key: str, value: str | float, user: str) -> dict:
     """A ``set_threshold`` control message with a fresh ``command_id``."""
     return {
-        "schema_version": "1.0",
+        "schema_version": SCHEMA_VERSION,
         "command_id": str(ULID()),
         "command": "set_threshold",
         "camera": camera,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import typer
 from rich.console import Console
 
-from edge_agent.errors import EdgeAgentError
+from edge_agent.errors import GridwatchError
 
 __all__ = ["console", "err_console", "library_errors"]
 
@@ -18,9 +18,9 @@ err_console = Console(stderr=True, soft_wrap=True)
 
 @contextlib.contextmanager
 def library_errors() -> Iterator[None]:
-    """Print an :class:`EdgeAgentError` as a message and exit 2, without a traceback."""
+    """Print a :class:`GridwatchError` as a message and exit 2, without a traceback."""
     try:
         yield
-    except EdgeAgentError as err:
+    except GridwatchError as err:
         err_console.print(f"[red]error:[/red] {err}", markup=True, highlight=False)
         raise typer.Exit(2) from None

@@ -11,44 +11,11 @@ import yaml
 from pydantic import ValidationError
 
 from edge_agent.config.models import AgentConfig
-from edge_agent.errors import ConfigError
+from edge_agent.contract.errors import ConfigError, problems_from_validation
 
-__all__ = ["parse", "load", "problems_from_validation"]
+__all__ = ["parse", "load"]
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-def _key_path(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _value_at(data: Any, loc: tuple[int | str, ...]) -> Any:
-    for part in loc:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return "<missing>"
-    return data
-
-
-def problems_from_validation(
-    err: ValidationError, data: Any, prefix: tuple[int | str, ...] = ()
-) -> list[tuple[str, object, str]]:
-    """Turn pydantic's errors into ``(key_path, value, reason)`` triples."""
-    problems = []
-    for e in err.errors():
-        loc = tuple(e["loc"])
-        reason = e["msg"].removeprefix("Value error, ")
-        if e["type"] == "extra_forbidden":
-            reason = "unknown key"
-        problems.append((_key_path(prefix + loc), _value_at(data, loc), reason))
-    return problems
 
 
 def _expand_env(value: Any, path: str, problems: list[tuple[str, object, str]]) -> Any:

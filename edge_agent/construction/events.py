@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from edge_agent.construction.tracker import Track
-from edge_agent.incidents.model import (
+from edge_agent.contract.incident import (
     EventState,
     Evidence,
     Incident,

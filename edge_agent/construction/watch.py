@@ -35,10 +35,10 @@ from edge_agent.construction.events import (
 from edge_agent.construction.observe import Context, Observation, ZoneView, analyse, measure
 from edge_agent.construction.reference import Reference, ReferenceStore
 from edge_agent.construction.tracker import Tracker
+from edge_agent.contract.incident import EventState, Incident, new_id
 from edge_agent.detections import Detections
 from edge_agent.errors import BaselineError
 from edge_agent.frames import Frame
-from edge_agent.incidents.model import EventState, Incident, new_id
 
 __all__ = ["ConstructionWatch", "WHOLE_FRAME_ZONE"]
 

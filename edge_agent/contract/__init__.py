@@ -12,7 +12,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from edge_agent.errors import ContractError
+from edge_agent.contract.errors import ContractError
 
 __all__ = ["SCHEMA_VERSION", "load_schema", "validator", "validate_incident"]
 

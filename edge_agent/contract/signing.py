@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from edge_agent.errors import ContractError
+from edge_agent.contract.errors import ContractError
 
 __all__ = ["ALG", "canonical_json", "key_id_for", "load_key", "sign", "verify"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from edge_agent.errors import ContractError
+from edge_agent.contract.errors import ContractError
 
 __all__ = [
     "PREFIX",

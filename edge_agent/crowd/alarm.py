@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from edge_agent.incidents.model import EventState, Level
+from edge_agent.contract.incident import EventState, Level
 
 __all__ = ["Phase", "Signal", "TRANSITIONS", "AlarmTiming", "AlarmEvent", "ZoneAlarm"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from edge_agent.config.models import CrowdThresholds
-from edge_agent.incidents.model import Level
+from edge_agent.contract.incident import Level
 
 __all__ = ["FRUIN_WALKWAY_LOS", "los_for_density", "level_for", "level_threshold"]
 

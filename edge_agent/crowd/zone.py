@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from edge_agent.config.models import CrowdThresholds
+from edge_agent.contract.incident import IncidentKind, Level
 from edge_agent.crowd.alarm import AlarmEvent, AlarmTiming, ZoneAlarm
 from edge_agent.crowd.forecast import forecast_crossing
 from edge_agent.crowd.levels import level_for, level_threshold, los_for_density
 from edge_agent.crowd.smoothing import WindowSeries
 from edge_agent.detections import Detections
-from edge_agent.incidents.model import IncidentKind, Level
 from edge_agent.zones.geometry import PolygonZone
 
 __all__ = ["ZoneMetrics", "ZoneEvent", "CrowdZone"]

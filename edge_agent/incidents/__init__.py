@@ -1,5 +1,4 @@
-"""Incidents: the dataclass of the wire contract, evidence images, throttling."""
+"""Incidents on the agent side: evidence images, throttling and the per-zone tracker.
 
-from edge_agent.incidents.model import EventState, Evidence, Incident, IncidentKind, Level, new_id
-
-__all__ = ["EventState", "Evidence", "Incident", "IncidentKind", "Level", "new_id"]
+The incident value itself is part of the contract: :mod:`edge_agent.contract.incident`.
+"""

@@ -9,8 +9,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from edge_agent.contract.incident import Evidence
 from edge_agent.errors import EdgeAgentError
-from edge_agent.incidents.model import Evidence
 
 __all__ = ["EvidenceStore", "encode_capped"]
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from edge_agent.contract.incident import EventState, Evidence, Incident, IncidentKind, new_id
 from edge_agent.crowd.zone import ZoneEvent
-from edge_agent.incidents.model import EventState, Evidence, Incident, IncidentKind, new_id
 
 __all__ = ["Stamp", "IncidentTracker"]
 

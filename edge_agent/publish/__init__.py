@@ -1,10 +1,9 @@
 """MQTT publishing of the edge agent: durable outbox, ordered sender, status, metrics, control.
 
-paho-mqtt is imported only in :mod:`edge_agent.publish.mqtt`.
+paho-mqtt is imported only in :mod:`edge_agent.contract.mqtt` (shared with the collector).
 """
 
 from edge_agent.publish.control import ControlHandler, ControlResult, ack_payload
-from edge_agent.publish.mqtt import BrokerSettings, MqttClient, Received
 from edge_agent.publish.outbox import Outbox, OutboxStats
 from edge_agent.publish.publisher import (
     CameraState,
@@ -14,15 +13,12 @@ from edge_agent.publish.publisher import (
 )
 
 __all__ = [
-    "BrokerSettings",
     "CameraState",
     "ControlHandler",
     "ControlResult",
-    "MqttClient",
     "MqttPublisher",
     "Outbox",
     "OutboxStats",
-    "Received",
     "ack_payload",
     "broker_settings",
     "replay_publisher",

@@ -23,9 +23,9 @@ from typing import Any
 
 from edge_agent.config.edit import set_threshold
 from edge_agent.config.models import AgentConfig
-from edge_agent.contract import validator
+from edge_agent.contract import SCHEMA_VERSION, validator
 from edge_agent.contract.topics import MAX_CONTROL_BYTES
-from edge_agent.errors import EdgeAgentError
+from edge_agent.errors import GridwatchError
 
 __all__ = ["ControlResult", "ControlHandler", "ack_payload"]
 
@@ -45,7 +45,7 @@ class ControlResult:
 def ack_payload(result: ControlResult, site: str, box: str, at: str) -> dict[str, Any]:
     """The ``control-ack`` message for ``result``."""
     return {
-        "schema_version": "1.0",
+        "schema_version": SCHEMA_VERSION,
         "command_id": result.command_id[:64],
         "site": site,
         "box": box,
@@ -117,7 +117,7 @@ class ControlHandler:
                 user=msg.get("user") or "remote",
                 origin="remote",
             )
-        except EdgeAgentError as err:
+        except GridwatchError as err:
             return ControlResult(cid, "set_threshold", "rejected", str(err))
         if self.on_applied is not None:
             try:

@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from edge_agent.config.models import AgentConfig
-from edge_agent.contract import topics
+from edge_agent.contract import SCHEMA_VERSION, topics
+from edge_agent.contract.incident import Incident
+from edge_agent.contract.mqtt import BrokerSettings, Delivery, MqttClient
 from edge_agent.contract.signing import key_id_for, load_key, sign
-from edge_agent.errors import EdgeAgentError, OutboxError
-from edge_agent.incidents.model import Incident
+from edge_agent.errors import GridwatchError, OutboxError
 from edge_agent.publish.control import ControlHandler, ack_payload
-from edge_agent.publish.mqtt import BrokerSettings, Delivery, MqttClient
 from edge_agent.publish.outbox import Outbox
 
 __all__ = ["CameraState", "MqttPublisher", "broker_settings", "replay_publisher"]
@@ -63,7 +63,7 @@ def _resolve(path: str, base: Path | None) -> Path:
 def broker_settings(cfg: AgentConfig) -> BrokerSettings:
     """Connection settings of the box; the will is the retained ``offline`` status."""
     m, site, box = cfg.mqtt, cfg.box.site_id, cfg.box.box_id
-    will = {"schema_version": "1.0", "site": site, "box": box, "state": "offline"}
+    will = {"schema_version": SCHEMA_VERSION, "site": site, "box": box, "state": "offline"}
     tls = m.tls
     return BrokerSettings(
         url=m.url,
@@ -150,7 +150,7 @@ class MqttPublisher:
                 raise OutboxError(f"incident of {len(data)} bytes exceeds the contract cap")
             self.outbox.put(topics.incident_topic(self.site, self.box, incident.camera), data)
             self._queue_evidence(incident)
-        except EdgeAgentError as err:
+        except GridwatchError as err:
             self._count("emit_failed")
             log.error("incident %s not stored: %s", incident.event_id, err)
         self._wake.set()
@@ -168,7 +168,7 @@ class MqttPublisher:
                 if len(data) > topics.MAX_EVIDENCE_BYTES:
                     raise OutboxError(f"{path}: {len(data)} bytes exceeds the evidence cap")
                 self.outbox.put(topic, data, kind="evidence")
-            except (OSError, EdgeAgentError) as err:
+            except (OSError, GridwatchError) as err:
                 self._count("evidence_failed")
                 log.warning("evidence %s not queued: %s", ev.name, err)
 
@@ -195,7 +195,7 @@ class MqttPublisher:
         with self._status_lock:
             cams = {cid: c.as_dict() for cid, c in self.cameras.items()}
         return {
-            "schema_version": "1.0",
+            "schema_version": SCHEMA_VERSION,
             "site": self.site,
             "box": self.box,
             "state": state,
@@ -216,7 +216,7 @@ class MqttPublisher:
             dropped = dict(st.dropped) | self.errors
             cams = {cid: c.as_dict() for cid, c in self.cameras.items()}
         return {
-            "schema_version": "1.0",
+            "schema_version": SCHEMA_VERSION,
             "site": self.site,
             "box": self.box,
             "at": _now(),
@@ -317,7 +317,7 @@ class MqttPublisher:
                             0,
                             False,
                         )
-            except EdgeAgentError as err:
+            except GridwatchError as err:
                 log.error("outbox sender: %s", err)
                 time.sleep(0.5)
             except Exception:  # a bug must not end the sender: nothing would be published again

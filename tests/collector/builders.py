@@ -12,7 +12,7 @@ import sqlite_utils
 from collector.config.models import CenterConfig, Role
 from collector.grid import import_center, read_center
 from collector.store import open_store
-from edge_agent.incidents.model import EventState, Incident, IncidentKind, Level, new_id
+from edge_agent.contract.incident import EventState, Incident, IncidentKind, Level, new_id
 
 REPO = Path(__file__).resolve().parents[2]
 GRID = REPO / "configs" / "grid" / "cells.geojson"

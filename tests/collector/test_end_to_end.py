@@ -18,7 +18,7 @@ from collector.tickets import list_tickets, ticket_dispatches, ticket_timeline
 from collector.transport.config import CollectorConfig
 from collector.transport.service import IngestService
 from edge_agent.config import parse
-from edge_agent.incidents.model import EventState, Incident, IncidentKind, Level, new_id
+from edge_agent.contract.incident import EventState, Incident, IncidentKind, Level, new_id
 from edge_agent.publish import MqttPublisher
 from tests.collector.transport.helpers import wait_until
 

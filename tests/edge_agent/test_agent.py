@@ -17,8 +17,8 @@ from edge_agent.agent import (
 from edge_agent.config import load
 from edge_agent.config.edit import set_threshold
 from edge_agent.contract import load_schema
+from edge_agent.contract.incident import IncidentKind
 from edge_agent.detect.detector import PROJECT_ROOT, build_detector
-from edge_agent.incidents.model import IncidentKind
 from edge_agent.ingest import CameraState, WorkerOptions
 from edge_agent.sinks import ListSink
 from tests.edge_agent.helpers import ONE_PERSON_ALARM, WHOLE_FRAME

@@ -12,8 +12,8 @@ from edge_agent.cli.main import app
 from edge_agent.config import parse
 from edge_agent.config.models import ModelConfig
 from edge_agent.contract import validate_incident
+from edge_agent.contract.incident import EventState, IncidentKind
 from edge_agent.detect.detector import PROJECT_ROOT, build_detector
-from edge_agent.incidents.model import EventState, IncidentKind
 from edge_agent.replay import ReplayOptions, replay_video
 from edge_agent.sinks import ListSink
 from tests.edge_agent.helpers import ONE_PERSON_ALARM, WHOLE_FRAME

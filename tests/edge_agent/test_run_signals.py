@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from edge_agent.contract import topics, validator
-from edge_agent.publish.mqtt import BrokerSettings, MqttClient, Received
+from edge_agent.contract.mqtt import BrokerSettings, MqttClient, Received
 from edge_agent.publish.outbox import Outbox
 
 pytestmark = pytest.mark.integration

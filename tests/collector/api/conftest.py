@@ -23,9 +23,9 @@ from collector.api.app import PREFIX, ApiSettings, create_app
 from collector.api.keys import create_key
 from collector.ingest.store import default_filer, file_pending, store_batch
 from collector.ingest.validate import Limits
+from edge_agent.contract.incident import EventState, Evidence, Incident, IncidentKind, Level, new_id
 from edge_agent.contract.topics import evidence_topic, incident_topic
 from edge_agent.incidents.evidence import encode_capped
-from edge_agent.incidents.model import EventState, Evidence, Incident, IncidentKind, Level, new_id
 from tests.collector.builders import center_db, example_center, local
 from tests.collector.report.quarter import generate_quarter
 

@@ -13,9 +13,9 @@ import sqlite_utils
 from collector.ingest.store import ORPHAN_GRACE, store_batch
 from collector.ingest.validate import Limits
 from collector.store import open_store
+from edge_agent.contract.incident import EventState, Evidence, Incident, IncidentKind, Level, new_id
 from edge_agent.contract.topics import evidence_topic, incident_topic
 from edge_agent.incidents.evidence import encode_capped
-from edge_agent.incidents.model import EventState, Evidence, Incident, IncidentKind, Level, new_id
 from tests.collector.builders import local
 
 T0 = local(2026, 9, 30, 20, 0)

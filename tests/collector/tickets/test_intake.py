@@ -22,7 +22,7 @@ from collector.tickets import (
     ticket_timeline,
 )
 from collector.tickets.checks import ticket_problems
-from edge_agent.incidents.model import new_id
+from edge_agent.contract.incident import new_id
 from tests.collector.builders import (
     CHIEF,
     INSPECTOR,

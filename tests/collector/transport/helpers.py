@@ -13,7 +13,7 @@ import yaml
 from collector.transport.config import CollectorConfig
 from edge_agent.config.load import parse
 from edge_agent.config.models import AgentConfig
-from edge_agent.incidents.model import EventState, Incident, IncidentKind, Level, new_id
+from edge_agent.contract.incident import EventState, Incident, IncidentKind, Level, new_id
 
 SITE = "xitang"
 KEY_B1 = bytes(range(32))

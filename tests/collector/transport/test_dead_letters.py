@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from collector.ingest.store import store_batch
 from collector.ingest.validate import Limits
 from collector.store import open_store
+from edge_agent.contract.mqtt import BrokerSettings, MqttClient
 from edge_agent.contract.signing import sign
 from edge_agent.contract.topics import incident_topic
-from edge_agent.publish.mqtt import BrokerSettings, MqttClient
 from tests.collector.transport.helpers import KEY_B1, KEY_B2, SITE, count, incident, wait_until
 
 TOPIC_B1 = incident_topic(SITE, "b1", "c1")

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from edge_agent.contract.mqtt import BrokerSettings, MqttClient
 from edge_agent.contract.signing import sign
 from edge_agent.contract.topics import incident_topic
 from edge_agent.incidents.evidence import EvidenceStore
-from edge_agent.publish.mqtt import BrokerSettings, MqttClient
 from tests.collector.transport.helpers import (
     KEY_B1,
     SITE,

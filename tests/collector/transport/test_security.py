@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from edge_agent.contract.mqtt import BrokerSettings, MqttClient
 from edge_agent.contract.signing import sign
 from edge_agent.contract.topics import control_topic, incident_topic
-from edge_agent.publish.mqtt import BrokerSettings, MqttClient
 from tests.collector.transport.helpers import KEY_B1, SITE, count, incident, wait_until
 from tests.fixtures.mosquitto import free_port
 

@@ -9,9 +9,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from edge_agent.contract.mqtt import BrokerSettings, MqttClient
 from edge_agent.contract.topics import status_topic
 from edge_agent.incidents.evidence import EvidenceStore
-from edge_agent.publish.mqtt import BrokerSettings, MqttClient
 from tests.collector.transport.helpers import SITE, incident, wait_until
 from tests.fixtures.mosquitto import TcpProxy
 

@@ -12,11 +12,11 @@ import av
 from edge_agent.config.models import ConstructionSettings, ZoneConfig
 from edge_agent.construction.comparator import Comparator
 from edge_agent.construction.watch import ConstructionWatch
+from edge_agent.contract.incident import Incident, IncidentKind
 from edge_agent.detect.detector import Detector
 from edge_agent.detections import Detections
 from edge_agent.frames import Frame
 from edge_agent.incidents.evidence import EvidenceStore
-from edge_agent.incidents.model import Incident, IncidentKind
 
 T0 = datetime(2026, 5, 1, 6, 0, tzinfo=UTC)
 GRID = "330421101001001"

@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import pytest
 
-from edge_agent.incidents.model import EventState, IncidentKind
+from edge_agent.contract.incident import EventState, IncidentKind
 from tests.edge_agent.construction.harness import (
     TEST_SETTINGS,
     bbox_iou,

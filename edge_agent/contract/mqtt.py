@@ -23,7 +23,7 @@ from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
-from edge_agent.errors import ConfigError
+from edge_agent.contract.errors import ConfigError
 
 __all__ = ["BrokerSettings", "Received", "Delivery", "MqttClient", "parse_url"]
 

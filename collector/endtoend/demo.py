@@ -22,7 +22,7 @@ from collector.store import open_store
 from collector.transport.config import CollectorConfig
 from collector.transport.embedded import EmbeddedBroker
 from collector.transport.service import IngestService
-from edge_agent.incidents.model import Incident
+from edge_agent.contract.incident import Incident
 from edge_agent.publish import MqttPublisher
 
 __all__ = ["DemoOptions", "DemoResult", "run_demo"]

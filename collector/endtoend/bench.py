@@ -32,11 +32,11 @@ from collector.transport.config import CollectorConfig
 from collector.transport.mosquitto import MosquittoBroker
 from collector.transport.service import IngestService
 from edge_agent.config.load import parse
+from edge_agent.contract.incident import EventState, Incident, IncidentKind, Level, new_id
+from edge_agent.contract.mqtt import BrokerSettings, MqttClient
 from edge_agent.contract.signing import sign
 from edge_agent.contract.topics import incident_topic
-from edge_agent.incidents.model import EventState, Incident, IncidentKind, Level, new_id
 from edge_agent.publish import MqttPublisher
-from edge_agent.publish.mqtt import BrokerSettings, MqttClient
 
 __all__ = ["BenchOptions", "run_bench"]
 
