@@ -12,9 +12,10 @@ from datetime import date, time, timedelta, timezone
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from collector.worktime import Clock, ContinuousClock, WorkCalendar
+from edge_agent.contract.incident import EMITTED_LEVELS, Level
 
 __all__ = [
     "Strict",
@@ -49,7 +50,6 @@ AreaCode = Annotated[
         description="county (6), town (9), community (12) or cell (15) code prefix",
     ),
 ]
-LEVELS = ("info", "advisory", "warning", "critical")
 
 
 class Strict(BaseModel):
@@ -126,7 +126,9 @@ class Category(Strict):
     time_limit: Limit = Field(..., description="Time to finish after dispatch.")
     urgent_limit: Limit = Field(..., description="Time to finish an urgent ticket.")
     clock: ClockKind = Field(ClockKind.WORKING, description="working or continuous time.")
-    urgent_from_level: str = Field("critical", description="Incident level that makes it urgent.")
+    urgent_from_level: Level = Field(
+        Level.CRITICAL, description="Incident level that makes it urgent."
+    )
     correlation_window_min: float = Field(
         60, gt=0, description="An incident joins an open ticket last seen within this many minutes."
     )
@@ -135,11 +137,12 @@ class Category(Strict):
         description="Units a critical incident is dispatched to at once, in supervise mode.",
     )
 
-    @model_validator(mode="after")
-    def _check(self) -> Category:
-        if self.urgent_from_level not in LEVELS:
-            raise ValueError(f"urgent_from_level must be one of {', '.join(LEVELS)}")
-        return self
+    @field_validator("urgent_from_level", mode="before")
+    @classmethod
+    def _emitted_level(cls, value: object) -> object:
+        if value not in [lv.value for lv in EMITTED_LEVELS]:
+            raise ValueError(f"urgent_from_level must be one of {', '.join(EMITTED_LEVELS)}")
+        return value
 
 
 class RoutingRule(Strict):

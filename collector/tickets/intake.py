@@ -20,13 +20,13 @@ Rules (time = the event's ``observed_at``, never the wall clock):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
 
-from collector.config.models import LEVELS, Category, CenterConfig, Mode, Role
+from collector.config.models import Category, CenterConfig, Mode, Role
 from collector.errors import ConfigError, IntakeError
 from collector.grid.store import load_center
 from collector.store import write_transaction
@@ -34,8 +34,9 @@ from collector.tickets.model import Ticket, from_db_time, to_db_time
 from collector.tickets.repo import NewTicket, get_ticket, receive, write_audit
 from collector.tickets.service import apply_action
 from collector.tickets.workflow import FINAL, Action, ActionArgs, State
+from edge_agent.contract.incident import EventState, Incident, Level
 
-__all__ = ["TicketChange", "file_incident", "SYSTEM_ACTOR"]
+__all__ = ["TicketChange", "file_incident", "parse_incident", "SYSTEM_ACTOR"]
 
 SYSTEM_ACTOR = "platform"
 
@@ -53,29 +54,36 @@ class TicketChange:
     dispatched: tuple[str, ...] = ()
 
 
-def _rank(level: str) -> int:
-    return LEVELS.index(level) + 1
+def parse_incident(payload: dict[str, Any]) -> Incident:
+    """The stored payload as the contract's typed value (the only place that reads its keys).
+
+    The ingest validated it already (leniently for a newer minor version), so the schema is not
+    run again; a payload that still does not make an incident raises :class:`IntakeError`.
+    """
+    try:
+        return Incident.from_payload(payload, validate=False)
+    except (KeyError, TypeError, ValueError) as err:
+        event = payload.get("event_id") if isinstance(payload, dict) else None
+        raise IntakeError(f"incident event {event}: not a valid incident: {err!r}") from None
 
 
-def _cell_of(center: CenterConfig, payload: dict[str, Any]) -> str:
+def _cell_of(center: CenterConfig, inc: Incident) -> str:
     for cam in center.cameras:
-        if cam.id == payload["camera"] and cam.site == payload["site"]:
+        if cam.id == inc.camera and cam.site == inc.site:
             for zone in cam.zones:
-                if zone.id == payload["zone"]:
+                if zone.id == inc.zone:
                     return zone.cell
-    return str(payload["grid_cell"])
+    return inc.grid_cell
 
 
-def _find_open(
-    db: sqlite_utils.Database, payload: dict[str, Any], cat: Category, at: datetime
-) -> int | None:
+def _find_open(db: sqlite_utils.Database, inc: Incident, cat: Category) -> int | None:
     finals = [s.value for s in FINAL]
     marks = ", ".join("?" for _ in finals)
     same_incident = list(
         db.query(
             f"SELECT t.id FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id "
             f"WHERE e.incident_id = ? AND t.state NOT IN ({marks}) ORDER BY t.id DESC LIMIT 1",
-            [payload["id"], *finals],
+            [inc.id, *finals],
         )
     )
     if same_incident:
@@ -84,60 +92,56 @@ def _find_open(
     rows = db.query(
         f"SELECT id, last_observed_at FROM tickets WHERE site = ? AND camera = ? AND zone = ? "
         f"AND category = ? AND state NOT IN ({marks}) ORDER BY id DESC",
-        [payload["site"], payload["camera"], payload["zone"], cat.code, *finals],
+        [inc.site, inc.camera, inc.zone, cat.code, *finals],
     )
     for row in rows:
         last = from_db_time(row["last_observed_at"])
-        if last is not None and abs(at - last) <= window:
+        if last is not None and abs(inc.observed_at - last) <= window:
             return int(row["id"])
     return None
 
 
-def _open(db: sqlite_utils.Database, payload: dict[str, Any], cat: Category, cell: str) -> Ticket:
-    at = datetime.fromisoformat(payload["observed_at"])
-    level = payload["level"]
+def _open(db: sqlite_utils.Database, inc: Incident, cat: Category, cell: str) -> Ticket:
     new = NewTicket(
         category=cat.code,
         grid_cell=cell,
-        title=f"{cat.name}: {payload['camera']}/{payload['zone']}",
-        at=at,
+        title=f"{cat.name}: {inc.camera}/{inc.zone}",
+        at=inc.observed_at,
         source="incident",
-        priority=_rank(level),
-        urgent=_rank(level) >= _rank(cat.urgent_from_level),
-        level=level,
-        site=payload["site"],
-        box=payload["box"],
-        camera=payload["camera"],
-        zone=payload["zone"],
+        priority=inc.level.rank,
+        urgent=inc.level.rank >= cat.urgent_from_level.rank,
+        level=inc.level,
+        site=inc.site,
+        box=inc.box,
+        camera=inc.camera,
+        zone=inc.zone,
     )
     return receive(db, new, SYSTEM_ACTOR, Role.SYSTEM)
 
 
-def _record(
-    db: sqlite_utils.Database, ticket: Ticket, payload: dict[str, Any], now: datetime
-) -> None:
+def _record(db: sqlite_utils.Database, ticket: Ticket, inc: Incident, now: datetime) -> None:
     db.table("ticket_events").insert(
         {
-            "event_id": payload["event_id"],
+            "event_id": inc.event_id,
             "ticket_id": ticket.id,
-            "incident_id": payload["id"],
-            "seq": payload["seq"],
-            "kind": payload["kind"],
-            "level": payload["level"],
-            "state": payload["state"],
-            "observed_at": to_db_time(datetime.fromisoformat(payload["observed_at"])),
-            "metrics": json.dumps(payload.get("metrics", {}), sort_keys=True),
-            "evidence": json.dumps(payload.get("evidence", [])),
+            "incident_id": inc.id,
+            "seq": inc.seq,
+            "kind": inc.kind.value,
+            "level": inc.level.value,
+            "state": inc.state.value,
+            "observed_at": to_db_time(inc.observed_at),
+            "metrics": json.dumps(inc.metrics, sort_keys=True),
+            "evidence": json.dumps([asdict(e) for e in inc.evidence]),
             "filed_at": to_db_time(now),
         }
     )
 
 
 def _update_ticket(
-    db: sqlite_utils.Database, ticket: Ticket, payload: dict[str, Any], cat: Category
+    db: sqlite_utils.Database, ticket: Ticket, inc: Incident, cat: Category
 ) -> bool:
     """Observation times, cleared flag, level, priority, urgency; True when priority rose."""
-    at = datetime.fromisoformat(payload["observed_at"])
+    at = inc.observed_at
     first = min(x for x in (ticket.first_observed_at, at) if x is not None)
     last = max(x for x in (ticket.last_observed_at, at) if x is not None)
     values: dict[str, Any] = {
@@ -145,15 +149,15 @@ def _update_ticket(
         "last_observed_at": to_db_time(last),
     }
     if at >= (ticket.last_observed_at or at):
-        cleared = payload["state"] == "cleared"
+        cleared = inc.state is EventState.CLEARED
         values["cleared_at"] = to_db_time(at) if cleared else None
-    rank = _rank(payload["level"])
+    rank = inc.level.rank
     raised = rank > ticket.priority
     if raised:
         values.update(
-            priority=rank, level=payload["level"], updated_at=to_db_time(max(at, ticket.updated_at))
+            priority=rank, level=inc.level.value, updated_at=to_db_time(max(at, ticket.updated_at))
         )
-    if rank >= _rank(cat.urgent_from_level):
+    if rank >= cat.urgent_from_level.rank:
         values["urgent"] = 1
     db.table("tickets").update(ticket.id, values)
     if raised:
@@ -163,7 +167,7 @@ def _update_ticket(
             ("raise_priority", ticket.state.value, ticket.state.value),
             (SYSTEM_ACTOR, Role.SYSTEM.value),
             max(at, ticket.updated_at),
-            f"level {payload['level']} from incident {payload['id']}",
+            f"level {inc.level.value} from incident {inc.id}",
             {"priority": rank, "was": ticket.priority},
         )
     return raised
@@ -174,7 +178,7 @@ def _critical_dispatch(
 ) -> tuple[str, ...]:
     """Register and dispatch (or re-dispatch) to every critical unit in supervise mode."""
     wanted = tuple(dict.fromkeys([*ticket.units, *cat.critical_units]))
-    if ticket.mode == Mode.SUPERVISE.value and set(cat.critical_units) <= set(ticket.units):
+    if ticket.mode is Mode.SUPERVISE and set(cat.critical_units) <= set(ticket.units):
         return ()
     at = max(at, ticket.updated_at)
     note = "critical incident: dispatched to all crowd units at once"
@@ -195,6 +199,14 @@ def _critical_dispatch(
     return wanted
 
 
+def _replayed(db: sqlite_utils.Database, event_id: str) -> TicketChange | None:
+    rows = list(db.query("SELECT ticket_id FROM ticket_events WHERE event_id = ?", [event_id]))
+    if not rows:
+        return None
+    t = get_ticket(db, rows[0]["ticket_id"])
+    return TicketChange(t.id, event_id, "replayed", t.state.value, t.priority)
+
+
 def file_incident(
     db: sqlite_utils.Database, payload: dict[str, Any], now: datetime | None = None
 ) -> TicketChange:
@@ -204,32 +216,25 @@ def file_incident(
     event's ``observed_at``. Runs in one transaction (a savepoint inside the caller's).
     """
     now = now or datetime.now(UTC)
-    replay = list(
-        db.query("SELECT ticket_id FROM ticket_events WHERE event_id = ?", [payload["event_id"]])
-    )
-    if replay:
-        t = get_ticket(db, replay[0]["ticket_id"])
-        return TicketChange(t.id, payload["event_id"], "replayed", t.state.value, t.priority)
+    inc = parse_incident(payload)
+    replay = _replayed(db, inc.event_id)
+    if replay is not None:
+        return replay
     try:
         center = load_center(db)
     except ConfigError as err:
         raise IntakeError(str(err)) from None
-    cat = center.category_for_kind(payload["kind"])
+    cat = center.category_for_kind(inc.kind.value)
     if cat is None:
-        raise IntakeError(f"no category files incidents of kind {payload['kind']!r}")
-    at = datetime.fromisoformat(payload["observed_at"])
+        raise IntakeError(f"no category files incidents of kind {inc.kind.value!r}")
     with write_transaction(db):
-        found = _find_open(db, payload, cat, at)
-        ticket = (
-            get_ticket(db, found) if found else _open(db, payload, cat, _cell_of(center, payload))
-        )
-        _record(db, ticket, payload, now)
-        raised = _update_ticket(db, ticket, payload, cat)
+        found = _find_open(db, inc, cat)
+        ticket = get_ticket(db, found) if found else _open(db, inc, cat, _cell_of(center, inc))
+        _record(db, ticket, inc, now)
+        raised = _update_ticket(db, ticket, inc, cat)
         dispatched: tuple[str, ...] = ()
-        if payload["level"] == "critical" and cat.critical_units and payload["state"] != "cleared":
-            dispatched = _critical_dispatch(db, get_ticket(db, ticket.id), cat, center, at)
+        if inc.level is Level.CRITICAL and cat.critical_units and inc.state is not EventState.CLEARED:
+            dispatched = _critical_dispatch(db, get_ticket(db, ticket.id), cat, center, inc.observed_at)
         t = get_ticket(db, ticket.id)
     outcome = "joined" if found else "opened"
-    return TicketChange(
-        t.id, payload["event_id"], outcome, t.state.value, t.priority, raised, dispatched
-    )
+    return TicketChange(t.id, inc.event_id, outcome, t.state.value, t.priority, raised, dispatched)

@@ -1,13 +1,20 @@
-"""The ticket as it flows through the code: a frozen dataclass read from (and written to) a row."""
+"""The ticket as it flows through the code: a frozen dataclass read from (and written to) a row.
+
+Each value checks itself when built (as ``Frame``, ``Detections`` and ``Incident`` do), so a row
+that does not make a ticket fails where it is read, not three modules later.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any
 
+from collector.config.models import Mode
 from collector.tickets.workflow import State
+from edge_agent.contract.incident import Level
 
 __all__ = ["Ticket", "AuditRow", "TimelineEvent", "to_db_time", "from_db_time"]
 
@@ -61,11 +68,11 @@ class Ticket:
     box: str | None = None
     camera: str | None = None
     zone: str | None = None
-    level: str | None = None
+    level: Level | None = None
     priority: int = 1
     urgent: bool = False
     supervised: bool = False
-    mode: str | None = None
+    mode: Mode | None = None
     registered_at: datetime | None = None
     dispatched_at: datetime | None = None
     accepted_at: datetime | None = None
@@ -94,12 +101,32 @@ class Ticket:
     cleared_at: datetime | None = None
     units: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        _check_enum("state", self.state, State)
+        _check_enum("level", self.level, Level, optional=True)
+        _check_enum("mode", self.mode, Mode, optional=True)
+        if self.level is Level.NORMAL:
+            raise ValueError(f"ticket {self.id}: level 'normal' never leaves the box")
+        if self.priority < 1:
+            raise ValueError(f"ticket {self.id}: priority must be >= 1; got {self.priority}")
+        counters = ("returns", "returns_no_reason", "reworks", "extensions", "falsified")
+        negative = [f"{n} = {getattr(self, n)}" for n in counters if getattr(self, n) < 0]
+        if self.paused_s < 0:
+            negative.append(f"paused_s = {self.paused_s}")
+        if negative:
+            raise ValueError(f"ticket {self.id}: must be >= 0: {', '.join(negative)}")
+        naive = [n for n in _TIME_FIELDS if _is_naive(getattr(self, n))]
+        if naive:
+            raise ValueError(f"ticket {self.id}: times without a zone: {', '.join(naive)}")
+
     @classmethod
     def from_row(cls, row: dict[str, Any], units: tuple[str, ...] = ()) -> Ticket:
         data = dict(row)
         for name in _TIME_FIELDS:
             data[name] = from_db_time(data.get(name))
         data["state"] = State(data["state"])
+        data["level"] = Level(data["level"]) if data.get("level") else None
+        data["mode"] = Mode(data["mode"]) if data.get("mode") else None
         data["urgent"] = bool(data["urgent"])
         data["supervised"] = bool(data["supervised"])
         return cls(**data, units=units)
@@ -113,8 +140,19 @@ class Ticket:
                 value = value.isoformat()
             elif isinstance(value, tuple):
                 value = list(value)
-            out[f.name] = value.value if isinstance(value, State) else value
+            out[f.name] = value.value if isinstance(value, Enum) else value
         return out
+
+
+def _check_enum(name: str, value: object, kind: type[Enum], optional: bool = False) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, kind):
+        raise ValueError(f"ticket {name} must be a {kind.__name__}; got {value!r}")
+
+
+def _is_naive(ts: datetime | None) -> bool:
+    return ts is not None and ts.tzinfo is None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from collector.errors import TicketNotFound
 from collector.store import write_transaction
 from collector.tickets.model import AuditRow, Ticket, TimelineEvent, to_db_time
 from collector.tickets.workflow import State
+from edge_agent.contract.incident import Level
 
 __all__ = [
     "NewTicket",
@@ -50,11 +51,22 @@ class NewTicket:
     source: str = "manual"
     priority: int = 1
     urgent: bool = False
-    level: str | None = None
+    level: Level | None = None
     site: str | None = None
     box: str | None = None
     camera: str | None = None
     zone: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise ValueError(f"a new ticket needs a time with a zone; got {self.at.isoformat()}")
+        if self.level is not None and not isinstance(self.level, Level):
+            raise ValueError(f"a new ticket's level must be a Level; got {self.level!r}")
+        if self.priority < 1:
+            raise ValueError(f"a new ticket's priority must be >= 1; got {self.priority}")
+        for name in ("category", "grid_cell", "source"):
+            if not getattr(self, name):
+                raise ValueError(f"a new ticket needs a {name}")
 
 
 def db_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -101,7 +113,7 @@ def receive(db: sqlite_utils.Database, new: NewTicket, actor: str, role: Role) -
             "camera": new.camera,
             "zone": new.zone,
             "grid_cell": new.grid_cell,
-            "level": new.level,
+            "level": new.level.value if new.level else None,
             "priority": new.priority,
             "urgent": int(new.urgent),
             "received_at": new.at,

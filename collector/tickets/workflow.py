@@ -98,6 +98,16 @@ class ActionArgs:
     duplicate_of: int | None = None
     falsified: bool = False
 
+    def __post_init__(self) -> None:
+        if not self.actor:
+            raise ValueError("an action needs an actor")
+        if not isinstance(self.role, Role):
+            raise ValueError(f"an action's role must be a Role; got {self.role!r}")
+        if self.at.tzinfo is None:
+            raise ValueError(f"an action needs a time with a zone; got {self.at.isoformat()}")
+        if self.mode is not None and not isinstance(self.mode, Mode):
+            raise ValueError(f"an action's mode must be a Mode; got {self.mode!r}")
+
 
 Guard = Callable[["object", ActionArgs], str | None]
 """``guard(ticket, args) -> None | reason``; ``ticket`` is a ``collector.tickets.model.Ticket``."""

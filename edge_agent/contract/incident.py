@@ -11,7 +11,16 @@ from ulid import ULID
 
 from edge_agent.contract import SCHEMA_VERSION, validate_incident
 
-__all__ = ["IncidentKind", "Level", "EventState", "Evidence", "Incident", "new_id", "iso"]
+__all__ = [
+    "IncidentKind",
+    "Level",
+    "EMITTED_LEVELS",
+    "EventState",
+    "Evidence",
+    "Incident",
+    "new_id",
+    "iso",
+]
 
 
 class IncidentKind(StrEnum):
@@ -22,7 +31,12 @@ class IncidentKind(StrEnum):
 
 
 class Level(StrEnum):
-    """Ordered alarm levels; NORMAL never leaves the box."""
+    """Ordered alarm levels; NORMAL never leaves the box. ``rank`` orders them (NORMAL = 0).
+
+    Example:
+        >>> Level.WARNING.rank, Level.CRITICAL.rank > Level.ADVISORY.rank
+        (3, True)
+    """
 
     NORMAL = "normal"
     INFO = "info"
@@ -36,6 +50,9 @@ class Level(StrEnum):
 
 
 _RANK = {Level.NORMAL: 0, Level.INFO: 1, Level.ADVISORY: 2, Level.WARNING: 3, Level.CRITICAL: 4}
+
+EMITTED_LEVELS = (Level.INFO, Level.ADVISORY, Level.WARNING, Level.CRITICAL)
+"""The levels an incident may carry on the wire (the schema's ``level`` enum), lowest first."""
 
 
 class EventState(StrEnum):
@@ -132,8 +149,16 @@ class Incident:
         return payload
 
     @classmethod
-    def from_payload(cls, payload: dict[str, Any]) -> Incident:
-        validate_incident(payload)
+    def from_payload(cls, payload: dict[str, Any], validate: bool = True) -> Incident:
+        """The typed value of a contract payload.
+
+        ``validate=False`` skips the schema for a payload already checked by the receiver (which
+        accepts newer minor versions leniently): properties this version does not know are
+        ignored. A missing or malformed field still raises (``KeyError``, ``TypeError`` or
+        ``ValueError``).
+        """
+        if validate:
+            validate_incident(payload)
         return cls(
             id=payload["id"],
             seq=payload["seq"],
@@ -148,7 +173,17 @@ class Incident:
             started_at=datetime.fromisoformat(payload["started_at"]),
             observed_at=datetime.fromisoformat(payload["observed_at"]),
             metrics=dict(payload["metrics"]),
-            evidence=tuple(Evidence(**e) for e in payload["evidence"]),
+            evidence=tuple(_evidence(e) for e in payload["evidence"]),
             stream_pts=payload.get("stream_pts"),
             event_id=payload["event_id"],
         )
+
+
+def _evidence(item: dict[str, Any]) -> Evidence:
+    return Evidence(
+        role=item["role"],
+        name=item["name"],
+        sha256=item["sha256"],
+        bytes=item["bytes"],
+        content_type=item.get("content_type", "image/jpeg"),
+    )
