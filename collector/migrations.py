@@ -34,6 +34,7 @@ MIGRATIONS = Migrations("gridwatch-collector")
 MIGRATION_MODULES: list[str] = [
     "collector.tickets.schema",
     "collector.api.schema",
+    "collector.open311.schema",
     "collector.feed.schema",
     "collector.ingest.schema",
 ]

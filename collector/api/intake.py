@@ -21,9 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from collector.api.errors import GeoReportError
 from collector.api.keys import check_key
 from collector.config.models import CenterConfig, Role
-from collector.grid.geometry import locate
-from collector.grid.mapfile import parse_grid
-from collector.grid.store import load_center
+from collector.grid.store import cell_at, load_center
+from collector.open311.views import SUBMISSION_FIELDS, record_submission
 from collector.store import write_transaction
 from collector.tickets import NewTicket, receive
 
@@ -118,17 +117,6 @@ def _parse(form: dict) -> ReportIn:
         raise GeoReportError(400, "; ".join(parts)) from None
 
 
-def cell_at(db: sqlite_utils.Database, lon: float, lat: float) -> str | None:
-    """The code of the imported grid cell containing (lon, lat), or ``None``."""
-    rows = list(db.query("SELECT body FROM center_config WHERE name = 'grid'"))
-    if not rows:
-        return None
-    for cell in parse_grid(json.loads(rows[0]["body"])):
-        if locate((lon, lat), cell.ring) >= 0:
-            return cell.code
-    return None
-
-
 def _title(report: ReportIn, center: CenterConfig) -> str:
     first = (report.description or "").strip().splitlines()
     if first and first[0]:
@@ -146,13 +134,10 @@ def register_report(
     if cell not in center.cells:
         raise GeoReportError(400, f"address_id {cell!r} is not a known grid cell")
     new = NewTicket(report.service_code, cell, _title(report, center), at, source=report.source)
-    fields = ("lat", "long", "address_string", "description", "email", "first_name", "last_name")
     with write_transaction(db):
         ticket = receive(db, new, f"api-key:{key_id}", Role.SYSTEM)
-        row = {f: getattr(report, f) for f in (*fields, "phone", "media_url")}
-        db.table("api_submissions").insert(
-            row | {"ticket_id": ticket.id, "key_id": key_id, "submitted_at": new.at.isoformat()}
-        )
+        fields = {f: getattr(report, f) for f in SUBMISSION_FIELDS}
+        record_submission(db, ticket.id, key_id, fields, new.at)
     return ticket.id
 
 

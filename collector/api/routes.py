@@ -17,7 +17,6 @@ from starlette.concurrency import run_in_threadpool
 from collector.api import intake, queries
 from collector.api.deps import Db, require
 from collector.api.errors import GeoReportError
-from collector.api.georeport import services, to_request
 from collector.api.models import (
     Discovery,
     GeoError,
@@ -26,10 +25,13 @@ from collector.api.models import (
     ServiceDefinition,
     ServiceRequest,
 )
-from collector.api.queries import MAX_LIMIT, RequestFilter, find_tickets, ticket_row, ticket_view
-from collector.api.status_map import DETAILED_STATUSES
+from collector.api.queries import MAX_LIMIT, RequestFilter, find_tickets
 from collector.grid.store import load_center
+from collector.open311.georeport import services, to_request
+from collector.open311.status_map import DETAILED_STATUSES
+from collector.open311.views import ticket_view
 from collector.tickets.model import to_db_time
+from collector.tickets.queries import ticket_row
 
 __all__ = ["router", "PREFIX"]
 

@@ -13,8 +13,7 @@ from rich.table import Table
 
 from collector.api.app import PREFIX
 from collector.cli.common import DbOption, JsonOption, console, emit_json, library_errors, store
-from collector.feed.changes import last_audit_id
-from collector.feed.delivery import Backoff, FeedOptions, FeedWorker
+from collector.feed.delivery import Backoff, FeedOptions, FeedWorker, feed_status
 from collector.feed.payload import georeport_renderer
 from collector.store import DEFAULT_DB
 
@@ -78,12 +77,7 @@ def run(
 def status(db: DbOption = Path(DEFAULT_DB), as_json: JsonOption = False) -> None:
     """Each feed's cursor: last delivered audit row, totals, last error, changes pending."""
     with library_errors():
-        database = store(db)
-        rows = list(database["feed_cursors"].rows)
-        newest = last_audit_id(database)
-        count = "SELECT COUNT(*) FROM ticket_audit WHERE id > ?"
-        for row in rows:
-            row["pending"] = database.execute(count, [row["last_audit_id"]]).fetchone()[0]
+        newest, rows = feed_status(store(db))
     if as_json:
         emit_json({"newest_audit_id": newest, "feeds": rows})
         return

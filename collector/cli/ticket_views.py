@@ -11,46 +11,16 @@ from rich.panel import Panel
 from rich.table import Table
 
 from collector.config.models import CenterConfig
-from collector.tickets import (
-    Ticket,
-    allowed_actions,
-    sla,
-    ticket_dispatches,
-    ticket_history,
-    ticket_timeline,
-)
-from collector.tickets.escalation import list_notices
-from collector.tickets.routing import route
+from collector.tickets import Ticket, allowed_actions, sla, ticket_history, ticket_timeline
+from collector.tickets.detail import proposal
 
-__all__ = ["tickets_table", "ticket_panel", "history_table", "ticket_json"]
+__all__ = ["tickets_table", "ticket_panel", "history_table"]
 
 LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "bold red", "none": "dim"}
 
 
 def _local(ts: datetime | None, center: CenterConfig) -> str:
     return "" if ts is None else ts.astimezone(center.calendar.tz()).strftime("%Y-%m-%d %H:%M")
-
-
-def ticket_json(
-    db: sqlite_utils.Database, t: Ticket, center: CenterConfig, now: datetime, detail: bool = True
-) -> dict[str, Any]:
-    """The ticket as JSON; with ``detail``: history, timeline, dispatches, notices, next actions."""
-    out = t.to_json()
-    out["sla"] = sla(t, now, center).to_json()
-    if detail:
-        out["proposed"] = _proposal(t, center)
-        out["allowed_actions"] = [a.value for a in allowed_actions(t.state)]
-        out["dispatches"] = ticket_dispatches(db, t.id)
-        out["history"] = [r.to_json() for r in ticket_history(db, t.id)]
-        out["timeline"] = [e.to_json() for e in ticket_timeline(db, t.id)]
-        out["notices"] = list_notices(db, t.id)
-    return out
-
-
-def _proposal(t: Ticket, center: CenterConfig) -> dict[str, object] | None:
-    if t.category not in {c.code for c in center.categories}:
-        return None
-    return route(center, t.grid_cell, t.category).to_json()
 
 
 def tickets_table(tickets: list[Ticket], center: CenterConfig, now: datetime) -> Table:
@@ -115,7 +85,7 @@ def ticket_panel(
 
 
 def _proposal_line(t: Ticket, center: CenterConfig) -> str:
-    p = _proposal(t, center)
+    p = proposal(t, center)
     if p is None:
         return "proposed: -"
     return f"proposed: {p['mode']} to {', '.join(p['units'])} ({p['source']})"  # type: ignore[arg-type]

@@ -1,13 +1,19 @@
 """``collector tickets ...``: the duty chief's commands. Each opens the store, calls one library
 function and prints a table (or ``--json``). Store, actor, role and time are group options:
 ``collector tickets --db var/collector.sqlite --actor wang.duty dispatch 7 --mode assign --unit
-xitang-squad``."""
+xitang-squad``.
+
+The workflow steps that differ only in their options are one table (:data:`STEPS`), registered by
+:func:`_register_steps`; who may do what is the tickets library's business
+(:mod:`collector.tickets.desk`), not this module's."""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -22,56 +28,31 @@ from collector.cli.common import (
     parse_at,
     store,
 )
-from collector.cli.ticket_views import history_table, ticket_json, ticket_panel, tickets_table
-from collector.config.models import CenterConfig, Mode, Role
-from collector.errors import GuardFailed
+from collector.cli.ticket_views import history_table, ticket_panel, tickets_table
+from collector.config.models import Mode, Role
 from collector.grid.store import load_center
 from collector.store import DEFAULT_DB
-from collector.tickets import (
-    Action,
-    ActionArgs,
-    NewTicket,
-    State,
-    apply_action,
-    get_ticket,
-    list_tickets,
-    receive,
-)
+from collector.tickets import Action, State, get_ticket, list_tickets
+from collector.tickets.desk import Actor, CaseReport, act, receive_case
+from collector.tickets.detail import ticket_document
 from collector.tickets.escalation import escalate as run_escalation
-from collector.tickets.routing import route
 
 app = typer.Typer(
     help="Enforcement tickets: list, show and move them through the workflow.", no_args_is_help=True
 )
 
-UNIT_ACTIONS = {Action.ACCEPT, Action.RETURN, Action.REPORT, Action.REQUEST_EXTENSION}
-CHECK_ACTIONS = {Action.VERIFY_PASS, Action.VERIFY_FAIL}
-
 
 @dataclass(frozen=True)
 class Who:
+    """The group options: the store, who acts, the role they claim, when (text as given)."""
+
     db: Path
     actor: str
     role: Role | None
     at: str | None
 
-    def args(self, action: Action | None, center: CenterConfig, **fields: object) -> ActionArgs:
-        """The action's arguments; a configured member acts in their role and for their unit."""
-        found = center.member(self.actor)
-        if found and self.role and self.role is not found[1].role:
-            raise GuardFailed(
-                f"{self.actor} is {found[1].role.value} of {found[0].id}, not {self.role}"
-            )
-        role = self.role or (found[1].role if found else _default_role(action))
-        if found and action in UNIT_ACTIONS and fields.get("unit") is None:
-            fields["unit"] = found[0].id
-        return ActionArgs(actor=self.actor, role=role, at=parse_at(self.at), **fields)  # type: ignore[arg-type]
-
-
-def _default_role(action: Action | None) -> Role:
-    if action in UNIT_ACTIONS:
-        return Role.UNIT_HANDLER
-    return Role.INSPECTOR if action in CHECK_ACTIONS else Role.DUTY_CHIEF
+    def actor_now(self) -> Actor:
+        return Actor(self.actor, self.role, parse_at(self.at))
 
 
 @app.callback()
@@ -99,10 +80,9 @@ def _act(
     who: Who = ctx.obj
     with library_errors():
         db = store(who.db)
-        center = load_center(db)
-        t = apply_action(db, ticket_id, action, who.args(action, center, **fields), center)
+        t = act(db, ticket_id, action, who.actor_now(), **fields)
         if as_json:
-            emit_json(ticket_json(db, t, center, t.updated_at))
+            emit_json(ticket_document(db, t, load_center(db), t.updated_at))
             return
     console.print(f"ticket {t.id}: {action.value} -> [bold]{t.state.value}[/bold]")
 
@@ -110,6 +90,121 @@ def _act(
 MAX_ID = 2**63 - 1  # SQLite INTEGER
 TicketId = Annotated[int, typer.Argument(help="Ticket id.", min=1, max=MAX_ID)]
 Note = Annotated[str, typer.Option("--note", help="Note for the audit trail.")]
+Units = Annotated[
+    list[str] | None, typer.Option("--unit", help="Unit to dispatch to (repeat for several).")
+]
+ModeOpt = Annotated[Mode, typer.Option(help="direct (the center), assign (one unit), supervise.")]
+UnitOpt = Annotated[str | None, typer.Option("--unit", help="The unit acting.")]
+
+
+@dataclass(frozen=True)
+class Opt:
+    """One option of a step command: its CLI parameter and the action argument it fills."""
+
+    param: str
+    annotation: Any
+    default: Any
+    field: str
+    convert: Callable[[Any], Any] = lambda v: v
+
+
+NOTE = Opt("note", Note, "", "note")
+OPTIONS = {
+    "note": NOTE,
+    "of": Opt(
+        "of",
+        Annotated[
+            int, typer.Option("--of", help="The ticket this one duplicates.", min=1, max=MAX_ID)
+        ],
+        inspect.Parameter.empty,
+        "duplicate_of",
+    ),
+    "mode": Opt("mode", ModeOpt, inspect.Parameter.empty, "mode"),
+    "units": Opt("unit", Units, None, "units", lambda v: tuple(v or ())),
+    "unit": Opt("unit", UnitOpt, None, "unit"),
+    "reason": Opt(
+        "reason",
+        Annotated[str, typer.Option(help="Why (a return without reason is recorded).")],
+        "",
+        "note",
+    ),
+    "result": Opt(
+        "note",
+        Annotated[str, typer.Option("--note", help="What was done.")],
+        inspect.Parameter.empty,
+        "note",
+    ),
+    "photo": Opt(
+        "photo",
+        Annotated[str | None, typer.Option(help="Photo of the result (file or URL).")],
+        None,
+        "photo",
+    ),
+}
+
+STEPS: tuple[tuple[str, Action, tuple[str, ...], str], ...] = (
+    ("register", Action.REGISTER, ("note",), "Register a received ticket as a case."),
+    ("void", Action.VOID, ("note",), "Void a ticket that is not a case (the note says why)."),
+    ("duplicate", Action.MARK_DUPLICATE, ("of",), "Mark a ticket as a duplicate of another."),
+    (
+        "redispatch",
+        Action.REDISPATCH,
+        ("mode", "units", "note"),
+        "Change the units or mode of a running ticket (the deadline keeps running).",
+    ),
+    ("accept", Action.ACCEPT, ("unit",), "A unit accepts a dispatched ticket."),
+    (
+        "return",
+        Action.RETURN,
+        ("reason", "unit"),
+        "A unit returns a dispatched ticket to the center.",
+    ),
+    ("report", Action.REPORT, ("result", "photo"), "A unit reports its result (stops the clock)."),
+    (
+        "suspend",
+        Action.SUSPEND,
+        ("note",),
+        "Suspend an accepted ticket (pauses its clock; the note says why).",
+    ),
+    (
+        "resume",
+        Action.RESUME,
+        ("note",),
+        "Resume a suspended ticket (its due time moves by the paused working time).",
+    ),
+    ("close", Action.CLOSE, ("note",), "Close a verified ticket."),
+)
+"""``(command, action, options, help)``: one workflow step per row."""
+
+
+def _step_command(action: Action, options: tuple[str, ...], help_text: str) -> Callable[..., None]:
+    """A command ``ticket_id [options] [--json]`` doing ``action``; its signature comes from the
+    option table, so typer builds the options from it."""
+    opts = [OPTIONS[o] for o in options]
+
+    def command(ctx: typer.Context, ticket_id: int, as_json: bool = False, **values: Any) -> None:
+        fields = {o.field: o.convert(values[o.param]) for o in opts}
+        _act(ctx, ticket_id, action, as_json, **fields)
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("ctx", keyword, annotation=typer.Context),
+            inspect.Parameter("ticket_id", keyword, annotation=TicketId),
+            *(
+                inspect.Parameter(o.param, keyword, annotation=o.annotation, default=o.default)
+                for o in opts
+            ),
+            inspect.Parameter("as_json", keyword, annotation=JsonOption, default=False),
+        ]
+    )
+    command.__doc__ = help_text
+    return command
+
+
+def _register_steps() -> None:
+    for name, action, options, help_text in STEPS:
+        app.command(name)(_step_command(action, options, help_text))
 
 
 @app.command("list")
@@ -131,7 +226,7 @@ def list_cmd(
         )
     now = parse_at(who.at)
     if as_json:
-        emit_json([ticket_json(db, t, center, now, detail=False) for t in tickets])
+        emit_json([ticket_document(db, t, center, now, detail=False) for t in tickets])
     else:
         console.print(tickets_table(tickets, center, now))
 
@@ -146,7 +241,7 @@ def show(ctx: typer.Context, ticket_id: TicketId, as_json: JsonOption = False) -
         t = get_ticket(db, ticket_id)
     now = parse_at(who.at)
     if as_json:
-        emit_json(ticket_json(db, t, center, now))
+        emit_json(ticket_document(db, t, center, now))
         return
     console.print(ticket_panel(db, t, center, now))
     console.print(history_table(db, t.id))
@@ -164,51 +259,12 @@ def new(
     """Receive a case reported by a patrol, a citizen or the hotline."""
     who: Who = ctx.obj
     with library_errors():
-        db = store(who.db)
-        center = load_center(db)
-        if category not in {c.code for c in center.categories}:
-            raise typer.BadParameter(f"unknown category {category!r}")
-        if cell not in center.cells:
-            raise typer.BadParameter(f"unknown grid cell {cell!r}")
-        args = who.args(None, center)
-        new_ticket = NewTicket(category, cell, title, args.at, source=source, urgent=urgent)
-        t = receive(db, new_ticket, args.actor, args.role)
+        case = CaseReport(category, cell, title, source=source, urgent=urgent)
+        t = receive_case(store(who.db), who.actor_now(), case)
     console.print(f"ticket {t.id}: received")
 
 
-@app.command()
-def register(
-    ctx: typer.Context, ticket_id: TicketId, note: Note = "", as_json: JsonOption = False
-) -> None:
-    """Register a received ticket as a case."""
-    _act(ctx, ticket_id, Action.REGISTER, as_json, note=note)
-
-
-@app.command()
-def void(
-    ctx: typer.Context, ticket_id: TicketId, note: Note = "", as_json: JsonOption = False
-) -> None:
-    """Void a ticket that is not a case (the note says why)."""
-    _act(ctx, ticket_id, Action.VOID, as_json, note=note)
-
-
-@app.command()
-def duplicate(
-    ctx: typer.Context,
-    ticket_id: TicketId,
-    of: Annotated[
-        int, typer.Option("--of", help="The ticket this one duplicates.", min=1, max=MAX_ID)
-    ],
-    as_json: JsonOption = False,
-) -> None:
-    """Mark a ticket as a duplicate of another."""
-    _act(ctx, ticket_id, Action.MARK_DUPLICATE, as_json, duplicate_of=of)
-
-
-Units = Annotated[
-    list[str] | None, typer.Option("--unit", help="Unit to dispatch to (repeat for several).")
-]
-ModeOpt = Annotated[Mode, typer.Option(help="direct (the center), assign (one unit), supervise.")]
+_register_steps()  # after list, show and new: the steps follow in the help in workflow order
 
 
 @app.command()
@@ -225,63 +281,7 @@ def dispatch(
 ) -> None:
     """Dispatch a registered (or returned) ticket with a due time from the category's limit.
     Without --mode and --unit, the routing proposal (cell, routing rules, category) is used."""
-    units = tuple(unit or ())
-    if mode is None and not units:
-        who: Who = ctx.obj
-        with library_errors():
-            db = store(who.db)
-            t = get_ticket(db, ticket_id)
-            proposal = route(load_center(db), t.grid_cell, t.category)
-        mode, units = proposal.mode, proposal.units
-    _act(ctx, ticket_id, Action.DISPATCH, as_json, mode=mode, units=units, note=note)
-
-
-@app.command()
-def redispatch(
-    ctx: typer.Context,
-    ticket_id: TicketId,
-    mode: ModeOpt,
-    unit: Units = None,
-    note: Note = "",
-    as_json: JsonOption = False,
-) -> None:
-    """Change the units or mode of a running ticket (the deadline keeps running)."""
-    _act(ctx, ticket_id, Action.REDISPATCH, as_json, mode=mode, units=tuple(unit or ()), note=note)
-
-
-UnitOpt = Annotated[str | None, typer.Option("--unit", help="The unit acting.")]
-
-
-@app.command()
-def accept(
-    ctx: typer.Context, ticket_id: TicketId, unit: UnitOpt = None, as_json: JsonOption = False
-) -> None:
-    """A unit accepts a dispatched ticket."""
-    _act(ctx, ticket_id, Action.ACCEPT, as_json, unit=unit)
-
-
-@app.command("return")
-def return_cmd(
-    ctx: typer.Context,
-    ticket_id: TicketId,
-    reason: Annotated[str, typer.Option(help="Why (a return without reason is recorded).")] = "",
-    unit: UnitOpt = None,
-    as_json: JsonOption = False,
-) -> None:
-    """A unit returns a dispatched ticket to the center."""
-    _act(ctx, ticket_id, Action.RETURN, as_json, note=reason, unit=unit)
-
-
-@app.command()
-def report(
-    ctx: typer.Context,
-    ticket_id: TicketId,
-    note: Annotated[str, typer.Option("--note", help="What was done.")],
-    photo: Annotated[str | None, typer.Option(help="Photo of the result (file or URL).")] = None,
-    as_json: JsonOption = False,
-) -> None:
-    """A unit reports its result (stops the clock)."""
-    _act(ctx, ticket_id, Action.REPORT, as_json, note=note, photo=photo)
+    _act(ctx, ticket_id, Action.DISPATCH, as_json, mode=mode, units=tuple(unit or ()), note=note)
 
 
 @app.command()
@@ -321,30 +321,6 @@ def extend(
     else:
         action = Action.APPROVE_EXTENSION if approve else Action.REJECT_EXTENSION
         _act(ctx, ticket_id, action, as_json, note=note)
-
-
-@app.command()
-def suspend(
-    ctx: typer.Context, ticket_id: TicketId, note: Note = "", as_json: JsonOption = False
-) -> None:
-    """Suspend an accepted ticket (pauses its clock; the note says why)."""
-    _act(ctx, ticket_id, Action.SUSPEND, as_json, note=note)
-
-
-@app.command()
-def resume(
-    ctx: typer.Context, ticket_id: TicketId, note: Note = "", as_json: JsonOption = False
-) -> None:
-    """Resume a suspended ticket (its due time moves by the paused working time)."""
-    _act(ctx, ticket_id, Action.RESUME, as_json, note=note)
-
-
-@app.command()
-def close(
-    ctx: typer.Context, ticket_id: TicketId, note: Note = "", as_json: JsonOption = False
-) -> None:
-    """Close a verified ticket."""
-    _act(ctx, ticket_id, Action.CLOSE, as_json, note=note)
 
 
 @app.command()

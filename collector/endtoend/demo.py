@@ -17,8 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlite_utils
+
 from collector.ingest.store import default_filer
 from collector.store import open_store
+from collector.tickets.queries import count_tickets, filed_events_after
 from collector.transport.config import CollectorConfig
 from collector.transport.embedded import EmbeddedBroker
 from collector.transport.service import IngestService
@@ -133,6 +136,7 @@ class _Watcher:
 
     def __init__(self, db: Path, say: Callable[[str], None]):
         self.conn = sqlite3.connect(db)
+        self.db = sqlite_utils.Database(self.conn)
         self.say = say
         self.incident_row = self.ticket_row = 0
 
@@ -144,11 +148,7 @@ class _Watcher:
         ).fetchall():
             self.incident_row = rowid
             self.say(f"incident  {state:<8} {level:<9} {kind} {cam}/{zone} {metrics}")
-        for rowid, ticket, tstate, prio, title in self.conn.execute(
-            "SELECT e.rowid, t.id, t.state, t.priority, t.title FROM ticket_events e"
-            " JOIN tickets t ON t.id = e.ticket_id WHERE e.rowid > ? ORDER BY e.rowid",
-            (self.ticket_row,),
-        ).fetchall():
+        for rowid, ticket, tstate, prio, title in filed_events_after(self.db, self.ticket_row):
             self.ticket_row = rowid
             self.say(f"ticket    #{ticket} {tstate} priority {prio}: {title}")
 
@@ -204,7 +204,7 @@ def run_demo(opts: DemoOptions, say: Callable[[str], None]) -> DemoResult:
         _settle(publisher, service, sink, watcher)
         result.emitted, result.stored = sink.count, service.stats.stored
         result.duplicates, result.dead_letters = service.stats.duplicates, service.stats.dead
-        result.tickets = watcher.count("SELECT COUNT(*) FROM tickets")
+        result.tickets = count_tickets(watcher.db)
         result.evidence_files = watcher.count("SELECT COUNT(*) FROM evidence_files")
         watcher.conn.close()
     finally:

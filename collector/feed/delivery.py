@@ -1,6 +1,6 @@
 """Deliver ticket changes to the central queue by webhook: HTTP POST, retries, exponential backoff.
 
-The worker reads changes after its cursor (:mod:`collector.feed.changes`), POSTs them in batches
+The worker reads changes after its cursor (:mod:`collector.tickets.changes`), POSTs them in batches
 and advances the cursor only after the receiver answered 2xx. A failed POST (connection refused,
 timeout, non-2xx) is retried with exponential backoff, the same batch again, until it is accepted:
 nothing is skipped. If the worker stops between the receiver's 2xx and the cursor update, that
@@ -27,7 +27,7 @@ import httpx
 import sqlite_utils
 
 from collector.errors import CollectorError
-from collector.feed.changes import Change, read_changes
+from collector.tickets.changes import Change, count_changes_after, last_audit_id, read_changes
 
 __all__ = [
     "Backoff",
@@ -36,6 +36,7 @@ __all__ = [
     "FeedRun",
     "FeedWorker",
     "cursor",
+    "feed_status",
     "sign",
     "SIGNATURE_HEADER",
 ]
@@ -141,9 +142,7 @@ class FeedWorker:
 
     def pending(self) -> int:
         """How many changes wait for delivery."""
-        after = cursor(self.db, self.options.name)["last_audit_id"]
-        sql = "SELECT COUNT(*) FROM ticket_audit WHERE id > ?"
-        return int(self.db.execute(sql, [after]).fetchone()[0])
+        return count_changes_after(self.db, cursor(self.db, self.options.name)["last_audit_id"])
 
     def _body(self, changes: list[Change]) -> bytes:
         docs = [self.render(self.db, c) for c in changes]
@@ -218,3 +217,11 @@ class FeedWorker:
             if until_idle or self.stop.wait(self.options.poll_s):
                 break
         return run
+
+
+def feed_status(db: sqlite_utils.Database) -> tuple[int, list[dict]]:
+    """The newest audit id, and each feed's cursor row with its ``pending`` changes."""
+    rows = list(db["feed_cursors"].rows)
+    for row in rows:
+        row["pending"] = count_changes_after(db, row["last_audit_id"])
+    return last_audit_id(db), rows

@@ -19,13 +19,14 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from collector.api.georeport import to_request
-from collector.api.queries import ticket_row, ticket_view
-from collector.api.status_map import geo_status
 from collector.config.models import CenterConfig
 from collector.errors import ConfigError
-from collector.feed.changes import Change
 from collector.grid.store import load_center
+from collector.open311.georeport import to_request
+from collector.open311.status_map import geo_status
+from collector.open311.views import ticket_view
+from collector.tickets.changes import Change
+from collector.tickets.queries import ticket_row
 
 __all__ = ["georeport_renderer"]
 

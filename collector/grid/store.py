@@ -20,10 +20,18 @@ import sqlite_utils
 from collector.config.load import CENTER_FILES, load_center_files, parse_center
 from collector.config.models import CenterConfig
 from collector.errors import ConfigError, GridError
+from collector.grid.geometry import locate
 from collector.grid.mapfile import Cell, parse_grid
 from collector.store import write_transaction
 
-__all__ = ["ImportReport", "read_center", "import_center", "load_center", "CAMERAS_FILE"]
+__all__ = [
+    "ImportReport",
+    "read_center",
+    "import_center",
+    "load_center",
+    "cell_at",
+    "CAMERAS_FILE",
+]
 
 CAMERAS_FILE = "cameras.yaml"
 _CACHE: dict[str, CenterConfig] = {}
@@ -112,3 +120,14 @@ def load_center(db: sqlite_utils.Database) -> CenterConfig:
         _CACHE.clear()
         _CACHE[key] = CenterConfig.model_validate(json.loads(body))
     return _CACHE[key]
+
+
+def cell_at(db: sqlite_utils.Database, lon: float, lat: float) -> str | None:
+    """The code of the imported grid cell containing (lon, lat), or ``None``."""
+    rows = list(db.query("SELECT body FROM center_config WHERE name = 'grid'"))
+    if not rows:
+        return None
+    for cell in parse_grid(json.loads(rows[0]["body"])):
+        if locate((lon, lat), cell.ring) >= 0:
+            return cell.code
+    return None

@@ -2,7 +2,8 @@
 
 Figures come from the statistics library (:func:`collector.stats.compute_stats`, the same numbers
 ``collector stats --json`` prints, computed as of the period's end); the analyses from
-:mod:`collector.report.analysis`; charts from :mod:`collector.report.charts`.
+:mod:`collector.report.analysis`; charts from :mod:`collector.report.charts`. What the sections read
+is gathered once (:mod:`collector.report.data`), so the sections never import this module.
 
 Example:
     >>> from collector.store import open_store
@@ -17,51 +18,13 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
-
 import sqlite_utils
 
-from collector.config.models import CenterConfig
-from collector.grid.store import load_center
 from collector.report import sections
-from collector.report.analysis import weeks_between
+from collector.report.data import ReportInput, gather
 from collector.report.html import Report, render_html
-from collector.stats.period import Period, parse_period
-from collector.stats.report import StatsFilter, StatsReport, compute_stats
-from collector.tickets.model import Ticket
-from collector.tickets.repo import list_tickets
 
 __all__ = ["ReportInput", "gather", "build_report", "render_report"]
-
-
-@dataclass(frozen=True)
-class ReportInput:
-    """Everything the sections read: config, period, its tickets and the official figures."""
-
-    center: CenterConfig
-    period: Period
-    tickets: list[Ticket]
-    stats: StatsReport
-    weeks: list[str]
-
-    @property
-    def tz(self) -> tzinfo:
-        return self.center.calendar.tz()
-
-    @property
-    def as_of(self) -> datetime:
-        return self.stats.as_of
-
-
-def gather(db: sqlite_utils.Database, period_text: str) -> ReportInput:
-    """Read the period's tickets and compute its figures as of the period's end."""
-    center = load_center(db)
-    period = parse_period(period_text, center.calendar.tz())
-    stats = compute_stats(db, center, StatsFilter(period=period), as_of=period.end)
-    tickets = [t for t in list_tickets(db) if period.contains(t.received_at)]
-    weeks = weeks_between(period.start, period.end, center.calendar.tz())
-    return ReportInput(center, period, tickets, stats, weeks)
 
 
 def build_report(db: sqlite_utils.Database, data: ReportInput, generated: str) -> Report:

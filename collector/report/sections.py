@@ -5,17 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from collector.config.models import CenterConfig
 from collector.report import analysis, charts
+from collector.report.data import ReportInput
 from collector.report.html import Section, Table
 from collector.tickets.repo import ticket_history
-
-if TYPE_CHECKING:
-    from collector.report.build import ReportInput
 
 __all__ = [
     "GUIDE",

@@ -22,7 +22,8 @@ from collector.config.models import CenterConfig
 from collector.stats.figures import Figures, figures
 from collector.stats.period import Period, month_key
 from collector.stats.score import UnitActivity, UnitScore, score_unit
-from collector.tickets.model import AuditRow, Ticket
+from collector.tickets.model import Ticket
+from collector.tickets.queries import audit_rows
 from collector.tickets.repo import list_tickets
 
 __all__ = ["StatsFilter", "StatsReport", "compute_stats", "unit_activity"]
@@ -66,11 +67,7 @@ def unit_activity(db: sqlite_utils.Database, tickets: set[int]) -> dict[str, Uni
     """Dispatches to and reasonless returns by each unit, over the given tickets' audit rows."""
     dispatches: dict[str, int] = defaultdict(int)
     returns: dict[str, int] = defaultdict(int)
-    rows = db.query(
-        "SELECT * FROM ticket_audit WHERE action IN ('dispatch', 'redispatch', 'return')"
-    )
-    for row in rows:
-        r = AuditRow.from_row(row)
+    for r in audit_rows(db, ("dispatch", "redispatch", "return")):
         if r.ticket_id not in tickets:
             continue
         if r.action == "return":

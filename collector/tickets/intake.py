@@ -137,9 +137,7 @@ def _record(db: sqlite_utils.Database, ticket: Ticket, inc: Incident, now: datet
     )
 
 
-def _update_ticket(
-    db: sqlite_utils.Database, ticket: Ticket, inc: Incident, cat: Category
-) -> bool:
+def _update_ticket(db: sqlite_utils.Database, ticket: Ticket, inc: Incident, cat: Category) -> bool:
     """Observation times, cleared flag, level, priority, urgency; True when priority rose."""
     at = inc.observed_at
     first = min(x for x in (ticket.first_observed_at, at) if x is not None)
@@ -233,8 +231,14 @@ def file_incident(
         _record(db, ticket, inc, now)
         raised = _update_ticket(db, ticket, inc, cat)
         dispatched: tuple[str, ...] = ()
-        if inc.level is Level.CRITICAL and cat.critical_units and inc.state is not EventState.CLEARED:
-            dispatched = _critical_dispatch(db, get_ticket(db, ticket.id), cat, center, inc.observed_at)
+        if (
+            inc.level is Level.CRITICAL
+            and cat.critical_units
+            and inc.state is not EventState.CLEARED
+        ):
+            dispatched = _critical_dispatch(
+                db, get_ticket(db, ticket.id), cat, center, inc.observed_at
+            )
         t = get_ticket(db, ticket.id)
     outcome = "joined" if found else "opened"
     return TicketChange(t.id, inc.event_id, outcome, t.state.value, t.priority, raised, dispatched)

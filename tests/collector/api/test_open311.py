@@ -9,7 +9,7 @@ from datetime import datetime
 import httpx
 import pytest
 
-from collector.api.status_map import STATUS_MAP
+from collector.open311.status_map import STATUS_MAP
 from collector.store import open_store
 from collector.tickets import State, list_tickets
 from collector.tickets.model import Ticket

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from collector.api.status_map import geo_status
 from collector.cli.main import app
 from collector.feed.delivery import SIGNATURE_HEADER, Backoff, FeedOptions, FeedWorker, sign
 from collector.feed.payload import georeport_renderer
+from collector.open311.status_map import geo_status
 from collector.store import open_store
 from tests.collector.builders import center_db, example_center
 from tests.collector.feed.receiver import Receiver, receiver

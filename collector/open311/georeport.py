@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from collector.api.status_map import geo_status
 from collector.config.models import CenterConfig
+from collector.open311.status_map import geo_status
 
 __all__ = ["TicketView", "services", "to_request"]
 

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 import sqlite_utils
 
-__all__ = ["Change", "read_changes", "ticket_version", "last_audit_id"]
+__all__ = ["Change", "read_changes", "ticket_version", "last_audit_id", "count_changes_after"]
 
 _SELECT = """
 SELECT a.id, a.ticket_id, a.action, a.from_state, a.to_state, a.actor, a.role, a.at, a.note,
@@ -64,3 +64,9 @@ def ticket_version(db: sqlite_utils.Database, ticket_id: int) -> int:
 def last_audit_id(db: sqlite_utils.Database) -> int:
     """The id of the newest audit row (0 when empty)."""
     return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM ticket_audit").fetchone()[0])
+
+
+def count_changes_after(db: sqlite_utils.Database, after_id: int) -> int:
+    """How many changes have an audit id greater than ``after_id`` (a feed's backlog)."""
+    sql = "SELECT COUNT(*) FROM ticket_audit WHERE id > ?"
+    return int(db.execute(sql, [after_id]).fetchone()[0])
