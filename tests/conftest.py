@@ -8,6 +8,10 @@ import pytest
 
 pytest_plugins = ["tests.fixtures.mosquitto", "tests.fixtures.rtsp"]
 
+# Run by the Debian Python that has GStreamer's ``gi`` (see fixtures/rtsp.py), never imported here;
+# --doctest-modules would otherwise import it to look for examples.
+collect_ignore = ["fixtures/rtsp_server.py"]
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 

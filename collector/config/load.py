@@ -6,19 +6,18 @@ Each YAML file holds one or more top-level keys of :class:`CenterConfig` (``unit
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from collector.config.models import CenterConfig, reference_problems
 from collector.errors import ConfigError
 from edge_agent.contract.errors import problems_from_validation
+from edge_agent.contract.yamlfile import read_yaml
 
-__all__ = ["parse_center", "read_yaml", "load_center_files", "CENTER_FILES"]
+__all__ = ["parse_center", "load_center_files", "CENTER_FILES"]
 
 CENTER_FILES = ("units.yaml", "categories.yaml", "routing.yaml", "calendar.yaml", "policy.yaml")
 """Files looked up in a center directory besides the grid map and ``cameras.yaml``."""
@@ -60,21 +59,6 @@ def _files(
         return source
     keys = {re.split(r"[.\[]", key, maxsplit=1)[0] for key, _, _ in problems}
     return ", ".join(sorted({origins.get(k, source) for k in keys})) or source
-
-
-def read_yaml(path: str | os.PathLike[str]) -> Any:
-    """Read one YAML file; errors name the file and the line."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ConfigError(str(p), [("", str(p), f"cannot read: {err.strerror}")]) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
-        raise ConfigError(str(p), [("", where, f"not valid YAML: {err}")]) from None
 
 
 def load_center_files(paths: list[Path]) -> tuple[dict[str, Any], dict[str, str]]:

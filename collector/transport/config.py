@@ -18,13 +18,13 @@ import os
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from collector.errors import ConfigError
 from edge_agent.contract.errors import ContractError, problems_from_validation
 from edge_agent.contract.signing import load_key
 from edge_agent.contract.topics import MAX_EVIDENCE_BYTES, MAX_INCIDENT_BYTES
+from edge_agent.contract.yamlfile import read_yaml
 
 __all__ = ["BrokerConfig", "CollectorTls", "CollectorConfig", "load_config", "load_box_keys"]
 
@@ -91,10 +91,7 @@ def _expand(value, problems, path=""):
 def load_config(path: str | os.PathLike[str]) -> CollectorConfig:
     """Read and validate; relative file paths are resolved against the config's directory."""
     p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as err:
-        raise ConfigError(str(p), [("", str(p), f"cannot read: {err}")]) from None
+    data = read_yaml(p) or {}
     if not isinstance(data, dict):
         raise ConfigError(str(p), [("", data, "the top level must be a mapping")])
     problems: list[tuple[str, object, str]] = []
@@ -127,10 +124,7 @@ def load_box_keys(path: str | os.PathLike[str] | None) -> dict[str, bytes]:
     if path is None:
         return {}
     p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as err:
-        raise ConfigError(str(p), [("", str(p), f"cannot read: {err}")]) from None
+    data = read_yaml(p) or {}
     if not isinstance(data, dict):
         raise ConfigError(str(p), [("", data, "must map '<site>/<box>' to a key")])
     keys: dict[str, bytes] = {}

@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from edge_agent.config.models import AgentConfig
 from edge_agent.contract.errors import ConfigError, problems_from_validation
+from edge_agent.contract.yamlfile import read_yaml
 
 __all__ = ["parse", "load"]
 
@@ -79,15 +79,4 @@ def _check_merged_thresholds(cfg: AgentConfig, source: str) -> None:
 
 def load(path: str | os.PathLike[str]) -> AgentConfig:
     """Read a YAML file and validate it."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ConfigError(str(p), [("", str(p), f"cannot read: {err.strerror}")]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
-        raise ConfigError(str(p), [("", where, f"not valid YAML: {err}")]) from None
-    return parse(data, source=str(p))
+    return parse(read_yaml(path), source=str(Path(path)))

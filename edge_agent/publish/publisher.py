@@ -87,7 +87,7 @@ class MqttPublisher:
     Example (``edge-agent run``)::
 
         pub = MqttPublisher.from_config(cfg, base_dir=config_path.parent)
-        pub.serve_control(ControlHandler(config_path, on_applied=pipeline.reconfigure))
+        pub.serve_control(ControlHandler(config_path, on_applied=agent.apply_config))
         pub.start()
         pub.update_camera("c1", "running", fps=2.0)
         ... pipeline calls pub.emit(incident) ...

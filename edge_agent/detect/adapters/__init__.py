@@ -1,4 +1,4 @@
-"""Model adapters, chosen by the config's ``kind``: kept outside :class:`Detections` on purpose."""
+"""Model adapters, chosen by the config's ``kind``: kept outside :class:`~edge_agent.detections.Detections` on purpose."""
 
 from __future__ import annotations
 
