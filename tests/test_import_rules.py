@@ -20,7 +20,7 @@ def _lint_imports() -> subprocess.CompletedProcess[str]:
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
     }
     return subprocess.run(
-        [str(exe), "--no-cache", "--config", str(REPO / "pyproject.toml")],
+        [str(exe), "--no-cache", str(REPO / "pyproject.toml")],
         cwd=REPO,
         env=env,
         capture_output=True,

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from collector.cli.common import err_console, library_errors
-from collector.ingest.store import default_filer
+from collector.ingest.filing import default_filer
 from collector.transport.config import load_config
 from collector.transport.service import IngestService
 

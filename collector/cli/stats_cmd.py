@@ -18,7 +18,7 @@ from collector.cli.common import (
     store,
 )
 from collector.grid import load_center
-from collector.stats import Figures, StatsFilter, compute_stats, parse_period
+from collector.stats import Figures, StatsFilter, UnitScore, compute_stats, parse_period
 from collector.store import DEFAULT_DB
 
 __all__ = ["stats"]
@@ -96,7 +96,11 @@ def stats(
     )
     if by:
         console.print(_figures_table(f"by {by}", report.by[by]))
-    scores = Table(
+    console.print(_scores_table(report.scores))
+
+
+def _scores_table(scores: list[UnitScore]) -> Table:
+    table = Table(
         "unit",
         "on time",
         "closure",
@@ -107,9 +111,9 @@ def stats(
         "score",
         title="unit scores (100 points)",
     )
-    for s in report.scores:
+    for s in scores:
         e = s.earned
-        scores.add_row(
+        table.add_row(
             s.unit,
             *(
                 f"{e[k]:.1f}"
@@ -118,4 +122,4 @@ def stats(
             f"-{sum(s.deducted.values()):.1f}",
             f"[bold]{s.total:.1f}[/bold]",
         )
-    console.print(scores)
+    return table

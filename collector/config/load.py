@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from collector.config.models import CenterConfig, reference_problems
+from collector.config.models import CenterConfig
+from collector.config.references import reference_problems
 from collector.errors import ConfigError
 from edge_agent.contract.errors import problems_from_validation
 from edge_agent.contract.yamlfile import read_yaml

@@ -3,7 +3,8 @@
 Files (see ``configs/grid/``): ``units.yaml``, ``categories.yaml``, ``routing.yaml``,
 ``calendar.yaml``, ``policy.yaml`` (escalation and the unit score), ``cameras.yaml``; the grid map
 itself is GeoJSON (:mod:`collector.grid`). :class:`CenterConfig` holds them all and checks the
-references between them (a routing rule naming an unknown unit is an error).
+references between them (:mod:`collector.config.references`: a routing rule naming an unknown
+unit is an error).
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ __all__ = [
     "Camera",
     "CellInfo",
     "CenterConfig",
-    "reference_problems",
 ]
 
 Identifier = Annotated[
@@ -268,44 +268,3 @@ class CenterConfig(Strict):
 
     def unit_ids(self) -> set[str]:
         return {u.id for u in self.units}
-
-
-def _dupes(items: list[str]) -> list[str]:
-    seen: set[str] = set()
-    return sorted({x for x in items if x in seen or seen.add(x)})  # type: ignore[func-returns-value]
-
-
-def reference_problems(cfg: CenterConfig) -> list[tuple[str, object, str]]:
-    """Cross-references between the files: ``(key_path, value, reason)`` per problem."""
-    unit_ids = [u.id for u in cfg.units]
-    codes = [c.code for c in cfg.categories]
-    known = set(unit_ids)
-    problems: list[tuple[str, object, str]] = [
-        ("units", u, "unit defined twice") for u in _dupes(unit_ids)
-    ]
-    problems += [("categories", c, "category defined twice") for c in _dupes(codes)]
-    for i, cat in enumerate(cfg.categories):
-        for key in ("default_units", "critical_units"):
-            problems += [
-                (f"categories[{i}].{key}", u, "unknown unit")
-                for u in getattr(cat, key)
-                if u not in known
-            ]
-    for i, rule in enumerate(cfg.routing):
-        problems += [
-            (f"routing[{i}].units", u, "unknown unit") for u in rule.units if u not in known
-        ]
-        problems += [
-            (f"routing[{i}].categories", c, "unknown category")
-            for c in rule.categories
-            if c not in codes
-        ]
-    for code, cell in cfg.cells.items():
-        units = [cell.station, *(x for us in cell.units.values() for x in us)]
-        problems += [(f"cells.{code}", u, "unknown unit") for u in units if u not in known]
-        problems += [
-            (f"cells.{code}.units", c, "unknown category") for c in cell.units if c not in codes
-        ]
-    kinds = [k for cat in cfg.categories for k in cat.incident_kinds]
-    problems += [("categories", k, "incident kind in two categories") for k in _dupes(kinds)]
-    return problems

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from collector.ingest.store import default_filer
+from collector.ingest.filing import default_filer
 from collector.store import open_store
 from collector.tickets.queries import count_tickets, filed_events_after
 from collector.transport.config import CollectorConfig

@@ -1,6 +1,7 @@
 """MQTT ingest of the collector: classify each message, store it idempotently, dead-letter the rest."""
 
-from collector.ingest.store import BatchResult, default_filer, store_batch
+from collector.ingest.filing import default_filer
+from collector.ingest.store import BatchResult, store_batch
 from collector.ingest.validate import Accepted, Limits, Rejected, classify, lenient_view
 
 __all__ = [

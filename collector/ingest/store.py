@@ -3,10 +3,11 @@
 Idempotent on ``event_id``: a duplicated or replayed incident changes nothing (``INSERT OR IGNORE``).
 Dead letters keep the reason and at most ``raw_cap`` raw bytes, once per (topic, content).
 
-Filing tickets is a second step (:func:`file_pending`) over the committed rows, not part of the
-batch: the broker is acknowledged as soon as the rows are durable, so a burst (a box draining a
-day-long outbox) is not held up by the ticket rules (~1.5 ms per incident), and a ticket-rule
-failure can never block ingest. The ``filed`` flag and the ticket change commit together.
+Filing tickets is a second step (:func:`collector.ingest.filing.file_pending`) over the committed
+rows, not part of the batch: the broker is acknowledged as soon as the rows are durable, so a burst
+(a box draining a day-long outbox) is not held up by the ticket rules (~1.5 ms per incident), and a
+ticket-rule failure can never block ingest. The ``filed`` flag and the ticket change commit
+together.
 """
 
 from __future__ import annotations
@@ -14,33 +15,21 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 import sqlite_utils
 
-from collector.errors import CollectorError
 from collector.ingest.validate import Accepted, Limits, Rejected, classify
 from collector.store import write_transaction
 
-__all__ = [
-    "BatchResult",
-    "Filer",
-    "dead_letter",
-    "default_filer",
-    "file_pending",
-    "store_batch",
-]
+__all__ = ["BatchResult", "dead_letter", "store_batch", "ORPHAN_GRACE"]
 
 log = logging.getLogger(__name__)
 
 ORPHAN_GRACE = timedelta(minutes=10)
 """How long held evidence (``Limits.hold_orphans``) waits for its incident."""
-
-Filer = Callable[[sqlite_utils.Database, dict[str, Any]], Any]
 
 
 @dataclass
@@ -59,13 +48,6 @@ class BatchResult:
         self.other += other.other
         self.new_event_ids += other.new_event_ids
         self.dead_reasons += other.dead_reasons
-
-
-def default_filer() -> Filer:
-    """The ticket intake of :mod:`collector.tickets` (imported late: it owns its own tables)."""
-    from collector.tickets import file_incident
-
-    return lambda db, payload: file_incident(db, payload)
 
 
 def _dead(db, topic: str, rej: Rejected, received_at: str, raw_cap: int, out: BatchResult) -> None:
@@ -118,42 +100,6 @@ def _incident(db, acc: Accepted, topic: str, received_at: str, out: BatchResult)
     out.new += 1
     out.new_event_ids.append(p["event_id"])
     return True
-
-
-def file_pending(db: sqlite_utils.Database, filer: Filer, limit: int = 200) -> int:
-    """File stored incidents not filed yet, oldest first, in one transaction; returns how many.
-
-    ``filed`` is set in the same transaction as the ticket change, and ``file_incident`` is
-    idempotent on ``event_id`` besides, so each event is filed exactly once. An event the ticket
-    rules refuse gets ``file_error`` (and is not retried); an operational store error (locked,
-    disk full) rolls the round back and is raised, so those events are filed on a later round.
-    """
-    done = 0
-    with write_transaction(db):  # one transaction: the savepoints below nest in it
-        rows = db.conn.execute(
-            "SELECT event_id, payload FROM ingest_incidents WHERE filed=0 AND file_error IS NULL"
-            " ORDER BY rowid LIMIT ?",
-            (limit,),
-        ).fetchall()
-        for event_id, raw in rows:
-            db.conn.execute("SAVEPOINT file_incident")
-            try:
-                filer(db, json.loads(raw))
-            except sqlite3.OperationalError:  # locked, disk full...: retried on the next round
-                raise
-            except Exception as err:  # refused by the ticket rules, or a bug there: keep going
-                if not isinstance(err, CollectorError):
-                    log.exception("file_incident failed on %s", event_id)
-                db.conn.execute("ROLLBACK TO file_incident")
-                db.conn.execute(
-                    "UPDATE ingest_incidents SET file_error=? WHERE event_id=?",
-                    (f"{type(err).__name__}: {err}"[:1000], event_id),
-                )
-            else:
-                db.conn.execute("UPDATE ingest_incidents SET filed=1 WHERE event_id=?", (event_id,))
-            db.conn.execute("RELEASE file_incident")
-            done += 1
-    return done
 
 
 def _evidence(db, acc: Accepted, received_at: str) -> Rejected | None:

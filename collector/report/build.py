@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from collector.report import sections
+from collector.report import sections, units
 from collector.report.data import ReportInput, gather
 from collector.report.html import Report, render_html
+from collector.report.words import center_name
 
 __all__ = ["ReportInput", "gather", "build_report", "render_report"]
 
@@ -36,7 +37,7 @@ def build_report(db: sqlite_utils.Database, data: ReportInput, generated: str) -
         title=f"Thematic report {p.label}: recurring problems and unit performance",
         subtitle=(
             f"Enforcement cases received from {start} to {last} (local time), with their state "
-            f"at the end of the period. Center: {sections.center_name(data.center)}."
+            f"at the end of the period. Center: {center_name(data.center)}."
         ),
         generated=generated,
         summary=sections.summary(data),
@@ -45,9 +46,9 @@ def build_report(db: sqlite_utils.Database, data: ReportInput, generated: str) -
             sections.by_category(data),
             sections.hotspot_section(data),
             sections.repeat_section(data),
-            sections.league_section(data),
-            sections.overdue_section(data),
-            sections.returned_section(db, data),
+            units.league_section(data),
+            units.overdue_section(data),
+            units.returned_section(db, data),
             sections.trend_section(data),
         ],
     )

@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from collector.ingest.store import BatchResult, Filer, dead_letter, file_pending, store_batch
+from collector.ingest.filing import Filer, file_pending
+from collector.ingest.store import BatchResult, dead_letter, store_batch
 from collector.ingest.validate import Limits
 from collector.store import open_store
 from collector.transport.config import CollectorConfig, load_box_keys

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from collector.grid.store import import_center, read_center
-from collector.ingest.store import default_filer
+from collector.ingest.filing import default_filer
 from collector.store import open_store
 from collector.tickets import list_tickets, ticket_dispatches, ticket_timeline
 from collector.transport.config import CollectorConfig

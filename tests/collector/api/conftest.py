@@ -21,7 +21,8 @@ from fastapi import FastAPI
 
 from collector.api.app import PREFIX, ApiSettings, create_app
 from collector.api.keys import create_key
-from collector.ingest.store import default_filer, file_pending, store_batch
+from collector.ingest.filing import default_filer, file_pending
+from collector.ingest.store import store_batch
 from collector.ingest.validate import Limits
 from edge_agent.contract.incident import EventState, Evidence, Incident, IncidentKind, Level, new_id
 from edge_agent.contract.topics import evidence_topic, incident_topic

@@ -10,7 +10,8 @@ import pytest
 import sqlite_utils
 
 from collector.errors import IntakeError
-from collector.ingest.store import default_filer, file_pending, store_batch
+from collector.ingest.filing import default_filer, file_pending
+from collector.ingest.store import store_batch
 from collector.ingest.validate import Limits
 from edge_agent.contract.topics import incident_topic
 from tests.collector.builders import center_db, incident, local
