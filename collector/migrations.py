@@ -57,4 +57,8 @@ def load_all() -> Migrations:
     """Import every module in :data:`MIGRATION_MODULES` and return the migration set."""
     for module in MIGRATION_MODULES:
         importlib.import_module(module)
+    # Registration follows import order, which any importer may change (a doctest run imports
+    # collector.api.schema before collector.tickets.schema): apply in MIGRATION_MODULES order.
+    rank = {name: i for i, name in enumerate(MIGRATION_MODULES)}
+    MIGRATIONS._migrations.sort(key=lambda m: rank.get(m.fn.__module__, len(rank)))
     return MIGRATIONS

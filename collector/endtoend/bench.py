@@ -147,18 +147,23 @@ def _exactly_once(db_path: str, expected: set[str]) -> tuple[int, int]:
     return len(expected - stored), len(rows) - len(stored)
 
 
-def run_bench(opts: BenchOptions, say: Callable[[str], None]) -> dict[str, float | int]:
-    work = Path(tempfile.mkdtemp(prefix="gridwatch-bench-"))
-    broker = MosquittoBroker(work / "broker").start()
-    commits = _Commits()
+def _collector_config(work: Path, url: str) -> CollectorConfig:
+    """The bench collector's config: its store and the sender's key in ``work``."""
     (work / "keys.yaml").write_text(f'"{SITE}/{BOX}": {KEY.hex()}\n')
-    cfg = CollectorConfig.model_validate(
+    return CollectorConfig.model_validate(
         {
-            "broker": {"url": broker.url, "client_id": "bench-collector"},
+            "broker": {"url": url, "client_id": "bench-collector"},
             "db": str(work / "collector.sqlite"),
             "box_keys_file": str(work / "keys.yaml"),
         }
     )
+
+
+def run_bench(opts: BenchOptions, say: Callable[[str], None]) -> dict[str, float | int]:
+    work = Path(tempfile.mkdtemp(prefix="gridwatch-bench-"))
+    broker = MosquittoBroker(work / "broker").start()
+    commits = _Commits()
+    cfg = _collector_config(work, broker.url)
     service = IngestService(cfg, on_batch=commits)
     client = MqttClient(BrokerSettings(url=broker.url, client_id="bench-sender", clean=True))
     try:

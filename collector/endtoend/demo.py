@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -158,9 +159,6 @@ class _Watcher:
 
 def run_demo(opts: DemoOptions, say: Callable[[str], None]) -> DemoResult:
     """Run the whole chain once; returns the counts (``lost`` must be 0)."""
-    from edge_agent.detect.detector import PROJECT_ROOT, build_detector
-    from edge_agent.replay import ReplayOptions, replay_video
-
     work = Path(tempfile.mkdtemp(prefix="gridwatch-demo-"))
     db = opts.db or work / "collector.sqlite"
     broker = EmbeddedBroker().start() if opts.broker is None else None
@@ -181,32 +179,12 @@ def run_demo(opts: DemoOptions, say: Callable[[str], None]) -> DemoResult:
         publisher.update_camera(cfg.cameras[0].id, "running")
         sink = _Counting(publisher)
         watcher = _Watcher(db, say)
-        deadline = None if opts.max_seconds is None else time.monotonic() + opts.max_seconds
-
-        def on_frame(_frame) -> None:
-            result.frames += 1
-            if deadline is not None and time.monotonic() > deadline:
-                raise _TimeUp
-
-        def replay() -> None:
-            detector = build_detector(cfg.model, PROJECT_ROOT)
-            options = ReplayOptions(fps=opts.fps, evidence_dir=work / "evidence", on_frame=on_frame)
-            try:
-                replay_video(video, None if opts.video else cfg, None, sink, detector, options)
-            except _TimeUp:
-                result.stopped_early = True
-
-        worker = threading.Thread(target=replay, name="demo-replay", daemon=True)
-        worker.start()
+        worker = _replay_thread(opts, (video, cfg), sink, work, result)
         while worker.is_alive():
             watcher.poll()
             worker.join(0.3)
         _settle(publisher, service, sink, watcher)
-        result.emitted, result.stored = sink.count, service.stats.stored
-        result.duplicates, result.dead_letters = service.stats.duplicates, service.stats.dead
-        result.tickets = count_tickets(watcher.db)
-        result.evidence_files = watcher.count("SELECT COUNT(*) FROM evidence_files")
-        watcher.conn.close()
+        _tally(result, sink, service, watcher)
     finally:
         if publisher is not None:
             publisher.stop(drain_timeout_s=2)
@@ -215,6 +193,43 @@ def run_demo(opts: DemoOptions, say: Callable[[str], None]) -> DemoResult:
         if broker is not None:
             broker.stop()
     return result
+
+
+def _replay_thread(
+    opts: DemoOptions, agent: tuple[Path, Any], sink: _Counting, work: Path, result: DemoResult
+) -> threading.Thread:
+    """The agent's replay of ``agent`` = (video, config) on a started thread, counting frames
+    into ``result`` and stopping at ``opts.max_seconds``."""
+    from edge_agent.detect.detector import PROJECT_ROOT, build_detector
+    from edge_agent.replay import ReplayOptions, replay_video
+
+    video, cfg = agent
+    deadline = None if opts.max_seconds is None else time.monotonic() + opts.max_seconds
+
+    def on_frame(_frame: object) -> None:
+        result.frames += 1
+        if deadline is not None and time.monotonic() > deadline:
+            raise _TimeUp
+
+    def replay() -> None:
+        detector = build_detector(cfg.model, PROJECT_ROOT)
+        options = ReplayOptions(fps=opts.fps, evidence_dir=work / "evidence", on_frame=on_frame)
+        try:
+            replay_video(video, None if opts.video else cfg, None, sink, detector, options)
+        except _TimeUp:
+            result.stopped_early = True
+
+    worker = threading.Thread(target=replay, name="demo-replay", daemon=True)
+    worker.start()
+    return worker
+
+
+def _tally(result: DemoResult, sink: _Counting, service: IngestService, watcher: _Watcher) -> None:
+    result.emitted, result.stored = sink.count, service.stats.stored
+    result.duplicates, result.dead_letters = service.stats.duplicates, service.stats.dead
+    result.tickets = count_tickets(watcher.db)
+    result.evidence_files = watcher.count("SELECT COUNT(*) FROM evidence_files")
+    watcher.conn.close()
 
 
 def _settle(
