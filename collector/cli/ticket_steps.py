@@ -29,6 +29,7 @@ __all__ = [
     "MAX_ID",
     "OPTIONS",
     "STEPS",
+    "step_command",
     "register_steps",
 ]
 
@@ -80,9 +81,8 @@ class Opt:
     convert: Callable[[Any], Any] = lambda v: v
 
 
-NOTE = Opt("note", Note, "", "note")
 OPTIONS = {
-    "note": NOTE,
+    "note": Opt("note", Note, "", "note"),
     "of": Opt(
         "of",
         Annotated[
