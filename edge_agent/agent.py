@@ -13,17 +13,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 
 from edge_agent.config import AgentConfig, load
+from edge_agent.contract.status import WireCameraState
 from edge_agent.errors import ConfigError, GridwatchError
 from edge_agent.incidents.evidence import EvidenceStore
-from edge_agent.incidents.tracker import Stamp
+from edge_agent.incidents.origin import StreamClock
 from edge_agent.ingest import CameraPool, CameraState, FrameSource, WorkerOptions
-from edge_agent.pipeline import CameraPipeline, Detector
+from edge_agent.pipeline import CameraPipeline, Detector, Services
 from edge_agent.sinks import IncidentSink
-from edge_agent.watchers import construction_factory
 
 __all__ = [
     "AgentStats",
@@ -39,21 +38,23 @@ log = logging.getLogger(__name__)
 ERROR_LOG_EVERY = 100
 
 #: A worker's state -> the camera state of the MQTT contract (status-1/metrics-1 ``state``).
-CONTRACT_CAMERA_STATE: dict[CameraState, str] = {
-    CameraState.CONNECTING: "reconnecting",  # reported only after a first failure or stall
-    CameraState.ONLINE: "running",
-    CameraState.STALLED: "reconnecting",
-    CameraState.OFFLINE: "offline",
-    CameraState.FINISHED: "stopped",
-    CameraState.STOPPED: "stopped",
+_W = WireCameraState
+CONTRACT_CAMERA_STATE: dict[CameraState, WireCameraState] = {
+    CameraState.CONNECTING: _W.RECONNECTING,  # reported only after a first failure or stall
+    CameraState.ONLINE: _W.RUNNING,
+    CameraState.STALLED: _W.RECONNECTING,
+    CameraState.OFFLINE: _W.OFFLINE,
+    CameraState.FINISHED: _W.STOPPED,
+    CameraState.STOPPED: _W.STOPPED,
 }
 
 
-#: ``on_camera_health(camera, state value, analysed frames per second, dropped frames)``.
-CameraHealth = Callable[[str, str, float, int], None]
+#: ``on_camera_health(camera, state value, analysed frames per second, dropped frames)``: how the
+#: stream is doing (the camera-health *analytic* judges the picture itself).
+StreamReport = Callable[[str, str, float, int], None]
 
 
-def contract_camera_state(state: str) -> str:
+def contract_camera_state(state: str) -> WireCameraState:
     """The contract's word for a worker state value (``on_camera_state`` passes the value)."""
     return CONTRACT_CAMERA_STATE[CameraState(state)]
 
@@ -113,7 +114,7 @@ class EdgeAgent:
         sink: IncidentSink,
         *,
         on_camera_state: Callable[[str, str], None] | None = None,
-        on_camera_health: CameraHealth | None = None,
+        on_camera_health: StreamReport | None = None,
         worker_options: WorkerOptions | None = None,
     ):
         self.cfg = cfg
@@ -127,7 +128,7 @@ class EdgeAgent:
         evidence = EvidenceStore(
             cfg.evidence.dir, cfg.evidence.max_bytes, cfg.evidence.jpeg_quality
         )
-        factory = construction_factory(Path(cfg.evidence.dir))
+        services = Services(evidence=evidence)
         n = min(cfg.analysis_threads, len(cfg.cameras))
         groups = [cfg.cameras[i::n] for i in range(n)]
         self.pools = [
@@ -139,15 +140,9 @@ class EdgeAgent:
             for cam_id, worker in pool.workers.items():
                 cam = cfg.camera(cam_id)
                 # a live source learns its epoch at its first frame: ask it at each use
-                stamp = Stamp(cfg.box.site_id, cfg.box.box_id, cam_id, _epoch_of(worker.source))
+                clock = StreamClock(cam_id, _epoch_of(worker.source))
                 self.pipelines[cam_id] = CameraPipeline(
-                    cfg,
-                    cam,
-                    detector,
-                    self._counting_sink(),
-                    stamp,
-                    evidence,
-                    partial(factory, cfg, cam),
+                    cfg, cam, detector, self._counting_sink(), clock, services
                 )
 
     def _counting_sink(self) -> IncidentSink:

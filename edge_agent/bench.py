@@ -16,7 +16,7 @@ from typing import Any
 
 from edge_agent.config.models import DecodeMode, ModelConfig
 from edge_agent.contract.incident import Incident
-from edge_agent.incidents.tracker import Stamp
+from edge_agent.incidents.origin import StreamClock
 from edge_agent.ingest import open_source
 from edge_agent.pipeline import CameraPipeline, Detector
 from edge_agent.publish.outbox import Outbox
@@ -81,8 +81,8 @@ def measure(video: Path, detector: Detector, name: str, fps: float | None) -> Mo
             pipeline = None
             for frame in source.frames():
                 if pipeline is None:
-                    stamp = Stamp(cfg.box.site_id, cfg.box.box_id, camera.id, lambda: source.epoch)
-                    pipeline = CameraPipeline(cfg, camera, detector, sink, stamp)
+                    clock = StreamClock(camera.id, lambda: source.epoch)
+                    pipeline = CameraPipeline(cfg, camera, detector, sink, clock)
                 result = pipeline.process(frame)
                 cost.analysed += 1
                 cost.video_s = result.pts

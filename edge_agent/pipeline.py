@@ -1,41 +1,35 @@
 """Per-camera analysis: detections in, zone metrics and incident events out.
 
-No I/O here except through the sink and the evidence store it is given, so a recording, a live
-stream and a test all drive it the same way, with the stream's timestamps as the only clock.
+The pipeline runs whatever the camera's zones ask for: for each row of the analytics registry
+(:mod:`edge_agent.analytics.registry`) that serves one of its zones (or that the camera switches
+on), a runner, called on every analysed frame with the detections it asked for. No I/O here
+except through the sink and the evidence store it is given, so a recording, a live stream and a
+test all drive it the same way, with the stream's timestamps as the only clock.
 """
 
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-from edge_agent.config.models import (
-    AgentConfig,
-    CameraConfig,
-    ConstructionSettings,
-    SlicingConfig,
-    ZoneConfig,
-    ZoneKind,
-)
-from edge_agent.contract.incident import Evidence, Incident
-from edge_agent.crowd.zone import CrowdZone, ZoneEvent, ZoneMetrics
+from edge_agent.analytics.base import CAMERA_KEY, Analytic, MeasuresZones, Runner, Scope, Setup
+from edge_agent.analytics.registry import REGISTRY, by_name, runs_for
+from edge_agent.config.models import AgentConfig, CameraConfig, SlicingConfig
+from edge_agent.contract.incident import Incident
+from edge_agent.crowd.zone import CrowdZone
 from edge_agent.detections import PERSON_CLASS, Detections
-from edge_agent.draw import LEVEL_COLOURS, draw_detections, draw_zone
-from edge_agent.errors import GridwatchError
 from edge_agent.frames import Frame
 from edge_agent.incidents.evidence import EvidenceStore
-from edge_agent.incidents.tracker import IncidentTracker, Stamp
+from edge_agent.incidents.origin import Origin, StreamClock
 from edge_agent.sinks import IncidentSink
-from edge_agent.zones.geometry import GroundPlane, PolygonZone
+from edge_agent.zones.metrics import ZoneMetrics
 
-__all__ = ["Detector", "FrameResult", "CameraPipeline", "zone_area_m2", "ObjectWatcher"]
-
-log = logging.getLogger(__name__)
+__all__ = ["Detector", "FrameResult", "CameraPipeline", "Services"]
 
 
 class Detector(Protocol):
@@ -45,20 +39,6 @@ class Detector(Protocol):
         ...
 
     def detect(self, image: np.ndarray, slicing: SlicingConfig | None = None) -> Detections: ...
-
-
-class ObjectWatcher(Protocol):
-    """A zone analysis that takes the whole frame (construction watch)."""
-
-    def observe(self, frame: Frame, objects: Detections, observed_at) -> list[Incident]: ...
-
-    def flush(self) -> list[Incident]:
-        """Finish work on frames already gathered (the end of a recording)."""
-        ...
-
-    def apply_settings(self, settings: ConstructionSettings) -> None:
-        """New settings from a changed config, keeping what the watch has learnt."""
-        ...
 
 
 @dataclass
@@ -76,31 +56,36 @@ class FrameResult:
             "kind": "frame",
             "camera": self.camera,
             "pts": round(self.pts, 3),
-            "zones": {
-                zid: {
-                    "count": m.count,
-                    "density": None if m.density is None else round(m.density, 4),
-                    "level": m.level.value,
-                }
-                for zid, m in self.zones.items()
-            },
+            "zones": {zid: m.to_jsonl() for zid, m in self.zones.items()},
         }
 
 
-def zone_area_m2(zone: ZoneConfig) -> float | None:
-    """The zone's ground area: given, or from the calibration homography, or unknown."""
-    if zone.area_m2 is not None:
-        return zone.area_m2
-    if zone.calibration is not None:
-        ground = GroundPlane.from_points(
-            zone.calibration.image_points, zone.calibration.ground_points_m
-        )
-        return ground.polygon_area_m2(zone.polygon)
-    return None
+@dataclass(frozen=True)
+class Services:
+    """What the analytics of a pipeline may use beyond the frame.
+
+    Attributes:
+        evidence: where evidence pictures go (``None``: incidents go without).
+        baseline_dir: where references of views are kept (``None``: the config's).
+        analytics: names of the analytics allowed to run (``None``: every one the zones ask for).
+    """
+
+    evidence: EvidenceStore | None = None
+    baseline_dir: Path | None = None
+    analytics: Collection[str] | None = None
+
+
+@dataclass
+class _Slot:
+    """A runner and the next stream time it is due (its analytic's cadence)."""
+
+    runner: Runner
+    every_s: float
+    due: float | None = None
 
 
 class CameraPipeline:
-    """Runs every zone of one camera on each analysed frame."""
+    """Runs every analytic the zones of one camera ask for on each analysed frame."""
 
     def __init__(
         self,
@@ -108,47 +93,67 @@ class CameraPipeline:
         camera: CameraConfig,
         detector: Detector,
         sink: IncidentSink,
-        stamp: Stamp,
-        evidence: EvidenceStore | None = None,
-        watcher_factory: Callable[[ZoneConfig], ObjectWatcher] | None = None,
+        clock: StreamClock,
+        services: Services | None = None,
     ):
+        services = services or Services()
         self.camera = camera
         self.detector = detector
         self.sink = sink
-        self.stamp = stamp
-        self.evidence = evidence
-        self.tracker = IncidentTracker(stamp)
-        self.zone_cfg = {z.id: z for z in camera.zones}
-        self.crowd: dict[str, CrowdZone] = {}
-        self.watchers: dict[str, ObjectWatcher] = {}
-        for z in camera.zones:
-            if z.kind is ZoneKind.CONSTRUCTION_WATCH:
-                if watcher_factory is not None:
-                    self.watchers[z.id] = watcher_factory(z)
-            else:
-                poly = PolygonZone.from_points(z.polygon)
-                self.crowd[z.id] = CrowdZone(z.id, poly, zone_area_m2(z), cfg.thresholds_for(z))
-        self._construction = {
-            zid: cfg.construction_for(self.zone_cfg[zid]) for zid in self.watchers
-        }
+        self.clock = clock
+        baseline_dir = services.baseline_dir or Path(cfg.baseline_dir)
+        origin = Origin.of_camera(cfg, camera.id)
+        self.setup = Setup(cfg, camera, origin, clock, services.evidence, baseline_dir)
+        only = services.analytics
+        #: (analytic, runner key -> slot) in registry order; a key is a zone id or CAMERA_KEY.
+        self._table: list[tuple[Analytic, dict[str, _Slot]]] = [
+            (a, {}) for a in REGISTRY if only is None or a.name in only
+        ]
+        for analytic, zones in runs_for(camera, only):
+            key = zones[0].id if analytic.scope is Scope.ZONE else CAMERA_KEY
+            self.add_runner(analytic, key, analytic.build(self.setup, zones))
+
+    def add_runner(self, analytic: Analytic, key: str, runner: Runner) -> None:
+        """Run ``runner`` for ``analytic`` from the next frame on, under ``key`` (a zone id, or
+        CAMERA_KEY). A replay without a config adds a whole-frame construction watch this way."""
+        slots = next((slots for a, slots in self._table if a.name == analytic.name), None)
+        if slots is None:
+            slots = {}
+            self._table.append((analytic, slots))
+        zone = next((z for z in self.camera.zones if z.id == key), None)
+        slots[key] = _Slot(runner, analytic.cadence_s(self.setup.cfg, self.camera, zone))
+
+    def runners(self, name: str) -> dict[str, Runner]:
+        """The runners of one analytic, by zone id (or CAMERA_KEY)."""
+        for analytic, slots in self._table:
+            if analytic.name == name:
+                return {key: slot.runner for key, slot in slots.items()}
+        return {}
+
+    @property
+    def crowd(self) -> dict[str, CrowdZone]:
+        """The crowd zones of this camera, by id (a view for tests and tools)."""
+        runner = self.runners("crowd_density").get(CAMERA_KEY)
+        return dict(getattr(runner, "zones", {}))
+
+    @property
+    def watchers(self) -> _WatcherView:
+        """The construction watches, by zone id; assigning one adds it (tests, replay)."""
+        return _WatcherView(self, by_name("construction_watch"))
 
     def apply_config(self, cfg: AgentConfig) -> None:
-        """New thresholds from a changed config, without a restart or losing open incidents.
+        """New settings from a changed config, without a restart or losing open incidents.
 
-        A construction watch whose settings changed takes them in place: its references, the
-        structures it tracks and the incidents it has open are kept (a rebuilt watch would start
-        its persistence count again and could report a known structure twice).
+        Each runner takes its own settings in place (see the analytics' ``apply_config``); zones
+        added or removed take effect at the next start.
         """
-        cam = cfg.camera(self.camera.id)
-        for z in cam.zones:
-            if z.id in self.crowd:
-                self.crowd[z.id].set_thresholds(cfg.thresholds_for(z))
-                self.zone_cfg[z.id] = z
-            elif z.id in self.watchers:
-                settings = cfg.construction_for(z)
-                if settings != self._construction[z.id]:
-                    self.watchers[z.id].apply_settings(settings)
-                    self._construction[z.id] = settings
+        self.camera = cfg.camera(self.camera.id)
+        self.setup = replace(self.setup, cfg=cfg, camera=self.camera)
+        for analytic, slots in self._table:
+            for key, slot in slots.items():
+                slot.runner.apply_config(cfg)
+                zone = next((z for z in self.camera.zones if z.id == key), None)
+                slot.every_s = analytic.cadence_s(cfg, self.camera, zone)
 
     def process(self, frame: Frame) -> FrameResult:
         dets = self.detector.detect(frame.image, self.camera.slicing)
@@ -157,13 +162,16 @@ class CameraPipeline:
         people = dets.of_class(PERSON_CLASS)
         metrics: dict[str, ZoneMetrics] = {}
         incidents: list[Incident] = []
-        for zid, zone in self.crowd.items():
-            m, events = zone.update(frame.pts, people)
-            metrics[zid] = m
-            for ev in events:
-                incidents.append(self._incident(frame, people, zid, ev))
-        for watcher in self.watchers.values():
-            incidents.extend(watcher.observe(frame, dets, self.stamp.at(frame.pts)))
+        at = self.clock.at(frame.pts)
+        for analytic, slots in self._table:
+            objects = _given(analytic, dets, people)
+            for slot in slots.values():
+                if slot.due is not None and frame.pts < slot.due:
+                    continue
+                slot.due = frame.pts + slot.every_s if slot.every_s > 0 else None
+                incidents += slot.runner.observe(frame, objects, at)
+                if isinstance(slot.runner, MeasuresZones):
+                    metrics.update(slot.runner.zone_metrics())
         timings["postprocess"] = timings.get("postprocess", 0.0) + time.perf_counter() - t0
         t1 = time.perf_counter()
         for inc in incidents:
@@ -172,31 +180,42 @@ class CameraPipeline:
         return FrameResult(self.camera.id, frame.pts, metrics, incidents, people, timings)
 
     def finish(self) -> list[Incident]:
-        """At the end of a recording: the watchers' last, partly gathered observations."""
-        incidents = [inc for w in self.watchers.values() for inc in w.flush()]
+        """At the end of a recording: the runners' last, partly gathered observations."""
+        incidents = [
+            inc
+            for _, slots in self._table
+            for slot in slots.values()
+            for inc in slot.runner.flush()
+        ]
         for inc in incidents:
             self.sink.emit(inc)
         return incidents
 
-    def _incident(self, frame: Frame, people: Detections, zid: str, ev: ZoneEvent) -> Incident:
-        zone = self.zone_cfg[zid]
-        evidence: tuple[Evidence, ...] = ()
-        if self.evidence is not None and self.tracker.needs_evidence(zid, ev):
-            ids = self.tracker.next_ids(zid, ev.kind, ev.alarm.state)
-            img = self.annotate(frame, people)
-            try:
-                evidence = (self.evidence.save(ids[0], ids[1], "annotated", img),)
-            except (OSError, GridwatchError) as err:  # disk full, bad dir: the event still goes
-                log.error(
-                    "%s/%s: evidence not written, event sent without: %s", frame.camera_id, zid, err
-                )
-            return self.tracker.build(zid, zone.grid_cell, ev, evidence, ids)
-        return self.tracker.build(zid, zone.grid_cell, ev)
 
-    def annotate(self, frame: Frame, people: Detections) -> np.ndarray:
-        img = frame.image.copy()
-        for zid, zone in self.crowd.items():
-            colour = LEVEL_COLOURS[zone.alarm.level.value]
-            draw_zone(img, zone.polygon.points, f"{zid} {zone.alarm.level.value}", colour)
-        draw_detections(img, people)
-        return img
+def _given(analytic: Analytic, dets: Detections, people: Detections) -> Detections:
+    """The detections an analytic asked for (people are filtered once for all)."""
+    classes = analytic.needs.classes
+    if classes is None:
+        return dets
+    if classes == {PERSON_CLASS}:
+        return people
+    return dets[np.isin(dets.class_id, list(classes))]
+
+
+class _WatcherView:
+    """``pipeline.watchers[zone] = watch`` / ``pipeline.watchers[zone]``: construction watches."""
+
+    def __init__(self, pipeline: CameraPipeline, analytic: Analytic):
+        self._p, self._a = pipeline, analytic
+
+    def __getitem__(self, key: str) -> Runner:
+        return self._p.runners(self._a.name)[key]
+
+    def __setitem__(self, key: str, runner: Runner) -> None:
+        self._p.add_runner(self._a, key, runner)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._p.runners(self._a.name)
+
+    def __len__(self) -> int:
+        return len(self._p.runners(self._a.name))

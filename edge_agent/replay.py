@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from edge_agent.analytics.construction_watch import ANALYTIC as CONSTRUCTION_WATCH
+from edge_agent.analytics.crowd_density import ANALYTIC as CROWD_DENSITY
 from edge_agent.config.models import (
     AgentConfig,
     BoxConfig,
@@ -21,9 +23,9 @@ from edge_agent.config.models import (
 from edge_agent.contract.incident import Incident
 from edge_agent.frames import Frame
 from edge_agent.incidents.evidence import EvidenceStore
-from edge_agent.incidents.tracker import Stamp
+from edge_agent.incidents.origin import StreamClock
 from edge_agent.ingest.source import open_source
-from edge_agent.pipeline import CameraPipeline, Detector, FrameResult, ObjectWatcher
+from edge_agent.pipeline import CameraPipeline, Detector, FrameResult, Services
 from edge_agent.sinks import IncidentSink
 
 __all__ = ["ReplaySummary", "ZoneSummary", "replay_video", "whole_frame_config"]
@@ -96,10 +98,11 @@ class ReplayOptions:
     epoch: datetime | None = None  # wall label of pts 0; default from the file's metadata
     evidence_dir: Path | None = None
     on_frame: Callable[[FrameResult], None] | None = None
-    #: Builds the construction watch of a zone; ``None`` as the zone means the whole frame.
-    watcher_factory: (
-        Callable[[AgentConfig, CameraConfig, ZoneConfig | None], ObjectWatcher] | None
-    ) = None
+    #: Names of the analytics that run (``None``: all the zones ask for). The default leaves out
+    #: the construction watch and camera health, which keep references on disk; the CLI runs all,
+    #: and without a config adds a construction watch over the whole frame.
+    analytics: frozenset[str] | None = frozenset({CROWD_DENSITY.name})
+    baseline_dir: Path | None = None  # references of views; default: the config's
 
 
 def replay_video(
@@ -133,8 +136,9 @@ def replay_video(
                 whole_frame = cfg is None
                 cfg, camera = _settle_config(cfg, camera, video, frame)
                 pipeline = _pipeline(cfg, camera, detector, sink, source.epoch, opts)
-                if whole_frame and opts.watcher_factory is not None:
-                    pipeline.watchers[WHOLE_FRAME_ZONE] = opts.watcher_factory(cfg, camera, None)
+                if whole_frame and _runs(CONSTRUCTION_WATCH.name, opts):
+                    watch = CONSTRUCTION_WATCH.build(pipeline.setup, ())
+                    pipeline.add_runner(CONSTRUCTION_WATCH, WHOLE_FRAME_ZONE, watch)
             result = pipeline.process(frame)
             summary.add(result)
             if opts.on_frame is not None:
@@ -164,14 +168,16 @@ def _pipeline(
     opts: ReplayOptions,
 ) -> CameraPipeline:
     assert epoch is not None, "a file source knows its epoch once opened"
-    stamp = Stamp.fixed(cfg.box.site_id, cfg.box.box_id, camera.id, epoch)
     evidence = None
     if opts.evidence_dir is not None:
         evidence = EvidenceStore(
             opts.evidence_dir, cfg.evidence.max_bytes, cfg.evidence.jpeg_quality
         )
-    factory = None
-    if opts.watcher_factory is not None:
-        wf = opts.watcher_factory
-        factory = lambda zone: wf(cfg, camera, zone)  # noqa: E731
-    return CameraPipeline(cfg, camera, detector, sink, stamp, evidence, factory)
+    services = Services(evidence, opts.baseline_dir, opts.analytics)
+    return CameraPipeline(
+        cfg, camera, detector, sink, StreamClock.fixed(camera.id, epoch), services
+    )
+
+
+def _runs(name: str, opts: ReplayOptions) -> bool:
+    return opts.analytics is None or name in opts.analytics

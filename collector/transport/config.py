@@ -21,40 +21,28 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from collector.errors import ConfigError
+from edge_agent.contract.broker_config import BrokerConnection, TlsConfig
 from edge_agent.contract.errors import ContractError, problems_from_validation
 from edge_agent.contract.signing import load_key
 from edge_agent.contract.topics import MAX_EVIDENCE_BYTES, MAX_INCIDENT_BYTES
 from edge_agent.contract.yamlfile import read_yaml
 
-__all__ = ["BrokerConfig", "CollectorTls", "CollectorConfig", "load_config", "load_box_keys"]
+__all__ = ["BrokerConfig", "TlsConfig", "CollectorConfig", "load_config", "load_box_keys"]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class CollectorTls(_Strict):
-    ca_file: str | None = Field(None, description="CA certificate (PEM) of the broker.")
-    cert_file: str | None = Field(None, description="Client certificate (PEM) for mutual TLS.")
-    key_file: str | None = Field(None, description="Client private key (PEM).")
-    insecure: bool = Field(False, description="Skip hostname verification (testing only).")
+class BrokerConfig(BrokerConnection):
+    """The shared connection fields (:mod:`edge_agent.contract.broker_config`), plus the
+    collector's own: a fixed client id, MQTT 5 and its shared subscription, the session."""
 
-
-class BrokerConfig(_Strict):
-    url: str = Field(
-        "mqtt://127.0.0.1:1883",
-        pattern=r"^(mqtt|mqtts)://[^\s/:]+(:\d+)?/?$",
-        description="Broker URL; mqtts:// turns TLS on.",
-    )
-    tls: CollectorTls | None = Field(None, description="TLS settings.")
-    username: str | None = Field(None, description="Broker user name.")
-    password: str | None = Field(None, description="Password; ${ENV_VAR} is expanded.")
     client_id: str = Field("gridwatch-collector", min_length=1, description="Fixed client id.")
     protocol: Literal[5, 311] = Field(5, description="MQTT 5 (shared subscriptions) or 311.")
     shared_group: str | None = Field(
         None, pattern=r"^[A-Za-z0-9_-]{1,64}$", description="$share group (MQTT 5 only)."
     )
-    keepalive_s: int = Field(30, ge=5, le=3600, description="Keepalive in seconds.")
     session_expiry_s: int = Field(
         7 * 24 * 3600, ge=0, description="How long the broker keeps our session while we are down."
     )

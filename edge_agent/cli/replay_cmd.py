@@ -18,7 +18,6 @@ from edge_agent.errors import ConfigError
 from edge_agent.pipeline import FrameResult
 from edge_agent.replay import ReplayOptions, ReplaySummary, replay_video
 from edge_agent.sinks import JsonlWriter, ListSink
-from edge_agent.watchers import construction_factory
 
 
 def replay(
@@ -79,7 +78,8 @@ def replay(
             fps=fps,
             epoch=start,
             evidence_dir=evidence_dir,
-            watcher_factory=construction_factory(evidence_dir, baseline_dir),
+            analytics=None,  # every analytic the zones ask for
+            baseline_dir=baseline_dir,
         )
         try:
             summary = _run(video, cfg, camera, _Fanout(sinks), detector, opts, writer)

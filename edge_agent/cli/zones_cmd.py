@@ -33,7 +33,7 @@ def preview(
     from edge_agent.detect import build_detector
     from edge_agent.draw import draw_detections, draw_ground_grid, draw_zone
     from edge_agent.ingest import open_source
-    from edge_agent.pipeline import zone_area_m2
+    from edge_agent.zones.area import zone_area_m2
     from edge_agent.zones.geometry import GroundPlane
 
     with library_errors():

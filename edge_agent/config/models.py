@@ -10,6 +10,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from edge_agent.contract.broker_config import BrokerConnection, TlsConfig
+
 __all__ = [
     "Strict",
     "BoxConfig",
@@ -26,6 +28,7 @@ __all__ = [
     "Calibration",
     "CrowdThresholds",
     "CrowdThresholdOverrides",
+    "CameraHealthSettings",
     "ConstructionSettings",
     "ZoneConfig",
     "CameraConfig",
@@ -58,15 +61,6 @@ class BoxConfig(Strict):
     box_id: Identifier = Field(..., description="This edge box, unique within the site.")
 
 
-class TlsConfig(Strict):
-    ca_file: str | None = Field(
-        None, description="CA certificate (PEM) that signed the broker's cert."
-    )
-    cert_file: str | None = Field(None, description="Client certificate (PEM) for mutual TLS.")
-    key_file: str | None = Field(None, description="Client private key (PEM) for mutual TLS.")
-    insecure: bool = Field(False, description="Skip hostname verification (testing only).")
-
-
 class OutboxConfig(Strict):
     path: str = Field("var/outbox.sqlite", description="SQLite file of the durable outbox.")
     max_mb: float = Field(
@@ -74,19 +68,12 @@ class OutboxConfig(Strict):
     )
 
 
-class MqttConfig(Strict):
-    url: str = Field(
-        "mqtt://127.0.0.1:1883",
-        pattern=r"^(mqtt|mqtts)://[^\s/:]+(:\d+)?/?$",
-        description="Broker URL; mqtts:// turns TLS on.",
-    )
-    tls: TlsConfig | None = Field(None, description="TLS settings (also enables TLS).")
-    username: str | None = Field(None, description="Broker user name.")
-    password: str | None = Field(None, description="Password; ${ENV_VAR} is expanded at load time.")
+class MqttConfig(BrokerConnection):
+    """The box's broker: the shared connection fields, plus what only the agent needs."""
+
     client_id: str | None = Field(
         None, description="MQTT client id; default gridwatch-<site>-<box>."
     )
-    keepalive_s: int = Field(30, ge=5, le=3600, description="MQTT keepalive in seconds.")
     signing_key_file: str | None = Field(None, description="Box key that signs each incident.")
     outbox: OutboxConfig = Field(default_factory=OutboxConfig, description="Durable outbox.")
     metrics_interval_s: float = Field(
@@ -207,15 +194,17 @@ class CrowdThresholdOverrides(Strict):
     forecast_min_points: int | None = Field(None, ge=2)
 
 
-class ConstructionSettings(Strict):
-    """Illegal-construction watch (zones of kind construction_watch)."""
+class CameraHealthSettings(Strict):
+    """Camera health (tamper): the view compared with its reference every observation.
+
+    Covered (edges lost), defocused (sharpness lost) or moved (structure changed after the best
+    alignment) for ``tamper_observations`` observations in a row raises ``tamper``. The
+    construction watch checks its own view with the same settings before it looks for
+    structures.
+    """
 
     observe_every_s: float = Field(300.0, gt=0, description="Stream seconds between observations.")
     background_frames: int = Field(5, ge=1, le=50, description="Keyframes in the short background.")
-    persist_observations: int = Field(3, ge=1, description="Observations a change must persist.")
-    persist_min_s: float = Field(1800.0, ge=0, description="...spanning at least this long.")
-    min_area_m2: float = Field(2.0, gt=0, description="Smallest structure reported (calibrated).")
-    min_area_px: int = Field(400, ge=1, description="Smallest structure without calibration.")
     model: str = Field(
         "models/change_structural.onnx",
         description="Change comparator ONNX, relative to the project.",
@@ -232,6 +221,25 @@ class ConstructionSettings(Strict):
     dusk_below: float = Field(70.0, gt=0, le=255, description="Mean gray below this is dusk.")
     night_below: float = Field(30.0, gt=0, le=255, description="Mean gray below this is night.")
     change_threshold: float = Field(0.4, gt=0, lt=1, description="Change-map level that counts.")
+    max_shift_frac: float = Field(0.04, gt=0, lt=1, description="Shift (of width) = 'moved'.")
+    max_rotation_deg: float = Field(3.0, gt=0, description="Rotation above this = 'moved'.")
+    min_registration_corr: float = Field(0.5, gt=0, lt=1, description="ECC below: not trusted.")
+    moved_fraction: float = Field(
+        0.3, gt=0, le=1, description="Share of textured pixels changed after alignment = moved."
+    )
+    covered_fraction: float = Field(0.4, gt=0, le=1, description="Share of edges lost = covered.")
+    sharpness_ratio: float = Field(0.45, gt=0, lt=1, description="Sharpness drop = defocused.")
+    tamper_observations: int = Field(2, ge=1, description="Observations before tamper is raised.")
+
+
+class ConstructionSettings(CameraHealthSettings):
+    """Illegal-construction watch (zones of kind construction_watch): camera health's view
+    check, then new structures that persist."""
+
+    persist_observations: int = Field(3, ge=1, description="Observations a change must persist.")
+    persist_min_s: float = Field(1800.0, ge=0, description="...spanning at least this long.")
+    min_area_m2: float = Field(2.0, gt=0, description="Smallest structure reported (calibrated).")
+    min_area_px: int = Field(400, ge=1, description="Smallest structure without calibration.")
     open_px: int = Field(7, ge=1, le=51, description="Opening kernel: thinner changes dropped.")
     close_px: int = Field(15, ge=1, le=51, description="Closing kernel: joins one structure.")
     stable_fraction: float = Field(
@@ -243,15 +251,6 @@ class ConstructionSettings(Strict):
     min_edge_gain: float = Field(
         0.8, ge=0, description="Edge energy now/before in a region below this = removal, ignored."
     )
-    max_shift_frac: float = Field(0.04, gt=0, lt=1, description="Shift (of width) = 'moved'.")
-    max_rotation_deg: float = Field(3.0, gt=0, description="Rotation above this = 'moved'.")
-    min_registration_corr: float = Field(0.5, gt=0, lt=1, description="ECC below: not trusted.")
-    moved_fraction: float = Field(
-        0.3, gt=0, le=1, description="Share of textured pixels changed after alignment = moved."
-    )
-    covered_fraction: float = Field(0.4, gt=0, le=1, description="Share of edges lost = covered.")
-    sharpness_ratio: float = Field(0.45, gt=0, lt=1, description="Sharpness drop = defocused.")
-    tamper_observations: int = Field(2, ge=1, description="Observations before tamper is raised.")
 
 
 class ZoneConfig(Strict):
@@ -283,6 +282,11 @@ class CameraConfig(Strict):
     slicing: SlicingConfig | None = Field(None, description="Tiled inference for small people.")
     reconnect: ReconnectConfig = Field(default_factory=ReconnectConfig, description="Reconnects.")
     zones: list[ZoneConfig] = Field(default_factory=list, description="Zones in this view.")
+    health: CameraHealthSettings | None = Field(
+        None,
+        description="Camera health (tamper) on this camera: {} for defaults.health, or overrides. "
+        "Absent: off (construction-watch zones still check their own view).",
+    )
 
     @model_validator(mode="after")
     def _fps_rules(self) -> CameraConfig:
@@ -300,6 +304,9 @@ class CameraConfig(Strict):
 class Defaults(Strict):
     thresholds: CrowdThresholds = Field(default_factory=CrowdThresholds)
     construction: ConstructionSettings = Field(default_factory=ConstructionSettings)
+    health: CameraHealthSettings = Field(
+        default_factory=CameraHealthSettings, description="Camera health where a camera has it on."
+    )
 
 
 class AgentConfig(Strict):
@@ -342,6 +349,13 @@ class AgentConfig(Strict):
         update = zone.thresholds.model_dump(exclude_none=True)
         merged = self.defaults.thresholds.model_dump() | update
         return CrowdThresholds.model_validate(merged)
+
+    def health_for(self, camera: CameraConfig) -> CameraHealthSettings | None:
+        """Defaults merged with the camera's own keys; None where camera health is off."""
+        if camera.health is None:
+            return None
+        own = camera.health.model_dump(exclude_unset=True)
+        return CameraHealthSettings.model_validate(self.defaults.health.model_dump() | own)
 
     def construction_for(self, zone: ZoneConfig) -> ConstructionSettings:
         """Defaults merged with the keys the zone sets itself (not its built-in defaults)."""

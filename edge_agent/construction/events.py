@@ -19,10 +19,10 @@ from edge_agent.contract.incident import (
     iso,
     new_id,
 )
+from edge_agent.incidents.origin import Origin
 
 __all__ = [
     "EvidenceSink",
-    "Where",
     "TamperCase",
     "structure_incident",
     "tamper_incident",
@@ -37,21 +37,6 @@ class EvidenceSink(Protocol):
     """What :class:`edge_agent.incidents.evidence.EvidenceStore` offers."""
 
     def save(self, incident_id: str, seq: int, role: str, image: np.ndarray) -> Evidence: ...
-
-
-@dataclass(frozen=True)
-class Where:
-    """Identity fields shared by every incident of one watch, and the analysis scale."""
-
-    site: str
-    box: str
-    camera: str
-    zone: str
-    grid_cell: str
-    scale: float = 1.0  # analysis pixels per frame pixel: boxes are reported in frame pixels
-
-    def ids(self) -> dict[str, str]:
-        return {k: getattr(self, k) for k in ("site", "box", "camera", "zone", "grid_cell")}
 
 
 def crop_box(bbox: tuple[int, int, int, int], width: int, height: int) -> tuple[int, ...]:
@@ -70,16 +55,20 @@ def _evidence(
 
 
 def structure_incident(
-    where: Where,
+    where: Origin,
     tr: Track,
     action: str,
     observed: tuple[datetime, float],
     pictures: tuple[np.ndarray, np.ndarray, np.ndarray],
     sink: EvidenceSink | None,
+    *,
+    scale: float = 1.0,
 ) -> Incident:
     """One ``construction_change`` event for a track (``open``, ``grow`` or ``clear``).
 
-    ``pictures`` = (reference BGR, aligned observation BGR, full-frame ``bool`` mask).
+    ``pictures`` = (reference BGR, aligned observation BGR, full-frame ``bool`` mask), on the
+    analysis grid; ``scale`` = analysis pixels per frame pixel (boxes are reported in frame
+    pixels).
     """
     at, pts = observed
     if tr.incident_id is None:
@@ -88,7 +77,7 @@ def structure_incident(
         tr.seq += 1
     before, after, mask = pictures
     metrics: dict[str, object] = {
-        "bbox": [round(v / where.scale, 1) for v in tr.bbox],
+        "bbox": [round(v / scale, 1) for v in tr.bbox],
         "first_seen_at": iso(tr.first_at),
         "area_px": int(tr.extra["area_px"]),  # type: ignore[call-overload]
         "area_m2": tr.extra.get("area_m2"),
@@ -141,7 +130,7 @@ class TamperCase:
 
 
 def tamper_incident(
-    where: Where,
+    where: Origin,
     case: TamperCase,
     state: EventState,
     observed: tuple[datetime, float],

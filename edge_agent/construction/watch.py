@@ -28,7 +28,6 @@ from edge_agent.construction.comparator import Comparator
 from edge_agent.construction.events import (
     EvidenceSink,
     TamperCase,
-    Where,
     structure_incident,
     tamper_incident,
 )
@@ -39,6 +38,7 @@ from edge_agent.contract.incident import EventState, Incident, new_id
 from edge_agent.detections import Detections
 from edge_agent.errors import BaselineError
 from edge_agent.frames import Frame
+from edge_agent.incidents.origin import UNASSIGNED_CELL, Origin
 
 __all__ = ["ConstructionWatch", "WHOLE_FRAME_ZONE"]
 
@@ -104,6 +104,9 @@ class ConstructionWatch:
         True
     """
 
+    #: Zone id of a watch over the whole frame (``zone`` None): its incidents and references.
+    whole_frame_zone = WHOLE_FRAME_ZONE
+
     def __init__(
         self,
         site: str,
@@ -115,8 +118,9 @@ class ConstructionWatch:
         evidence: EvidenceSink | None,
         baseline_dir: str | Path,
     ):
-        zone_id = zone.id if zone is not None else WHOLE_FRAME_ZONE
-        self.where = Where(site, box, camera_id, zone_id, zone.grid_cell if zone else "unassigned")
+        zone_id = zone.id if zone is not None else self.whole_frame_zone
+        grid_cell = zone.grid_cell if zone else UNASSIGNED_CELL
+        self.where = Origin(site, box, camera_id).in_zone(zone_id, grid_cell)
         self.zone, self.s, self.comparator, self.evidence = zone, settings, comparator, evidence
         self.store = ReferenceStore(baseline_dir, camera_id, zone_id)
         self.refs: dict[Lighting, Reference] = self.store.load_all()
@@ -266,7 +270,7 @@ class ConstructionWatch:
         image = masked_median(batch.images, batch.masks)
         unseen = np.logical_and.reduce(batch.masks)  # covered by people/vehicles in every frame
         ref = self._fit(self._pick_reference(to_gray(image)), image.shape)
-        obs = analyse(image, unseen, ref.image, self._prev, self._context(image))
+        obs = self._analyse(image, unseen, ref)
         self.observations += 1
         when = (batch.last_at, batch.last_pts)
         if obs.tamper is not None:
@@ -278,9 +282,24 @@ class ConstructionWatch:
             core = ev.track.core if ev.track.core is not None else ev.track.mask
             pictures = (ref.image, obs.aligned, core)
             out.append(
-                structure_incident(self.where, ev.track, ev.action, when, pictures, self.evidence)
+                structure_incident(
+                    self.where,
+                    ev.track,
+                    ev.action,
+                    when,
+                    pictures,
+                    self.evidence,
+                    scale=self._scale or 1.0,
+                )
             )
         return out
+
+    def _analyse(self, image: np.ndarray, unseen: np.ndarray, ref: Reference) -> Observation:
+        """One observation against its reference: the view's health, then new structures.
+
+        The camera-health analytic overrides this to keep only the view check.
+        """
+        return analyse(image, unseen, ref.image, self._prev, self._context(image))
 
     def apply_settings(self, settings: ConstructionSettings) -> None:
         """New settings from a changed config, without a restart; tracks and references stay.
@@ -306,7 +325,6 @@ class ConstructionWatch:
         if self._ctx is None or self._ctx.view.mask.shape != (h, w):
             view = ZoneView.build(self.zone, w, h, self._scale or 1.0)
             self._ctx = Context(view, self.s, self.comparator)
-            self.where = replace(self.where, scale=self._scale or 1.0)
         return self._ctx
 
     def _on_tamper(

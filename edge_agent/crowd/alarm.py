@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from edge_agent.contract.incident import EventState, Level
+from edge_agent.incidents.event import AlarmEvent
 
 __all__ = ["Phase", "Signal", "TRANSITIONS", "AlarmTiming", "AlarmEvent", "ZoneAlarm"]
 
@@ -47,14 +48,6 @@ class AlarmTiming:
     clear_after_s: float
     cooldown_s: float
     update_interval_s: float
-
-
-@dataclass(frozen=True)
-class AlarmEvent:
-    state: EventState
-    level: Level
-    started_t: float  # stream time the episode opened
-    t: float
 
 
 @dataclass

@@ -2,52 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from edge_agent.config.models import CrowdThresholds
 from edge_agent.contract.incident import IncidentKind, Level
-from edge_agent.crowd.alarm import AlarmEvent, AlarmTiming, ZoneAlarm
+from edge_agent.crowd.alarm import AlarmTiming, ZoneAlarm
 from edge_agent.crowd.forecast import forecast_crossing
 from edge_agent.crowd.levels import level_for, level_threshold, los_for_density
 from edge_agent.crowd.smoothing import WindowSeries
 from edge_agent.detections import Detections
+from edge_agent.incidents.event import ZoneEvent
 from edge_agent.zones.geometry import PolygonZone
+from edge_agent.zones.metrics import ZoneMetrics
 
 __all__ = ["ZoneMetrics", "ZoneEvent", "CrowdZone"]
-
-
-@dataclass(frozen=True)
-class ZoneMetrics:
-    """What one analysed frame says about one zone."""
-
-    zone_id: str
-    count: int
-    density: float | None  # persons/m²; None without an area
-    los: str | None
-    level: Level  # the alarm's current level, not the raw one
-    smoothed: float  # smoothed density (or count without an area)
-    trend_per_min: float | None = None
-    forecast_cross_s: float | None = None
-
-    def to_contract(self) -> dict[str, object]:
-        """The ``metrics`` object of an incident (schema incident-1)."""
-        out: dict[str, object] = {
-            "count": self.count,
-            "density": None if self.density is None else round(self.density, 4),
-            "los": self.los,
-        }
-        if self.trend_per_min is not None:
-            out["trend_per_min"] = round(self.trend_per_min, 4)
-        if self.forecast_cross_s is not None:
-            out["forecast_cross_s"] = round(self.forecast_cross_s, 1)
-        return out
-
-
-@dataclass(frozen=True)
-class ZoneEvent:
-    kind: IncidentKind
-    alarm: AlarmEvent
-    metrics: ZoneMetrics
 
 
 def _timing(t: CrowdThresholds) -> AlarmTiming:
@@ -128,7 +94,11 @@ class CrowdZone:
         )
         events = []
         if density_event is not None:
-            events.append(ZoneEvent(IncidentKind.CROWD_DENSITY, density_event, metrics))
+            events.append(
+                ZoneEvent(IncidentKind.CROWD_DENSITY, density_event, metrics.to_contract())
+            )
         if forecast_event is not None:
-            events.append(ZoneEvent(IncidentKind.CROWD_FORECAST, forecast_event, metrics))
+            events.append(
+                ZoneEvent(IncidentKind.CROWD_FORECAST, forecast_event, metrics.to_contract())
+            )
         return metrics, events

@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from edge_agent.contract.incident import EventState, Evidence, Incident, IncidentKind, new_id
-from edge_agent.crowd.zone import ZoneEvent
+from edge_agent.incidents.event import ZoneEvent
+from edge_agent.incidents.origin import Origin, StreamClock
 
-__all__ = ["Stamp", "IncidentTracker"]
-
-
-@dataclass(frozen=True)
-class Stamp:
-    """Who observed it, and the wall label of stream time: ``epoch + pts``.
-
-    The epoch is asked for at each use because a live source learns it only at its first frame
-    (and keeps it across reconnects, its pts continuing).
-    """
-
-    site: str
-    box: str
-    camera: str
-    epoch_of: Callable[[], datetime | None]
-
-    @classmethod
-    def fixed(cls, site: str, box: str, camera: str, epoch: datetime) -> Stamp:
-        return cls(site, box, camera, lambda: epoch)
-
-    def at(self, pts: float) -> datetime:
-        epoch = self.epoch_of()
-        if epoch is None:
-            raise RuntimeError(f"{self.camera}: stream time has no epoch before the first frame")
-        return epoch + timedelta(seconds=pts)
+__all__ = ["IncidentTracker"]
 
 
 @dataclass
@@ -44,21 +19,21 @@ class _Open:
 
 
 class IncidentTracker:
-    """Keeps one open incident per (zone, kind); ``cleared`` closes it."""
+    """Keeps one open incident per (zone, kind) of one camera; ``cleared`` closes it."""
 
-    def __init__(self, stamp: Stamp):
-        self.stamp = stamp
+    def __init__(self, origin: Origin, clock: StreamClock):
+        self.origin = origin
+        self.clock = clock
         self._open: dict[tuple[str, IncidentKind], _Open] = {}
 
     def needs_evidence(self, zone_id: str, event: ZoneEvent) -> bool:
         """Evidence on opening and on a level change; heartbeats and clears go without."""
         key = (zone_id, event.kind)
         current = self._open.get(key)
-        if event.alarm.state is EventState.OPENED or current is None:
+        state, level = event.alarm.state, event.alarm.level
+        if state is EventState.OPENED or current is None:
             return True
-        return (
-            event.alarm.state is EventState.UPDATED and current.level_rank != event.alarm.level.rank
-        )
+        return state is EventState.UPDATED and current.level_rank != level.rank
 
     def next_ids(self, zone_id: str, kind: IncidentKind, state: EventState) -> tuple[str, int]:
         """The incident id and seq the next event of this zone/kind will carry."""
@@ -85,17 +60,13 @@ class IncidentTracker:
         return Incident(
             id=incident_id,
             seq=seq,
-            site=self.stamp.site,
-            box=self.stamp.box,
-            camera=self.stamp.camera,
-            zone=zone_id,
-            grid_cell=grid_cell,
+            **self.origin.in_zone(zone_id, grid_cell).ids(),
             kind=kind,
             level=alarm.level,
             state=alarm.state,
-            started_at=self.stamp.at(alarm.started_t),
-            observed_at=self.stamp.at(alarm.t),
-            metrics=event.metrics.to_contract(),
+            started_at=self.clock.at(alarm.started_t),
+            observed_at=self.clock.at(alarm.t),
+            metrics=dict(event.metrics),
             evidence=evidence,
             stream_pts=alarm.t,
         )

@@ -6,14 +6,14 @@ paho-mqtt is imported only in :mod:`edge_agent.contract.mqtt` (shared with the c
 from edge_agent.publish.control import ControlHandler, ControlResult, ack_payload
 from edge_agent.publish.outbox import Outbox, OutboxStats
 from edge_agent.publish.publisher import (
-    CameraState,
+    CameraStatus,
     MqttPublisher,
     broker_settings,
     replay_publisher,
 )
 
 __all__ = [
-    "CameraState",
+    "CameraStatus",
     "ControlHandler",
     "ControlResult",
     "MqttPublisher",

@@ -27,18 +27,21 @@ from edge_agent.contract import SCHEMA_VERSION, topics
 from edge_agent.contract.incident import Incident
 from edge_agent.contract.mqtt import BrokerSettings, Delivery, MqttClient
 from edge_agent.contract.signing import key_id_for, load_key, sign
+from edge_agent.contract.status import BoxState, WireCameraState
 from edge_agent.errors import GridwatchError, OutboxError
 from edge_agent.publish.control import ControlHandler, ack_payload
 from edge_agent.publish.outbox import Outbox
 
-__all__ = ["CameraState", "MqttPublisher", "broker_settings", "replay_publisher"]
+__all__ = ["CameraStatus", "MqttPublisher", "broker_settings", "replay_publisher"]
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class CameraState:
-    state: str = "starting"
+class CameraStatus:
+    """What the status and metrics messages say about one camera."""
+
+    state: WireCameraState = WireCameraState.STARTING
     fps: float | None = None
     dropped_frames: int = 0
     detail: str | None = None
@@ -63,7 +66,7 @@ def _resolve(path: str, base: Path | None) -> Path:
 def broker_settings(cfg: AgentConfig) -> BrokerSettings:
     """Connection settings of the box; the will is the retained ``offline`` status."""
     m, site, box = cfg.mqtt, cfg.box.site_id, cfg.box.box_id
-    will = {"schema_version": SCHEMA_VERSION, "site": site, "box": box, "state": "offline"}
+    will = {"schema_version": SCHEMA_VERSION, "site": site, "box": box, "state": BoxState.OFFLINE}
     tls = m.tls
     return BrokerSettings(
         url=m.url,
@@ -87,10 +90,11 @@ class MqttPublisher:
     Example (``edge-agent run``)::
 
         pub = MqttPublisher.from_config(cfg, base_dir=config_path.parent)
+        agent = EdgeAgent(cfg, detector, pub, on_camera_state=...)
         pub.serve_control(ControlHandler(config_path, on_applied=agent.apply_config))
         pub.start()
-        pub.update_camera("c1", "running", fps=2.0)
-        ... pipeline calls pub.emit(incident) ...
+        pub.update_camera("c1", WireCameraState.RUNNING, fps=2.0)
+        ... the agent's pipelines call pub.emit(incident) ...
         pub.stop()
     """
 
@@ -108,7 +112,7 @@ class MqttPublisher:
         self.evidence_dir = Path(evidence_dir) if evidence_dir is not None else None
         self.window = 200
         self.metrics_interval_s = 30.0
-        self.cameras: dict[str, CameraState] = {}
+        self.cameras: dict[str, CameraStatus] = {}
         self.errors: dict[str, int] = {}
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -178,20 +182,25 @@ class MqttPublisher:
 
     # --- status, metrics, control -----------------------------------------------------------
     def update_camera(
-        self, camera: str, state: str, fps: float | None = None, dropped_frames: int | None = None
+        self,
+        camera: str,
+        state: WireCameraState | str,
+        fps: float | None = None,
+        dropped_frames: int | None = None,
     ) -> None:
         """Record a camera's state; a change of state re-publishes the retained status."""
+        state = WireCameraState(state)  # a word the contract does not know fails here
         with self._status_lock:
-            cam = self.cameras.setdefault(camera, CameraState())
+            cam = self.cameras.setdefault(camera, CameraStatus())
             changed = cam.state != state
             cam.state = state
             cam.fps = fps if fps is not None else cam.fps
             if dropped_frames is not None:
                 cam.dropped_frames = dropped_frames
         if changed:
-            self.publish_status("online")
+            self.publish_status(BoxState.ONLINE)
 
-    def status_payload(self, state: str) -> dict[str, Any]:
+    def status_payload(self, state: BoxState) -> dict[str, Any]:
         with self._status_lock:
             cams = {cid: c.as_dict() for cid, c in self.cameras.items()}
         return {
@@ -203,7 +212,7 @@ class MqttPublisher:
             "cameras": cams,
         }
 
-    def publish_status(self, state: str) -> Delivery | None:
+    def publish_status(self, state: BoxState) -> Delivery | None:
         if not self.client.connected:
             return None
         return self.client.publish(
@@ -245,12 +254,12 @@ class MqttPublisher:
         except OutboxError as err:
             log.error("control ack %s not stored: %s", result.command_id, err)
         if result.status == "accepted" and result.command == "publish_status":
-            self.publish_status("online")
+            self.publish_status(BoxState.ONLINE)
         self._wake.set()
 
     def _on_connection(self, up: bool) -> None:
         if up:
-            self.publish_status("online")
+            self.publish_status(BoxState.ONLINE)
         self._wake.set()
 
     # --- lifecycle ----------------------------------------------------------------------------
@@ -275,7 +284,7 @@ class MqttPublisher:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
-        done = self.publish_status("stopped")
+        done = self.publish_status(BoxState.STOPPED)
         while done is not None and not done.done() and time.monotonic() < deadline + 1:
             time.sleep(0.01)
         self.client.stop()

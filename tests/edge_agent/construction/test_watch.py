@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
+from edge_agent.analytics.construction_watch import construction_factory
 from edge_agent.config.load import parse
 from edge_agent.config.models import ConstructionSettings
 from edge_agent.construction.background import Lighting
@@ -19,7 +20,6 @@ from edge_agent.contract.incident import EventState, IncidentKind
 from edge_agent.detections import Detections
 from edge_agent.errors import ModelError
 from edge_agent.frames import Frame
-from edge_agent.watchers import construction_factory
 from tests.edge_agent.construction.harness import T0, make_watch
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from edge_agent.config import parse
 from edge_agent.errors import GeometryError
-from edge_agent.pipeline import zone_area_m2
+from edge_agent.zones.area import zone_area_m2
 from edge_agent.zones.geometry import GroundPlane, PolygonZone
 
 

@@ -1,0 +1,128 @@
+"""The construction-watch analytic: one watch per construction_watch zone, one comparator model
+per file, shared by every watch of the box."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from edge_agent.analytics.base import Analytic, Needs, Scope, Setup
+from edge_agent.config.models import (
+    AgentConfig,
+    CameraConfig,
+    ConstructionSettings,
+    ZoneConfig,
+    ZoneKind,
+)
+from edge_agent.construction.comparator import Comparator
+from edge_agent.construction.watch import ConstructionWatch
+from edge_agent.contract.incident import IncidentKind
+from edge_agent.incidents.evidence import EvidenceStore
+from edge_agent.incidents.origin import Origin, StreamClock
+
+__all__ = ["ANALYTIC", "ConstructionRunner", "comparator_for", "construction_factory"]
+
+
+@cache
+def _comparator(path: Path, threads: int) -> Comparator:
+    return Comparator(path, threads=threads)
+
+
+def comparator_for(model: str) -> Comparator:
+    """The change comparator of a settings ``model`` (relative: to the project root), opened once
+    per file and shared."""
+    from edge_agent.detect.detector import PROJECT_ROOT, resolve_model_path
+
+    return _comparator(resolve_model_path(model, PROJECT_ROOT), 1)
+
+
+class ConstructionRunner(ConstructionWatch):
+    """A zone's construction watch as the pipeline runs it; it takes changed settings itself.
+
+    A watch whose settings changed takes them in place: its references, the structures it tracks
+    and the incidents it has open are kept (a rebuilt watch would start its persistence count
+    again and could report a known structure twice).
+    """
+
+    def __init__(self, setup: Setup, zone: ZoneConfig | None, settings: ConstructionSettings):
+        o = setup.origin
+        super().__init__(
+            o.site,
+            o.box,
+            o.camera,
+            zone,
+            settings,
+            comparator_for(settings.model),
+            setup.evidence,
+            setup.baseline_dir,
+        )
+        self.camera_id = setup.camera.id
+        self._given = settings
+
+    def apply_config(self, cfg: AgentConfig) -> None:
+        settings = _settings(cfg, cfg.camera(self.camera_id), self.zone)
+        if settings != self._given:
+            self.apply_settings(settings)
+            self._given = settings
+
+
+def _zone_now(cfg: AgentConfig, camera: CameraConfig, zone: ZoneConfig | None) -> ZoneConfig | None:
+    if zone is None:
+        return None
+    return next((z for z in camera.zones if z.id == zone.id), zone)
+
+
+def _settings(
+    cfg: AgentConfig, camera: CameraConfig, zone: ZoneConfig | None
+) -> ConstructionSettings:
+    """The zone's settings (``None``: the whole frame of an ad-hoc replay: the defaults)."""
+    current = _zone_now(cfg, camera, zone)
+    return cfg.construction_for(current) if current is not None else cfg.defaults.construction
+
+
+def _build(setup: Setup, zones: tuple[ZoneConfig, ...]) -> ConstructionRunner:
+    zone = zones[0] if zones else None
+    return ConstructionRunner(setup, zone, _settings(setup.cfg, setup.camera, zone))
+
+
+def construction_factory(
+    evidence_dir: Path | None, baseline_dir: Path | None = None
+) -> Callable[[AgentConfig, CameraConfig, ZoneConfig | None], ConstructionRunner]:
+    """Builds the watch of a zone (``None``: the whole frame) outside a pipeline.
+
+    ``baseline_dir`` overrides the config's (a replay keeps its references apart).
+    """
+
+    def build(
+        cfg: AgentConfig, camera: CameraConfig, zone: ZoneConfig | None
+    ) -> ConstructionRunner:
+        evidence = None
+        if evidence_dir is not None:
+            evidence = EvidenceStore(
+                evidence_dir, cfg.evidence.max_bytes, cfg.evidence.jpeg_quality
+            )
+        setup = Setup(
+            cfg,
+            camera,
+            Origin.of_camera(cfg, camera.id),
+            StreamClock(camera.id, lambda: None),  # a watch dates its incidents itself
+            evidence,
+            Path(baseline_dir or cfg.baseline_dir),
+        )
+        return _build(setup, (zone,) if zone is not None else ())
+
+    return build
+
+
+ANALYTIC = Analytic(
+    name="construction_watch",
+    zone_kinds=frozenset({ZoneKind.CONSTRUCTION_WATCH}),
+    scope=Scope.ZONE,
+    settings=ConstructionSettings,
+    settings_of=_settings,
+    # every analysed frame: the watch gathers its backgrounds by its own stream-time rules
+    needs=Needs(image=True, classes=None),  # people and vehicles are masked out
+    emits=frozenset({IncidentKind.CONSTRUCTION_CHANGE, IncidentKind.TAMPER}),
+    build=_build,
+)
