@@ -18,10 +18,10 @@ from typing import Protocol
 import numpy as np
 
 from edge_agent.analytics.base import CAMERA_KEY, Analytic, MeasuresZones, Runner, Scope, Setup
+from edge_agent.analytics.crowd_density.zone import CrowdZone
 from edge_agent.analytics.registry import REGISTRY, by_name, runs_for
 from edge_agent.config.models import AgentConfig, CameraConfig, SlicingConfig
 from edge_agent.contract.incident import Incident
-from edge_agent.crowd.zone import CrowdZone
 from edge_agent.detections import PERSON_CLASS, Detections
 from edge_agent.frames import Frame
 from edge_agent.incidents.evidence import EvidenceStore

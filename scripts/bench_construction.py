@@ -20,8 +20,8 @@ import av
 import cv2
 import numpy as np
 
+from edge_agent.analytics.construction_watch import Comparator, ConstructionWatch
 from edge_agent.config.models import ConstructionSettings
-from edge_agent.construction import Comparator, ConstructionWatch
 from edge_agent.detections import Detections
 from edge_agent.frames import Frame
 

@@ -22,9 +22,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from edge_agent.analytics.construction_watch.comparator import Comparator
+from edge_agent.analytics.construction_watch.regions import binarize
 from edge_agent.config.models import ConstructionSettings
-from edge_agent.construction.comparator import Comparator
-from edge_agent.construction.regions import binarize
 
 REPO = Path(__file__).resolve().parent.parent
 

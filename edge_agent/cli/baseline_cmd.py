@@ -11,12 +11,12 @@ import numpy as np
 import typer
 from rich.table import Table
 
+from edge_agent.analytics.construction_watch.background import Lighting
+from edge_agent.analytics.construction_watch.capture import CaptureRequest, capture, watch_zones
+from edge_agent.analytics.construction_watch.reference import ReferenceStore
+from edge_agent.analytics.construction_watch.watch import WHOLE_FRAME_ZONE
 from edge_agent.cli.common import console, library_errors
 from edge_agent.config import AgentConfig, load
-from edge_agent.construction.background import Lighting
-from edge_agent.construction.capture import CaptureRequest, capture, watch_zones
-from edge_agent.construction.reference import ReferenceStore
-from edge_agent.construction.watch import WHOLE_FRAME_ZONE
 from edge_agent.errors import BaselineError
 
 app = typer.Typer(

@@ -10,7 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from edge_agent.analytics.base import Analytic, Needs, Scope, Setup
+from edge_agent.analytics.construction_watch.background import to_gray
+from edge_agent.analytics.construction_watch.observe import Observation, tamper_reason
+from edge_agent.analytics.construction_watch.reference import Reference
 from edge_agent.analytics.construction_watch.runner import comparator_for
+from edge_agent.analytics.construction_watch.watch import ConstructionWatch
 from edge_agent.config.models import (
     AgentConfig,
     CameraConfig,
@@ -18,10 +22,6 @@ from edge_agent.config.models import (
     ConstructionSettings,
     ZoneConfig,
 )
-from edge_agent.construction.background import to_gray
-from edge_agent.construction.observe import Observation, tamper_reason
-from edge_agent.construction.reference import Reference
-from edge_agent.construction.watch import ConstructionWatch
 from edge_agent.contract.incident import IncidentKind
 from edge_agent.incidents.origin import UNASSIGNED_CELL
 

@@ -8,6 +8,8 @@ from functools import cache
 from pathlib import Path
 
 from edge_agent.analytics.base import Analytic, Needs, Scope, Setup
+from edge_agent.analytics.construction_watch.comparator import Comparator
+from edge_agent.analytics.construction_watch.watch import ConstructionWatch
 from edge_agent.config.models import (
     AgentConfig,
     CameraConfig,
@@ -15,8 +17,6 @@ from edge_agent.config.models import (
     ZoneConfig,
     ZoneKind,
 )
-from edge_agent.construction.comparator import Comparator
-from edge_agent.construction.watch import ConstructionWatch
 from edge_agent.contract.incident import IncidentKind
 from edge_agent.incidents.evidence import EvidenceStore
 from edge_agent.incidents.origin import Origin, StreamClock

@@ -13,6 +13,7 @@ from datetime import datetime
 import numpy as np
 
 from edge_agent.analytics.base import Analytic, Needs, Scope, Setup
+from edge_agent.analytics.crowd_density.zone import CrowdZone
 from edge_agent.config.models import (
     AgentConfig,
     CameraConfig,
@@ -21,7 +22,6 @@ from edge_agent.config.models import (
     ZoneKind,
 )
 from edge_agent.contract.incident import Evidence, Incident, IncidentKind
-from edge_agent.crowd.zone import CrowdZone
 from edge_agent.detections import PERSON_CLASS, Detections
 from edge_agent.draw import LEVEL_COLOURS, draw_detections, draw_zone
 from edge_agent.errors import GridwatchError

@@ -20,7 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from edge_agent.construction.background import Lighting
+from edge_agent.analytics.construction_watch.background import Lighting
 from edge_agent.errors import BaselineError
 
 __all__ = ["Reference", "ReferenceStore"]

@@ -1,4 +1,4 @@
-"""The persistence rules of :mod:`edge_agent.construction.tracker`, table-driven."""
+"""The persistence rules of :mod:`edge_agent.analytics.construction_watch.tracker`, table-driven."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from edge_agent.construction.tracker import RULES, Phase, Sighting, Tracker
+from edge_agent.analytics.construction_watch.tracker import RULES, Phase, Sighting, Tracker
 
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
 STEADY = np.ones((40, 40), bool)

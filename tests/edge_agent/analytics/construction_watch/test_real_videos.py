@@ -17,7 +17,7 @@ from types import ModuleType
 import pytest
 
 from edge_agent.frames import Frame
-from tests.edge_agent.construction.harness import feed, make_watch
+from tests.edge_agent.analytics.construction_watch.harness import feed, make_watch
 
 STEP_S = 600.0
 MOMENTS = 12

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import av
 
+from edge_agent.analytics.construction_watch.comparator import Comparator
+from edge_agent.analytics.construction_watch.watch import ConstructionWatch
 from edge_agent.config.models import ConstructionSettings, ZoneConfig
-from edge_agent.construction.comparator import Comparator
-from edge_agent.construction.watch import ConstructionWatch
 from edge_agent.contract.incident import Incident, IncidentKind
 from edge_agent.detect.detector import Detector
 from edge_agent.detections import Detections

@@ -16,7 +16,7 @@ import cv2
 import pytest
 
 from edge_agent.contract.incident import EventState, IncidentKind
-from tests.edge_agent.construction.harness import (
+from tests.edge_agent.analytics.construction_watch.harness import (
     TEST_SETTINGS,
     bbox_iou,
     calibrated_zone,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from edge_agent.crowd.smoothing import WindowSeries
+from edge_agent.analytics.crowd_density.smoothing import WindowSeries
 
 __all__ = ["Forecast", "forecast_crossing"]
 

@@ -16,24 +16,30 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from edge_agent.config.models import ConstructionSettings, ZoneConfig
-from edge_agent.construction.background import (
+from edge_agent.analytics.construction_watch.background import (
     Lighting,
     lighting_of,
     masked_median,
     to_gray,
     transient_mask,
 )
-from edge_agent.construction.comparator import Comparator
-from edge_agent.construction.events import (
+from edge_agent.analytics.construction_watch.comparator import Comparator
+from edge_agent.analytics.construction_watch.events import (
     EvidenceSink,
     TamperCase,
     structure_incident,
     tamper_incident,
 )
-from edge_agent.construction.observe import Context, Observation, ZoneView, analyse, measure
-from edge_agent.construction.reference import Reference, ReferenceStore
-from edge_agent.construction.tracker import Tracker
+from edge_agent.analytics.construction_watch.observe import (
+    Context,
+    Observation,
+    ZoneView,
+    analyse,
+    measure,
+)
+from edge_agent.analytics.construction_watch.reference import Reference, ReferenceStore
+from edge_agent.analytics.construction_watch.tracker import Tracker
+from edge_agent.config.models import ConstructionSettings, ZoneConfig
 from edge_agent.contract.incident import EventState, Incident, new_id
 from edge_agent.detections import Detections
 from edge_agent.errors import BaselineError

@@ -5,11 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from edge_agent.analytics.crowd_density.alarm import (
+    TRANSITIONS,
+    AlarmTiming,
+    Phase,
+    Signal,
+    ZoneAlarm,
+)
+from edge_agent.analytics.crowd_density.levels import level_for, los_for_density
+from edge_agent.analytics.crowd_density.zone import CrowdZone
 from edge_agent.config.models import CrowdThresholds
 from edge_agent.contract.incident import EventState, IncidentKind, Level
-from edge_agent.crowd.alarm import TRANSITIONS, AlarmTiming, Phase, Signal, ZoneAlarm
-from edge_agent.crowd.levels import level_for, los_for_density
-from edge_agent.crowd.zone import CrowdZone
 from edge_agent.detections import Detections
 from edge_agent.zones.geometry import PolygonZone
 

@@ -9,7 +9,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from edge_agent.construction.tracker import Track
+from edge_agent.analytics.construction_watch.tracker import Track
 from edge_agent.contract.incident import (
     EventState,
     Evidence,

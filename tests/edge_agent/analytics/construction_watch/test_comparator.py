@@ -11,7 +11,7 @@ import numpy as np
 import onnx
 import pytest
 
-from edge_agent.construction.comparator import Comparator
+from edge_agent.analytics.construction_watch.comparator import Comparator
 from edge_agent.errors import ModelError
 
 

@@ -12,15 +12,15 @@ import numpy as np
 import pytest
 
 from edge_agent.analytics.construction_watch import construction_factory
+from edge_agent.analytics.construction_watch.background import Lighting
+from edge_agent.analytics.construction_watch.reference import Reference, ReferenceStore
 from edge_agent.config.load import parse
 from edge_agent.config.models import ConstructionSettings
-from edge_agent.construction.background import Lighting
-from edge_agent.construction.reference import Reference, ReferenceStore
 from edge_agent.contract.incident import EventState, IncidentKind
 from edge_agent.detections import Detections
 from edge_agent.errors import ModelError
 from edge_agent.frames import Frame
-from tests.edge_agent.construction.harness import T0, make_watch
+from tests.edge_agent.analytics.construction_watch.harness import T0, make_watch
 
 
 def _frames(shared_data: Path) -> list[np.ndarray]:

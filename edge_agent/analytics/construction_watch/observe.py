@@ -10,8 +10,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from edge_agent.config.models import ConstructionSettings, ZoneConfig
-from edge_agent.construction.align import (
+from edge_agent.analytics.construction_watch.align import (
     IDENTITY,
     Registration,
     log_gradient,
@@ -20,10 +19,11 @@ from edge_agent.construction.align import (
     view_health,
     warp_to_reference,
 )
-from edge_agent.construction.background import to_gray
-from edge_agent.construction.comparator import Comparator
-from edge_agent.construction.regions import binarize, find_regions
-from edge_agent.construction.tracker import Sighting
+from edge_agent.analytics.construction_watch.background import to_gray
+from edge_agent.analytics.construction_watch.comparator import Comparator
+from edge_agent.analytics.construction_watch.regions import binarize, find_regions
+from edge_agent.analytics.construction_watch.tracker import Sighting
+from edge_agent.config.models import ConstructionSettings, ZoneConfig
 from edge_agent.zones.geometry import GroundPlane, PolygonZone
 
 __all__ = ["ZoneView", "Context", "Observation", "analyse", "tamper_reason", "measure"]
@@ -33,7 +33,7 @@ _SEAM = np.ones((9, 9), np.uint8)
 _PREFER_STILL = 0.03  # share of changed structure a warp must save to be preferred to none
 # The change map spills past a new edge by the blur and window of the comparator (a band about
 # 6 px wide on each side of an outline); two pixels of erosion take back part of it. Measured
-# area error on the scenarios of tests/edge_agent/construction/test_scenarios.py: -23 % to +20 %.
+# area error on the scenarios of tests/edge_agent/analytics/construction_watch/test_scenarios.py: -23 % to +20 %.
 _SPREAD = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
 
 

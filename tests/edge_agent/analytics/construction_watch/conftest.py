@@ -10,11 +10,11 @@ from types import ModuleType
 
 import pytest
 
+from edge_agent.analytics.construction_watch.comparator import Comparator
 from edge_agent.config.models import ModelConfig, ModelKind
-from edge_agent.construction.comparator import Comparator
 from edge_agent.detect.detector import Detector, build_detector
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 
 
 @pytest.fixture(scope="session")

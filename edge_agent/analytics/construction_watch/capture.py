@@ -9,16 +9,16 @@ from pathlib import Path
 
 import numpy as np
 
-from edge_agent.config.models import AgentConfig, CameraConfig, DecodeMode, ZoneConfig, ZoneKind
-from edge_agent.construction.background import (
+from edge_agent.analytics.construction_watch.background import (
     Lighting,
     lighting_of,
     masked_median,
     to_gray,
     transient_mask,
 )
-from edge_agent.construction.reference import Reference, ReferenceStore
-from edge_agent.construction.watch import WHOLE_FRAME_ZONE
+from edge_agent.analytics.construction_watch.reference import Reference, ReferenceStore
+from edge_agent.analytics.construction_watch.watch import WHOLE_FRAME_ZONE
+from edge_agent.config.models import AgentConfig, CameraConfig, DecodeMode, ZoneConfig, ZoneKind
 from edge_agent.detections import Detections
 from edge_agent.errors import BaselineError, SourceError
 from edge_agent.ingest.source import open_source, redact_url

@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from edge_agent.construction.background import (
+from edge_agent.analytics.construction_watch.background import (
     Lighting,
     lighting_of,
     masked_median,
     transient_mask,
 )
-from edge_agent.construction.reference import Reference, ReferenceStore
+from edge_agent.analytics.construction_watch.reference import Reference, ReferenceStore
 from edge_agent.detections import Detections
 from edge_agent.errors import BaselineError
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from edge_agent.analytics.crowd_density.alarm import AlarmTiming, ZoneAlarm
+from edge_agent.analytics.crowd_density.forecast import forecast_crossing
+from edge_agent.analytics.crowd_density.levels import level_for, level_threshold, los_for_density
+from edge_agent.analytics.crowd_density.smoothing import WindowSeries
 from edge_agent.config.models import CrowdThresholds
 from edge_agent.contract.incident import IncidentKind, Level
-from edge_agent.crowd.alarm import AlarmTiming, ZoneAlarm
-from edge_agent.crowd.forecast import forecast_crossing
-from edge_agent.crowd.levels import level_for, level_threshold, los_for_density
-from edge_agent.crowd.smoothing import WindowSeries
 from edge_agent.detections import Detections
 from edge_agent.incidents.event import ZoneEvent
 from edge_agent.zones.geometry import PolygonZone

@@ -1,1 +1,0 @@
-"""Crowd analytics: levels, smoothing, alarms with hysteresis, early warning."""
