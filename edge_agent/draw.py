@@ -5,17 +5,19 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from edge_agent.contract.incident import Level
 from edge_agent.detections import Detections
 from edge_agent.zones.geometry import GroundPlane
 
 __all__ = ["draw_zone", "draw_detections", "draw_ground_grid", "LEVEL_COLOURS"]
 
-LEVEL_COLOURS = {
-    "normal": (80, 200, 80),
-    "info": (200, 200, 80),
-    "advisory": (0, 200, 255),
-    "warning": (0, 120, 255),
-    "critical": (0, 0, 255),
+#: BGR colour of each level (keyed by the contract's Level: a new level must get a colour).
+LEVEL_COLOURS: dict[Level, tuple[int, int, int]] = {
+    Level.NORMAL: (80, 200, 80),
+    Level.INFO: (200, 200, 80),
+    Level.ADVISORY: (0, 200, 255),
+    Level.WARNING: (0, 120, 255),
+    Level.CRITICAL: (0, 0, 255),
 }
 
 

@@ -120,8 +120,9 @@ class CameraPipeline:
         if slots is None:
             slots = {}
             self._table.append((analytic, slots))
-        zone = next((z for z in self.camera.zones if z.id == key), None)
-        slots[key] = _Slot(runner, analytic.cadence_s(self.setup.cfg, self.camera, zone))
+        cfg, camera = self.setup.cfg, self.setup.camera
+        zone = next((z for z in camera.zones if z.id == key), None)
+        slots[key] = _Slot(runner, analytic.cadence_s(cfg, camera, zone))
 
     def runners(self, name: str) -> dict[str, Runner]:
         """The runners of one analytic, by zone id (or CAMERA_KEY)."""
@@ -145,15 +146,15 @@ class CameraPipeline:
         """New settings from a changed config, without a restart or losing open incidents.
 
         Each runner takes its own settings in place (see the analytics' ``apply_config``); zones
-        added or removed take effect at the next start.
+        added or removed, and the camera's own keys (slicing), take effect at the next start.
         """
-        self.camera = cfg.camera(self.camera.id)
-        self.setup = replace(self.setup, cfg=cfg, camera=self.camera)
+        camera = cfg.camera(self.camera.id)
+        self.setup = replace(self.setup, cfg=cfg, camera=camera)
         for analytic, slots in self._table:
             for key, slot in slots.items():
                 slot.runner.apply_config(cfg)
-                zone = next((z for z in self.camera.zones if z.id == key), None)
-                slot.every_s = analytic.cadence_s(cfg, self.camera, zone)
+                zone = next((z for z in camera.zones if z.id == key), None)
+                slot.every_s = analytic.cadence_s(cfg, camera, zone)
 
     def process(self, frame: Frame) -> FrameResult:
         dets = self.detector.detect(frame.image, self.camera.slicing)

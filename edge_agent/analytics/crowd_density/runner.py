@@ -100,7 +100,7 @@ class CrowdRunner:
     def annotate(self, frame: Frame, people: Detections) -> np.ndarray:
         img = frame.image.copy()
         for zid, zone in self.zones.items():
-            colour = LEVEL_COLOURS[zone.alarm.level.value]
+            colour = LEVEL_COLOURS[zone.alarm.level]
             draw_zone(img, zone.polygon.points, f"{zid} {zone.alarm.level.value}", colour)
         draw_detections(img, people)
         return img

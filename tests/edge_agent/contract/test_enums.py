@@ -40,3 +40,9 @@ def test_an_enum_of_the_contract_equals_its_schema(
 
 def test_the_schema_kinds_are_the_incident_kinds() -> None:
     assert _enum("incident", "properties", "kind") == {k.value for k in IncidentKind}
+
+
+def test_every_level_has_an_evidence_colour() -> None:
+    from edge_agent.draw import LEVEL_COLOURS
+
+    assert set(LEVEL_COLOURS) == set(Level)
