@@ -1,4 +1,6 @@
-"""Incidents on the agent side: evidence images, throttling and the per-zone tracker.
+"""Incidents on the agent side: who observed them (``origin``), zone alarm events (``event``),
+the per-zone tracker that gives them ids and wall times (``tracker``), evidence images.
 
-The incident value itself is part of the contract: :mod:`edge_agent.contract.incident`.
+This room sits below the analytics and imports none of them. The incident value itself is part
+of the contract: :mod:`edge_agent.contract.incident`.
 """

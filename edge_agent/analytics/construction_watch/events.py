@@ -75,7 +75,6 @@ def structure_incident(
         tr.incident_id, tr.seq = new_id(), 0
     else:
         tr.seq += 1
-    before, after, mask = pictures
     metrics: dict[str, object] = {
         "bbox": [round(v / scale, 1) for v in tr.bbox],
         "first_seen_at": iso(tr.first_at),
@@ -88,22 +87,7 @@ def structure_incident(
             "clear": "structure no longer visible",
         }[action],
     }
-    images: dict[str, np.ndarray] = {}
-    if action != "clear":
-        x1, y1, x2, y2 = crop_box(tr.bbox, before.shape[1], before.shape[0])
-        overlay = after[y1:y2, x1:x2].copy()
-        cv2.rectangle(
-            overlay,
-            (tr.bbox[0] - x1, tr.bbox[1] - y1),
-            (tr.bbox[2] - x1, tr.bbox[3] - y1),
-            (0, 0, 255),
-            2,
-        )
-        images = {
-            "before": before[y1:y2, x1:x2],
-            "after": overlay,
-            "mask": (mask[y1:y2, x1:x2] * 255).astype(np.uint8),
-        }
+    images = _crops(tr.bbox, pictures) if action != "clear" else {}
     return Incident(
         id=tr.incident_id,
         seq=tr.seq,
@@ -117,6 +101,22 @@ def structure_incident(
         evidence=_evidence(sink, tr.incident_id, tr.seq, images),
         stream_pts=pts,
     )
+
+
+def _crops(
+    bbox: tuple[int, int, int, int], pictures: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Before, after (the box drawn) and mask, cropped around the structure."""
+    before, after, mask = pictures
+    x1, y1, x2, y2 = crop_box(bbox, before.shape[1], before.shape[0])
+    overlay = after[y1:y2, x1:x2].copy()
+    top_left, bottom_right = (bbox[0] - x1, bbox[1] - y1), (bbox[2] - x1, bbox[3] - y1)
+    cv2.rectangle(overlay, top_left, bottom_right, (0, 0, 255), 2)
+    return {
+        "before": before[y1:y2, x1:x2],
+        "after": overlay,
+        "mask": (mask[y1:y2, x1:x2] * 255).astype(np.uint8),
+    }
 
 
 @dataclass
