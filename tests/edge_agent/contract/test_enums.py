@@ -7,7 +7,7 @@ from enum import StrEnum
 import pytest
 
 from edge_agent.contract import load_schema
-from edge_agent.contract.incident import EventState, IncidentKind, Level
+from edge_agent.contract.incident import EMITTED_LEVELS, EventState, IncidentKind, Level
 from edge_agent.contract.status import BoxState, WireCameraState
 
 
@@ -20,7 +20,8 @@ def _enum(message: str, *path: str) -> set[str]:
 
 def test_the_schema_levels_are_levels_values_without_normal() -> None:
     """``normal`` never leaves the box; every other level is on the wire, and nothing else."""
-    assert _enum("incident", "properties", "level") == {lv.value for lv in Level} - {"normal"}
+    assert _enum("incident", "properties", "level") == {lv.value for lv in EMITTED_LEVELS}
+    assert set(Level) - set(EMITTED_LEVELS) == {Level.NORMAL}
 
 
 @pytest.mark.parametrize(
