@@ -13,6 +13,7 @@ turn them into a clean message and a non-zero exit without a traceback::
         │   ├── TicketNotFound     no ticket with that id
         │   ├── IllegalAction      the action is not allowed in the ticket's current state
         │   └── GuardFailed        the action is allowed in this state but its precondition is not met
+        │       └── NotPermitted   the actor's role or unit may not do it (or the actor is unknown)
         ├── IntakeError            an incident payload cannot be filed as a ticket
         └── PeriodError            a statistics period string cannot be understood
 
@@ -34,6 +35,7 @@ __all__ = [
     "TicketNotFound",
     "IllegalAction",
     "GuardFailed",
+    "NotPermitted",
     "IntakeError",
     "PeriodError",
 ]
@@ -93,6 +95,10 @@ class IllegalAction(TicketError):
 
 class GuardFailed(TicketError):
     """The action is allowed in this state, but its precondition is not met (the guard says why)."""
+
+
+class NotPermitted(GuardFailed):
+    """The actor may not do this: unknown actor, a role without the right, or another unit's case."""
 
 
 class IntakeError(CollectorError):

@@ -37,6 +37,7 @@ MIGRATION_MODULES: list[str] = [
     "collector.open311.schema",
     "collector.feed.schema",
     "collector.ingest.schema",
+    "collector.accounts.schema",
 ]
 """Modules imported by :func:`load_all` before migrating; each registers migrations on import."""
 

@@ -52,11 +52,12 @@ def _group(
     ctx: typer.Context,
     db: DbOption = Path(DEFAULT_DB),
     actor: Annotated[
-        str | None, typer.Option(help="Who acts (audit trail); default $GRIDWATCH_ACTOR.")
+        str | None,
+        typer.Option(help="Who acts: an existing member (audit trail); default $GRIDWATCH_ACTOR."),
     ] = None,
     role: Annotated[
         Role | None,
-        typer.Option(help="Role of the actor (default: duty_chief; unit_handler for unit steps)."),
+        typer.Option(help="Role of the actor; refused unless it is the member's own."),
     ] = None,
     at: Annotated[
         str | None, typer.Option(help="When it happened, ISO 8601 with zone (default: now).")

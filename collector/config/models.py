@@ -70,6 +70,8 @@ class Role(StrEnum):
     DISPATCHER = "dispatcher"
     UNIT_HANDLER = "unit_handler"
     INSPECTOR = "inspector"
+    LEADER = "leader"  # the center's leadership: reads and statistics, no workflow step
+    ADMIN = "admin"  # accounts, units, API keys; no workflow step
     SYSTEM = "system"
 
 

@@ -2,8 +2,9 @@
 (and a console) calls, so no front end holds a workflow rule.
 
 - :class:`Actor`: who acts, in which role (or the one their membership gives), and when;
-- :func:`action_args`: the arguments of a step; a configured member acts in their role and for
-  their unit, and may not claim another role;
+- :func:`action_args`: the arguments of a step; the actor must be an existing member (a console
+  account or a member in units.yaml, :func:`collector.accounts.resolve_actor`), acts in their
+  own role and for their own unit, and may not claim another role or speak for another unit;
 - :func:`act`: do one step; a dispatch without mode and units takes the routing proposal;
 - :func:`receive_case`: receive a case reported by a patrol, a citizen or the hotline.
 
@@ -29,8 +30,9 @@ from typing import Any
 
 import sqlite_utils
 
+from collector.accounts import resolve_actor
 from collector.config.models import CenterConfig, Role
-from collector.errors import GuardFailed, TicketError
+from collector.errors import NotPermitted, TicketError
 from collector.grid.store import load_center
 from collector.tickets.model import Ticket
 from collector.tickets.repo import NewTicket, get_ticket, receive
@@ -41,18 +43,10 @@ from collector.tickets.workflow import Action, ActionArgs
 __all__ = [
     "Actor",
     "CaseReport",
-    "UNIT_ACTIONS",
-    "CHECK_ACTIONS",
-    "default_role",
     "action_args",
     "act",
     "receive_case",
 ]
-
-UNIT_ACTIONS = frozenset({Action.ACCEPT, Action.RETURN, Action.REPORT, Action.REQUEST_EXTENSION})
-"""Steps a unit takes; a configured member of a unit takes them for that unit."""
-
-CHECK_ACTIONS = frozenset({Action.VERIFY_PASS, Action.VERIFY_FAIL})
 
 
 @dataclass(frozen=True)
@@ -81,24 +75,16 @@ class CaseReport:
     urgent: bool = False
 
 
-def default_role(action: Action | None) -> Role:
-    """The role of someone not configured: unit handler for unit steps, inspector for checks."""
-    if action in UNIT_ACTIONS:
-        return Role.UNIT_HANDLER
-    return Role.INSPECTOR if action in CHECK_ACTIONS else Role.DUTY_CHIEF
-
-
 def action_args(
-    center: CenterConfig, who: Actor, action: Action | None, **fields: Any
+    db: sqlite_utils.Database, center: CenterConfig, who: Actor, **fields: Any
 ) -> ActionArgs:
-    """The step's arguments; a configured member acts in their role and for their unit."""
-    found = center.member(who.actor)
-    if found and who.role and who.role is not found[1].role:
-        raise GuardFailed(f"{who.actor} is {found[1].role.value} of {found[0].id}, not {who.role}")
-    role = who.role or (found[1].role if found else default_role(action))
-    if found and action in UNIT_ACTIONS and fields.get("unit") is None:
-        fields["unit"] = found[0].id
-    return ActionArgs(actor=who.actor, role=role, at=who.at, **fields)
+    """The step's arguments, in the member's own role and for their own unit (NotPermitted for
+    an unknown actor, a claimed role that is not theirs or another unit named)."""
+    member = resolve_actor(db, center, who.actor, who.role)
+    given = fields.pop("unit", None)
+    if given is not None and given != member.unit:
+        raise NotPermitted(f"{member.actor} acts for {member.unit}, not for {given}")
+    return ActionArgs(actor=member.actor, role=member.role, at=who.at, unit=member.unit, **fields)
 
 
 def act(
@@ -111,7 +97,7 @@ def act(
         t = get_ticket(db, ticket_id)
         proposal = route(center, t.grid_cell, t.category)
         fields = {**fields, "mode": proposal.mode, "units": proposal.units}
-    return apply_action(db, ticket_id, action, action_args(center, who, action, **fields), center)
+    return apply_action(db, ticket_id, action, action_args(db, center, who, **fields), center)
 
 
 def receive_case(db: sqlite_utils.Database, who: Actor, case: CaseReport) -> Ticket:
@@ -121,7 +107,7 @@ def receive_case(db: sqlite_utils.Database, who: Actor, case: CaseReport) -> Tic
         raise TicketError(f"unknown category {case.category!r}")
     if case.cell not in center.cells:
         raise TicketError(f"unknown grid cell {case.cell!r}")
-    args = action_args(center, who, None)
+    args = action_args(db, center, who)
     new = NewTicket(
         case.category, case.cell, case.title, who.at, source=case.source, urgent=case.urgent
     )

@@ -29,6 +29,7 @@ from collector.errors import GuardFailed, IllegalAction
 from collector.store import write_transaction
 from collector.tickets.effects import EFFECTS
 from collector.tickets.model import Ticket
+from collector.tickets.permissions import authorize
 from collector.tickets.repo import db_values, get_ticket, write_audit
 from collector.tickets.workflow import TABLE, Action, ActionArgs, allowed_actions
 
@@ -78,7 +79,8 @@ def apply_action(
     """Do ``action`` on ticket ``ticket_id``; returns the updated ticket."""
     with write_transaction(db):
         ticket = get_ticket(db, ticket_id)
-        check_action(ticket, action, args)
+        check_action(ticket, action, args)  # state first: a step not in the table is illegal
+        authorize(ticket, action, args, center)  # the one permission check of every path
         if action is Action.MARK_DUPLICATE:
             get_ticket(db, args.duplicate_of or 0)  # raises TicketNotFound
         transition = TABLE[(ticket.state, action)]

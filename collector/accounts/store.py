@@ -1,0 +1,235 @@
+"""Accounts in the collector's store: create, read, update, and log-in with lock-out.
+
+Passwords are hashed with argon2id (argon2-cffi); a hash made with older parameters is replaced at
+the next successful log-in. After :data:`MAX_FAILURES` wrong passwords in a row the account is
+locked for :data:`LOCK_MINUTES`; a locked account refuses even the right password until then.
+
+Example:
+    >>> from datetime import UTC, datetime
+    >>> from collector.store import open_store
+    >>> db = open_store(":memory:")
+    >>> now = datetime(2026, 12, 1, tzinfo=UTC)
+    >>> _ = create_account(db, "wang.duty", "Wang Jun", Role.DUTY_CHIEF, "xitang-center",
+    ...                    "s3cret-pass", now)
+    >>> authenticate(db, "wang.duty", "s3cret-pass", now).role.value
+    'duty_chief'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from collector.config.models import Role
+from collector.errors import CollectorError
+from collector.store import write_transaction
+
+__all__ = [
+    "Account",
+    "AccountError",
+    "LoginRefused",
+    "MAX_FAILURES",
+    "LOCK_MINUTES",
+    "LOCALES",
+    "create_account",
+    "get_account",
+    "list_accounts",
+    "update_account",
+    "set_password",
+    "authenticate",
+]
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+LOCALES = ("zh_CN", "en")
+MIN_PASSWORD = 8
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+_HASHER = PasswordHasher()
+_DUMMY = _HASHER.hash("not a password of anyone")  # same work for an unknown id
+
+
+class AccountError(CollectorError):
+    """An account cannot be created or changed (the message names the field and value)."""
+
+
+class LoginRefused(CollectorError):
+    """A log-in is refused; ``kind`` is ``credentials``, ``locked`` or ``disabled``."""
+
+    def __init__(self, kind: str, message: str, until: datetime | None = None):
+        self.kind, self.until = kind, until
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Account:
+    """A person who logs in. ``unit`` is required for unit handlers."""
+
+    id: str
+    name: str
+    role: Role
+    unit: str | None
+    locale: str = "zh_CN"
+    failures: int = 0
+    locked_until: datetime | None = None
+    disabled: bool = False
+
+    def __post_init__(self) -> None:
+        if not _ID.match(self.id):
+            raise AccountError(f"account id {self.id!r}: use 2-64 of a-z 0-9 . _ -")
+        if not self.name.strip():
+            raise AccountError(f"account {self.id}: name is empty")
+        if self.role is Role.SYSTEM:
+            raise AccountError(
+                f"account {self.id}: role 'system' is the platform's, not a person's"
+            )
+        if self.role is Role.UNIT_HANDLER and not self.unit:
+            raise AccountError(f"account {self.id}: a unit handler needs a unit")
+        if self.locale not in LOCALES:
+            raise AccountError(f"account {self.id}: locale {self.locale!r} not in {LOCALES}")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Account:
+        locked = row["locked_until"]
+        return cls(
+            id=row["id"],
+            name=row["name"],
+            role=Role(row["role"]),
+            unit=row["unit"],
+            locale=row["locale"],
+            failures=row["failures"],
+            locked_until=datetime.fromisoformat(locked) if locked else None,
+            disabled=bool(row["disabled"]),
+        )
+
+
+def _check_password(account_id: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(
+            f"account {account_id}: password needs at least {MIN_PASSWORD} characters"
+        )
+
+
+def create_account(
+    db: sqlite_utils.Database,
+    account_id: str,
+    name: str,
+    role: Role,
+    unit: str | None,
+    password: str,
+    now: datetime,
+) -> Account:
+    """Create an account; raises :class:`AccountError` if the id exists or a field is wrong."""
+    account = Account(account_id, name, role, unit)
+    _check_password(account_id, password)
+    if get_account(db, account_id) is not None:
+        raise AccountError(f"account {account_id} already exists")
+    db.table("accounts").insert(
+        {
+            "id": account.id,
+            "name": account.name,
+            "role": account.role.value,
+            "unit": account.unit,
+            "password_hash": _HASHER.hash(password),
+            "locale": account.locale,
+            "created_at": now.isoformat(),
+        }
+    )
+    return account
+
+
+def get_account(db: sqlite_utils.Database, account_id: str) -> Account | None:
+    rows = list(db.query("SELECT * FROM accounts WHERE id = ?", [account_id]))
+    return Account.from_row(rows[0]) if rows else None
+
+
+def list_accounts(db: sqlite_utils.Database) -> list[Account]:
+    return [Account.from_row(r) for r in db.query("SELECT * FROM accounts ORDER BY role, id")]
+
+
+def update_account(db: sqlite_utils.Database, account_id: str, **changes: Any) -> Account:
+    """Change ``name``, ``role``, ``unit``, ``locale`` or ``disabled``; ``unlock=True`` clears a lock."""
+    old = get_account(db, account_id)
+    if old is None:
+        raise AccountError(f"no account {account_id}")
+    unlock = changes.pop("unlock", False)
+    unknown = set(changes) - {"name", "role", "unit", "locale", "disabled"}
+    if unknown:
+        raise AccountError(f"account {account_id}: cannot change {sorted(unknown)}")
+    new = Account(**{**old.__dict__, **changes})
+    values: dict[str, Any] = {
+        "name": new.name,
+        "role": new.role.value,
+        "unit": new.unit,
+        "locale": new.locale,
+        "disabled": int(new.disabled),
+    }
+    if unlock:
+        values |= {"failures": 0, "locked_until": None}
+    db.table("accounts").update(account_id, values)
+    return get_account(db, account_id)  # type: ignore[return-value]
+
+
+def set_password(db: sqlite_utils.Database, account_id: str, password: str) -> None:
+    if get_account(db, account_id) is None:
+        raise AccountError(f"no account {account_id}")
+    _check_password(account_id, password)
+    db.table("accounts").update(account_id, {"password_hash": _HASHER.hash(password)})
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _refuse_locked(account: Account, now: datetime) -> None:
+    if account.disabled:
+        raise LoginRefused("disabled", f"account {account.id} is disabled")
+    if account.locked_until is not None and now < account.locked_until:
+        raise LoginRefused(
+            "locked",
+            f"account {account.id} is locked until {account.locked_until.isoformat()}",
+            account.locked_until,
+        )
+
+
+def authenticate(
+    db: sqlite_utils.Database, account_id: str, password: str, now: datetime
+) -> Account:
+    """The account if ``password`` is right; else :class:`LoginRefused` (and one failure more)."""
+    with write_transaction(db):
+        rows = list(db.query("SELECT * FROM accounts WHERE id = ?", [account_id]))
+        if not rows:
+            _verify(_DUMMY, password)
+            raise LoginRefused("credentials", "unknown account or wrong password")
+        account = Account.from_row(rows[0])
+        _refuse_locked(account, now)
+        if not _verify(rows[0]["password_hash"], password):
+            failures = account.failures + 1
+            locked = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
+            db.table("accounts").update(
+                account_id,
+                {
+                    "failures": 0 if locked else failures,
+                    "locked_until": locked.isoformat() if locked else None,
+                },
+            )
+            if locked:
+                raise LoginRefused(
+                    "locked", f"account {account_id} locked after {failures} failures", locked
+                )
+            raise LoginRefused("credentials", "unknown account or wrong password")
+        values: dict[str, Any] = {"failures": 0, "locked_until": None}
+        if _HASHER.check_needs_rehash(rows[0]["password_hash"]):
+            values["password_hash"] = _HASHER.hash(password)
+        db.table("accounts").update(account_id, values)
+    return Account.from_row(
+        next(iter(db.query("SELECT * FROM accounts WHERE id = ?", [account_id])))
+    )
