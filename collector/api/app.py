@@ -4,7 +4,9 @@ Routes (:mod:`collector.api.routes`): ``GET discovery.json``, ``GET services.jso
 ``GET services/{code}.json``, ``GET requests.json`` (filters), ``GET requests/{id}.json``,
 ``POST requests.json`` (needs a write key), ``GET media/{name}`` (evidence images, read-only).
 Keys go in the ``api_key`` parameter (GeoReport) or the ``X-Api-Key`` header; with
-``public_reads`` the GET routes need no key. The OpenAPI document is ``openapi.json``.
+``public_reads`` the GET routes need no key. The OpenAPI document is ``openapi.json`` (no Swagger
+page: it would load from a CDN). The staff's console is mounted under ``/console/``
+(:mod:`collector.console`).
 
 Example:
     >>> import tempfile, os
@@ -21,6 +23,7 @@ from fastapi import FastAPI
 
 from collector.api.errors import install_handlers
 from collector.api.routes import PREFIX, router
+from collector.console import install_console
 from collector.store import open_store
 
 __all__ = ["ApiSettings", "create_app", "PREFIX"]
@@ -33,6 +36,7 @@ class ApiSettings:
     db: str
     evidence_dir: str | None = None
     public_reads: bool = False
+    upload_dir: str | None = None  # console photo uploads; default: "uploads" beside the store
 
 
 def create_app(settings: ApiSettings) -> FastAPI:
@@ -46,10 +50,11 @@ def create_app(settings: ApiSettings) -> FastAPI:
             "(see docs/OPEN311.md). Errors are GeoReport error lists."
         ),
         openapi_url=f"{PREFIX}/openapi.json",
-        docs_url=f"{PREFIX}/docs",
+        docs_url=None,  # Swagger UI loads from a CDN; the center's network may be closed
         redoc_url=None,
     )
     app.state.settings = settings
     install_handlers(app)
     app.include_router(router)
+    install_console(app)
     return app

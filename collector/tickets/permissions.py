@@ -32,6 +32,7 @@ __all__ = [
     "has_right",
     "require_right",
     "actions_of",
+    "refusal",
     "authorize",
     "can_see",
 ]
@@ -135,17 +136,20 @@ def _unit_problem(ticket: Ticket, args: ActionArgs, center: CenterConfig) -> str
     return None
 
 
-def authorize(ticket: Ticket, action: Action, args: ActionArgs, center: CenterConfig) -> None:
-    """Raise :class:`NotPermitted` unless ``args.role`` (for ``args.unit``) may do ``action``."""
+def refusal(ticket: Ticket, action: Action, args: ActionArgs, center: CenterConfig) -> str | None:
+    """Why ``args.role`` (for ``args.unit``) may not do ``action`` on ``ticket``; None if it may."""
     if not may(args.role, action):
         roles = ", ".join(sorted(r.value for r in WORKFLOW[action] if r is not Role.SYSTEM))
-        raise NotPermitted(
-            f"ticket {ticket.id}: {args.actor} ({args.role.value}) may not {action.value}; "
-            f"{action.value} is done by {roles}"
-        )
+        return f"{args.actor} ({args.role.value}) may not {action.value}; it is done by {roles}"
     problem = _unit_problem(ticket, args, center)
-    if problem:
-        raise NotPermitted(f"ticket {ticket.id}: {args.actor} may not {action.value}: {problem}")
+    return f"{args.actor} may not {action.value}: {problem}" if problem else None
+
+
+def authorize(ticket: Ticket, action: Action, args: ActionArgs, center: CenterConfig) -> None:
+    """Raise :class:`NotPermitted` unless ``args.role`` (for ``args.unit``) may do ``action``."""
+    reason = refusal(ticket, action, args, center)
+    if reason:
+        raise NotPermitted(f"ticket {ticket.id}: {reason}")
 
 
 def can_see(role: Role, unit: str | None, ticket: Ticket) -> bool:

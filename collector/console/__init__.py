@@ -1,0 +1,11 @@
+"""The duty chief's web console (Chinese first), mounted on the collector's FastAPI app under
+``/console/``: queue, tickets, grid map, cameras and boxes, statistics, administration.
+
+Server-rendered Jinja2 templates (autoescaped), one small hand-written script for the live queue
+(server-sent events), no build step and nothing loaded from the network.
+:func:`install_console` adds it to an app built by :func:`collector.api.app.create_app`.
+"""
+
+from collector.console.app import install_console
+
+__all__ = ["install_console"]

@@ -1,0 +1,200 @@
+"""A ticket: its timeline (incident events and workflow steps), evidence, cell and linkage
+station, and exactly the actions this user may take in this state; the actions' form posts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import sqlite_utils
+from fastapi import APIRouter, Depends, Request
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from collector.accounts import Principal
+from collector.api import queries
+from collector.config.models import CenterConfig, Mode
+from collector.console.uploads import photo_path, save_photo
+from collector.console.web import ConsoleDb, ConsoleDenied, User, checked_form, need, render, center_of
+from collector.errors import GuardFailed, IllegalAction, NotPermitted, TicketNotFound
+from collector.tickets import (
+    Action,
+    Ticket,
+    allowed_actions,
+    apply_action,
+    get_ticket,
+    route,
+    sla,
+    ticket_history,
+    ticket_timeline,
+)
+from collector.tickets.permissions import Right, can_see, refusal
+from collector.tickets.sla import budget_for, clock_of, due_time
+
+__all__ = ["router", "upload_dir", "possible_actions"]
+
+router = APIRouter(prefix="/console")
+Viewer = Annotated[User, Depends(need(Right.VIEW_QUEUE))]
+Form = Annotated[FormData, Depends(checked_form)]
+TicketId = Annotated[int, PathParam(ge=1, le=2**62)]
+_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$"
+MAX_NOTE = 2000
+
+
+def upload_dir(request: Request) -> Path:
+    folder = request.app.state.settings.upload_dir
+    return Path(folder) if folder else Path(request.app.state.settings.db).parent / "uploads"
+
+
+def _principal(user: User) -> Principal:
+    return Principal(user.id, user.name, user.role, user.unit)
+
+
+def possible_actions(t: Ticket, user: User, center: CenterConfig) -> list[Action]:
+    """The actions the table allows in the ticket's state that this user may take."""
+    args = _principal(user).args(datetime.now(UTC))
+    return [a for a in allowed_actions(t.state) if refusal(t, a, args, center) is None]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the timeline: an incident event or a workflow step."""
+
+    at: datetime
+    kind: str
+    action: str
+    actor: str = ""
+    role: str = ""
+    note: str = ""
+    level: str = ""
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def timeline(db: sqlite_utils.Database, ticket_id: int) -> list[Entry]:
+    entries = [
+        Entry(e.observed_at, "event", e.state, level=e.level, evidence=e.evidence, data=e.metrics)
+        for e in ticket_timeline(db, ticket_id)
+    ]
+    entries += [
+        Entry(h.at, "step", h.action, h.actor, h.role, h.note or "", data=h.data)
+        for h in ticket_history(db, ticket_id)
+    ]
+    return sorted(entries, key=lambda x: (x.at, x.kind != "event"))
+
+
+def _visible(db: sqlite_utils.Database, ticket_id: int, user: User) -> Ticket:
+    try:
+        t = get_ticket(db, ticket_id)
+    except TicketNotFound:
+        raise ConsoleDenied(404, "No ticket {id}.", id=ticket_id) from None
+    if not can_see(user.role, user.unit, t):
+        raise ConsoleDenied(403, "Ticket {id} is not one of your unit's tickets.", id=ticket_id)
+    return t
+
+
+@router.get("/tickets/{ticket_id}", response_class=HTMLResponse)
+def ticket_page(request: Request, db: ConsoleDb, user: Viewer, ticket_id: TicketId) -> Response:
+    t = _visible(db, ticket_id, user)
+    center = center_of(db)
+    now = datetime.now(UTC)
+    proposal = route(center, t.grid_cell, t.category)
+    kind, budget = budget_for(t.category, t.urgent, center)
+    return render(
+        request,
+        "ticket.html",
+        user,
+        t=t,
+        sla=sla(t, now, center),
+        center=center,
+        cell=center.cells.get(t.grid_cell),
+        entries=timeline(db, t.id),
+        actions=possible_actions(t, user, center),
+        proposal=proposal,
+        due_preview=due_time(now, budget, 0.0, clock_of(kind, center)),
+        error=request.query_params.get("error"),
+    )
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    text = value.strip() if isinstance(value, str) else ""
+    if len(text) > MAX_NOTE:
+        raise ConsoleDenied(400, "The note is longer than {n} characters.", n=MAX_NOTE)
+    return text
+
+
+def _number(form: FormData, name: str, kind: type) -> Any:
+    text = _text(form, name)
+    if not text:
+        return None
+    try:
+        return kind(text)
+    except ValueError:
+        raise ConsoleDenied(400, "{field} must be a number; got {value}.", field=name, value=text) from None
+
+
+def _fields(form: FormData, action: Action) -> dict[str, Any]:
+    fields: dict[str, Any] = {"note": _text(form, "note")}
+    if action in (Action.DISPATCH, Action.REDISPATCH):
+        mode = _text(form, "mode")
+        if mode not in {m.value for m in Mode}:
+            raise ConsoleDenied(400, "Choose a dispatch mode.")
+        fields["mode"] = Mode(mode)
+        fields["units"] = tuple(str(u) for u in form.getlist("units") if str(u))
+    if action is Action.REQUEST_EXTENSION:
+        fields["hours"] = _number(form, "hours", float)
+    if action is Action.MARK_DUPLICATE:
+        fields["duplicate_of"] = _number(form, "duplicate_of", int)
+    if action is Action.VERIFY_FAIL:
+        fields["falsified"] = form.get("falsified") == "on"
+    return fields
+
+
+@router.post("/tickets/{ticket_id}/act")
+async def act(request: Request, db: ConsoleDb, user: Viewer, form: Form, ticket_id: TicketId) -> Response:
+    """Take one action, as the logged-in user in their own role and unit."""
+    t = _visible(db, ticket_id, user)
+    try:
+        action = Action(_text(form, "action"))
+    except ValueError:
+        raise ConsoleDenied(400, "Unknown action.") from None
+    center = center_of(db)
+    if action not in possible_actions(t, user, center):
+        raise ConsoleDenied(403, "You may not take this action on this ticket in its present state.")
+    fields = _fields(form, action)
+    photo = form.get("photo")
+    if action is Action.REPORT and isinstance(photo, UploadFile) and photo.filename:
+        fields["photo"] = await save_photo(photo, upload_dir(request))
+    args = _principal(user).args(datetime.now(UTC), **fields)
+    try:
+        apply_action(db, t.id, action, args, center)
+    except NotPermitted:
+        raise ConsoleDenied(403, "You may not take this action on this ticket in its present state.") from None
+    except (GuardFailed, IllegalAction) as err:
+        return render(request, "ticket_error.html", user, 409, t=t, action=action, reason=str(err))
+    return RedirectResponse(f"/console/tickets/{t.id}", status_code=303)
+
+
+@router.get("/media/{name}")
+def media(request: Request, db: ConsoleDb, user: Viewer, name: Annotated[str, PathParam(pattern=_NAME)]) -> Response:
+    """An evidence image stored by the ingest (else from the evidence folder given to serve)."""
+    stored = queries.stored_evidence(db, name)
+    if stored is not None:
+        return Response(content=stored[1], media_type=stored[0])
+    folder = request.app.state.settings.evidence_dir
+    if folder:
+        root = Path(folder).resolve()
+        path = (root / name).resolve()
+        if path.parent == root and path.is_file():
+            return FileResponse(path)
+    raise ConsoleDenied(404, "No such evidence image.")
+
+
+@router.get("/uploads/{name}")
+def uploaded(request: Request, user: Viewer, name: Annotated[str, PathParam(pattern=_NAME)]) -> Response:
+    path, media_type = photo_path(upload_dir(request), name)
+    return FileResponse(path, media_type=media_type, headers={"Content-Disposition": "inline"})
