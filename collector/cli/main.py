@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from collector.cli import (
+    accounts_cmd,
     bench_cmd,
     demo_cmd,
     feed_cmd,
@@ -36,6 +37,7 @@ app.command(name="stats")(stats_cmd.stats)
 # central queue (docs/OPEN311.md)
 app.command(name="serve")(serve_cmd.serve)
 app.add_typer(keys_cmd.app, name="keys")
+app.add_typer(accounts_cmd.app, name="accounts")  # the web console's log-ins
 app.add_typer(feed_cmd.app, name="feed")
 app.command(name="report")(report_cmd.report)
 

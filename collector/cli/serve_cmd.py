@@ -1,4 +1,4 @@
-"""``collector serve``: the Open311 GeoReport v2 API over HTTP (uvicorn)."""
+"""``collector serve``: the Open311 GeoReport v2 API and the staff's web console over HTTP."""
 
 from __future__ import annotations
 
@@ -25,11 +25,22 @@ def serve(
     public_reads: Annotated[
         bool, typer.Option(help="Let GET requests in without an API key.")
     ] = False,
+    upload_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where the console keeps uploaded photos (default: uploads/ by the store)."),
+    ] = None,
 ) -> None:
-    """Serve the Open311 GeoReport v2 API (services, requests, POST with a write key)."""
+    """Serve the Open311 GeoReport v2 API and the web console (/console/, log in with an account
+    made by 'collector accounts add')."""
     with library_errors():
         app = create_app(
-            ApiSettings(str(db), str(evidence_dir) if evidence_dir else None, public_reads)
+            ApiSettings(
+                str(db),
+                str(evidence_dir) if evidence_dir else None,
+                public_reads,
+                str(upload_dir) if upload_dir else None,
+            )
         )
     console.print(f"Open311 API at http://{host}:{port}{PREFIX}/ (OpenAPI: openapi.json)")
+    console.print(f"Console at http://{host}:{port}/console/")
     uvicorn.run(app, host=host, port=port, log_level="info")

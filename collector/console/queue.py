@@ -110,8 +110,9 @@ def queue_page(
 ) -> Response:
     center = center_of(db)
     f = _filter(state, cell, unit, category, level)
+    version = store_version(db)  # before reading: a change in between is announced again
     rows = queue_rows(db, center, user, f, datetime.now(UTC))
-    return render(request, "queue.html", user, rows=rows, f=f, center=center)
+    return render(request, "queue.html", user, rows=rows, f=f, center=center, version=version)
 
 
 @router.get("/queue/rows", response_class=HTMLResponse)

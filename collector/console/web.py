@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -127,14 +127,22 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-async def checked_form(request: Request) -> FormData:
-    """The posted form, after its CSRF token was checked against the session's (else 403)."""
+async def checked_form(request: Request) -> AsyncIterator[FormData]:
+    """The posted form, after its CSRF token was checked against the session's (else 403).
+    Uploaded files are closed when the request is done."""
     form = await request.form(max_files=1, max_fields=MAX_FORM_FIELDS)
-    sent = form.get("csrf_token")
-    token = request.session.get("csrf")
-    if not isinstance(sent, str) or not isinstance(token, str) or not hmac.compare_digest(sent, token):
-        raise ConsoleDenied(403, "The form has expired or did not come from this console. Reload the page and try again.")
-    return form
+    try:
+        sent = form.get("csrf_token")
+        token = request.session.get("csrf")
+        if not (isinstance(sent, str) and isinstance(token, str) and hmac.compare_digest(sent, token)):
+            raise ConsoleDenied(
+                403,
+                "The form has expired or did not come from this console. "
+                "Reload the page and try again.",
+            )
+        yield form
+    finally:
+        await form.close()
 
 
 _ENV = Environment(

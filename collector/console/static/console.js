@@ -68,10 +68,11 @@
   function live() {
     var box = document.getElementById("live");
     if (!box || !window.EventSource) return;
-    var first = true;
+    var shown = box.dataset.version;  // the store version the page was rendered from
     var source = new EventSource(box.dataset.events);
-    source.addEventListener("changed", function () {
-      if (first) { first = false; return; }  // the page already shows this version
+    source.addEventListener("changed", function (ev) {
+      if (ev.data === shown) return;
+      shown = ev.data;
       refresh(box.dataset.rows);
     });
     source.onopen = function () { box.classList.remove("down"); };
