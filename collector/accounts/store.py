@@ -200,11 +200,25 @@ def _refuse_locked(account: Account, now: datetime) -> None:
         )
 
 
+def _record_failure(db: sqlite_utils.Database, account: Account, now: datetime) -> LoginRefused:
+    """Count one more failure (locking at :data:`MAX_FAILURES`); the refusal to raise."""
+    failures = account.failures + 1
+    locked = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
+    db.table("accounts").update(
+        account.id,
+        {"failures": 0 if locked else failures, "locked_until": locked.isoformat() if locked else None},
+    )
+    if locked:
+        return LoginRefused("locked", f"account {account.id} locked after {failures} failures", locked)
+    return LoginRefused("credentials", "unknown account or wrong password")
+
+
 def authenticate(
     db: sqlite_utils.Database, account_id: str, password: str, now: datetime
 ) -> Account:
     """The account if ``password`` is right; else :class:`LoginRefused` (and one failure more)."""
-    with write_transaction(db):
+    refused: LoginRefused | None = None
+    with write_transaction(db):  # the failure count is committed before the refusal is raised
         rows = list(db.query("SELECT * FROM accounts WHERE id = ?", [account_id]))
         if not rows:
             _verify(_DUMMY, password)
@@ -212,24 +226,12 @@ def authenticate(
         account = Account.from_row(rows[0])
         _refuse_locked(account, now)
         if not _verify(rows[0]["password_hash"], password):
-            failures = account.failures + 1
-            locked = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
-            db.table("accounts").update(
-                account_id,
-                {
-                    "failures": 0 if locked else failures,
-                    "locked_until": locked.isoformat() if locked else None,
-                },
-            )
-            if locked:
-                raise LoginRefused(
-                    "locked", f"account {account_id} locked after {failures} failures", locked
-                )
-            raise LoginRefused("credentials", "unknown account or wrong password")
-        values: dict[str, Any] = {"failures": 0, "locked_until": None}
-        if _HASHER.check_needs_rehash(rows[0]["password_hash"]):
-            values["password_hash"] = _HASHER.hash(password)
-        db.table("accounts").update(account_id, values)
-    return Account.from_row(
-        next(iter(db.query("SELECT * FROM accounts WHERE id = ?", [account_id])))
-    )
+            refused = _record_failure(db, account, now)
+        else:
+            values: dict[str, Any] = {"failures": 0, "locked_until": None}
+            if _HASHER.check_needs_rehash(rows[0]["password_hash"]):
+                values["password_hash"] = _HASHER.hash(password)
+            db.table("accounts").update(account_id, values)
+    if refused is not None:
+        raise refused
+    return get_account(db, account_id)  # type: ignore[return-value]

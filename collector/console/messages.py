@@ -31,5 +31,7 @@ def source_msgids() -> dict[str, str]:
 
 
 def config_msgids(center: CenterConfig) -> set[str]:
-    """Names from the configuration that the console shows through the catalogue."""
-    return {c.name for c in center.categories} | {u.name for u in center.units}
+    """Names from the configuration the console shows through the catalogue (categories, units,
+    grid cells)."""
+    names = {c.name for c in center.categories} | {u.name for u in center.units}
+    return names | {cell.name for cell in center.cells.values()}

@@ -3,6 +3,7 @@ station, and exactly the actions this user may take in this state; the actions' 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from starlette.datastructures import FormData, UploadFile
 from collector.accounts import Principal
 from collector.api import queries
 from collector.config.models import CenterConfig, Mode
+from collector.console.i18n import N_
 from collector.console.uploads import photo_path, save_photo
 from collector.console.web import ConsoleDb, ConsoleDenied, User, checked_form, need, render, center_of
 from collector.errors import GuardFailed, IllegalAction, NotPermitted, TicketNotFound
@@ -59,6 +61,23 @@ def possible_actions(t: Ticket, user: User, center: CenterConfig) -> list[Action
     return [a for a in allowed_actions(t.state) if refusal(t, a, args, center) is None]
 
 
+_PLATFORM_NOTES = [
+    (re.compile(r"^critical incident: dispatched to all crowd units at once$"),
+     N_("critical incident: dispatched to all crowd units at once")),
+    (re.compile(r"^level (?P<level>\w+) from incident (?P<incident>\S+)$"),
+     N_("level {level} from incident {incident}")),
+]
+
+
+def platform_note(note: str) -> tuple[str, dict[str, str]] | None:
+    """The platform's own notes as (msgid, values); None for a note a person wrote."""
+    for pattern, msgid in _PLATFORM_NOTES:
+        found = pattern.match(note)
+        if found:
+            return msgid, found.groupdict()
+    return None
+
+
 @dataclass(frozen=True)
 class Entry:
     """One line of the timeline: an incident event or a workflow step."""
@@ -72,6 +91,7 @@ class Entry:
     level: str = ""
     evidence: list[dict[str, Any]] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    platform_note: tuple[str, dict[str, str]] | None = None
 
 
 def timeline(db: sqlite_utils.Database, ticket_id: int) -> list[Entry]:
@@ -80,7 +100,10 @@ def timeline(db: sqlite_utils.Database, ticket_id: int) -> list[Entry]:
         for e in ticket_timeline(db, ticket_id)
     ]
     entries += [
-        Entry(h.at, "step", h.action, h.actor, h.role, h.note or "", data=h.data)
+        Entry(
+            h.at, "step", h.action, h.actor, h.role, h.note or "", data=h.data,
+            platform_note=platform_note(h.note or "") if h.role == "system" else None,
+        )
         for h in ticket_history(db, ticket_id)
     ]
     return sorted(entries, key=lambda x: (x.at, x.kind != "event"))
