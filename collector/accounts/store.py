@@ -206,10 +206,15 @@ def _record_failure(db: sqlite_utils.Database, account: Account, now: datetime) 
     locked = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
     db.table("accounts").update(
         account.id,
-        {"failures": 0 if locked else failures, "locked_until": locked.isoformat() if locked else None},
+        {
+            "failures": 0 if locked else failures,
+            "locked_until": locked.isoformat() if locked else None,
+        },
     )
     if locked:
-        return LoginRefused("locked", f"account {account.id} locked after {failures} failures", locked)
+        return LoginRefused(
+            "locked", f"account {account.id} locked after {failures} failures", locked
+        )
     return LoginRefused("credentials", "unknown account or wrong password")
 
 

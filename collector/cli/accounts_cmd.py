@@ -65,9 +65,14 @@ def list_(db: DbOption = Path(DEFAULT_DB), as_json: JsonOption = False) -> None:
     if as_json:
         emit_json(
             [
-                {"id": a.id, "name": a.name, "role": a.role.value, "unit": a.unit,
-                 "locked_until": a.locked_until.isoformat() if a.locked_until else None,
-                 "disabled": a.disabled}
+                {
+                    "id": a.id,
+                    "name": a.name,
+                    "role": a.role.value,
+                    "unit": a.unit,
+                    "locked_until": a.locked_until.isoformat() if a.locked_until else None,
+                    "disabled": a.disabled,
+                }
                 for a in accounts
             ]
         )

@@ -27,7 +27,9 @@ def serve(
     ] = False,
     upload_dir: Annotated[
         Path | None,
-        typer.Option(help="Where the console keeps uploaded photos (default: uploads/ by the store)."),
+        typer.Option(
+            help="Where the console keeps uploaded photos (default: uploads/ by the store)."
+        ),
     ] = None,
 ) -> None:
     """Serve the Open311 GeoReport v2 API and the web console (/console/, log in with an account

@@ -10,10 +10,24 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from collector.accounts import AccountError, create_account, list_accounts, set_password, update_account
+from collector.accounts import (
+    AccountError,
+    create_account,
+    list_accounts,
+    set_password,
+    update_account,
+)
 from collector.api.keys import ApiKeyError, create_key, list_keys, revoke_key
 from collector.config.models import Role
-from collector.console.web import ConsoleDb, ConsoleDenied, User, checked_form, need, render, center_of
+from collector.console.web import (
+    ConsoleDb,
+    ConsoleDenied,
+    User,
+    center_of,
+    checked_form,
+    need,
+    render,
+)
 from collector.tickets.permissions import Right
 
 __all__ = ["router", "ACCOUNT_ROLES"]
@@ -25,7 +39,9 @@ AccountId = Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")]
 ACCOUNT_ROLES = [r for r in Role if r is not Role.SYSTEM]
 
 
-def _page(request: Request, db: ConsoleDb, user: User, status: int = 200, **extra: object) -> Response:
+def _page(
+    request: Request, db: ConsoleDb, user: User, status: int = 200, **extra: object
+) -> Response:
     return render(
         request,
         "admin.html",
@@ -104,7 +120,9 @@ def change_account(
 def add_key(request: Request, db: ConsoleDb, user: Admin, form: Form) -> Response:
     try:
         created = create_key(
-            db, str(form.get("scope", "")), str(form.get("label", ""))[:120],
+            db,
+            str(form.get("scope", "")),
+            str(form.get("label", ""))[:120],
             datetime.now(UTC).isoformat(timespec="seconds"),
         )
     except ApiKeyError as err:
@@ -114,7 +132,10 @@ def add_key(request: Request, db: ConsoleDb, user: Admin, form: Form) -> Respons
 
 @router.post("/keys/{key_id}/revoke")
 def revoke(
-    request: Request, db: ConsoleDb, user: Admin, form: Form,
+    request: Request,
+    db: ConsoleDb,
+    user: Admin,
+    form: Form,
     key_id: Annotated[str, PathParam(pattern=r"^[0-9a-f]{8}$")],
 ) -> Response:
     try:

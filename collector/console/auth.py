@@ -10,9 +10,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from collector.accounts import LoginRefused, authenticate, get_account, update_account
-from collector.console.i18n import LOCALES
-from collector.console.web import ConsoleDb, ConsoleDenied, User, checked_form, get_user, local_time, render
-from collector.console.i18n import translator
+from collector.console.i18n import LOCALES, translator
+from collector.console.web import (
+    ConsoleDb,
+    ConsoleDenied,
+    User,
+    checked_form,
+    get_user,
+    local_time,
+    render,
+)
 
 __all__ = ["router", "PREFIX"]
 
@@ -49,7 +56,9 @@ def login(request: Request, db: ConsoleDb, form: Form) -> Response:
             error = tr.gettext("This account is disabled. Ask the administrator.")
         else:
             error = tr.gettext("Unknown account or wrong password.")
-        return render(request, "login.html", None, 401, next=_safe_next(form.get("next")), error=error)
+        return render(
+            request, "login.html", None, 401, next=_safe_next(form.get("next")), error=error
+        )
     request.session.clear()  # a new session on log-in (no fixation)
     request.session["uid"] = account.id
     return RedirectResponse(_safe_next(form.get("next")), status_code=303)

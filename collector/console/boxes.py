@@ -12,7 +12,7 @@ import sqlite_utils
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from collector.console.web import ConsoleDb, User, need, render, center_of
+from collector.console.web import ConsoleDb, User, center_of, need, render
 from collector.tickets.permissions import Right
 from collector.tickets.workflow import FINAL
 

@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from collector.console.i18n import N_
 
-__all__ = ["EVENTS", "STATES", "ACTIONS", "ROLES", "MODES", "LEVELS", "LIGHTS", "BOX_STATES", "EVIDENCE"]
+__all__ = [
+    "EVENTS",
+    "STATES",
+    "ACTIONS",
+    "ROLES",
+    "MODES",
+    "LEVELS",
+    "LIGHTS",
+    "BOX_STATES",
+    "EVIDENCE",
+]
 
 STATES = {
     "received": N_("received"),

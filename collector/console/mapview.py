@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from collector.console.queue import QueueFilter, queue_rows
-from collector.console.web import ConsoleDb, User, need, render, center_of
+from collector.console.web import ConsoleDb, User, center_of, need, render
 from collector.grid.mapfile import parse_grid
 from collector.tickets.permissions import Right
 

@@ -17,7 +17,7 @@ from sse_starlette import EventSourceResponse
 
 from collector.api.deps import connect
 from collector.config.models import CenterConfig
-from collector.console.web import ConsoleDb, User, need, render, center_of
+from collector.console.web import ConsoleDb, User, center_of, need, render
 from collector.tickets import Sla, Ticket, list_tickets, sla
 from collector.tickets.permissions import Right, can_see
 from collector.tickets.workflow import FINAL

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from collector.console.web import TZ, ConsoleDb, ConsoleDenied, User, need, render, center_of
+from collector.console.web import TZ, ConsoleDb, ConsoleDenied, User, center_of, need, render
 from collector.errors import PeriodError
 from collector.report.build import render_report
 from collector.stats import StatsFilter, compute_stats, parse_period
@@ -35,7 +35,11 @@ def stats_page(request: Request, db: ConsoleDb, user: Viewer, period: PeriodQ = 
     try:
         p = parse_period(text, TZ)
     except PeriodError:
-        raise ConsoleDenied(400, "Period {period} not understood; use 2026, 2026-Q4, 2026-12 or 2026-12-01..2026-12-07.", period=text) from None
+        raise ConsoleDenied(
+            400,
+            "Period {period} not understood; use 2026, 2026-Q4, 2026-12 or 2026-12-01..2026-12-07.",
+            period=text,
+        ) from None
     center = center_of(db)
     report = compute_stats(db, center, StatsFilter(period=p), as_of=min(now, p.end))
     return render(request, "stats.html", user, report=report, period=text, center=center)
@@ -46,7 +50,13 @@ def report_page(request: Request, db: ConsoleDb, user: Viewer, period: PeriodQ =
     """The period's thematic report (the report module's own HTML)."""
     text = period or default_period(datetime.now(UTC))
     try:
-        html = render_report(db, text, generated=datetime.now(UTC).astimezone(TZ).date().isoformat())
+        html = render_report(
+            db, text, generated=datetime.now(UTC).astimezone(TZ).date().isoformat()
+        )
     except PeriodError:
-        raise ConsoleDenied(400, "Period {period} not understood; use 2026, 2026-Q4, 2026-12 or 2026-12-01..2026-12-07.", period=text) from None
+        raise ConsoleDenied(
+            400,
+            "Period {period} not understood; use 2026, 2026-Q4, 2026-12 or 2026-12-01..2026-12-07.",
+            period=text,
+        ) from None
     return HTMLResponse(html)

@@ -20,7 +20,15 @@ from collector.api import queries
 from collector.config.models import CenterConfig, Mode
 from collector.console.i18n import N_
 from collector.console.uploads import photo_path, save_photo
-from collector.console.web import ConsoleDb, ConsoleDenied, User, checked_form, need, render, center_of
+from collector.console.web import (
+    ConsoleDb,
+    ConsoleDenied,
+    User,
+    center_of,
+    checked_form,
+    need,
+    render,
+)
 from collector.errors import GuardFailed, IllegalAction, NotPermitted, TicketNotFound
 from collector.tickets import (
     Action,
@@ -62,10 +70,14 @@ def possible_actions(t: Ticket, user: User, center: CenterConfig) -> list[Action
 
 
 _PLATFORM_NOTES = [
-    (re.compile(r"^critical incident: dispatched to all crowd units at once$"),
-     N_("critical incident: dispatched to all crowd units at once")),
-    (re.compile(r"^level (?P<level>\w+) from incident (?P<incident>\S+)$"),
-     N_("level {level} from incident {incident}")),
+    (
+        re.compile(r"^critical incident: dispatched to all crowd units at once$"),
+        N_("critical incident: dispatched to all crowd units at once"),
+    ),
+    (
+        re.compile(r"^level (?P<level>\w+) from incident (?P<incident>\S+)$"),
+        N_("level {level} from incident {incident}"),
+    ),
 ]
 
 
@@ -101,7 +113,13 @@ def timeline(db: sqlite_utils.Database, ticket_id: int) -> list[Entry]:
     ]
     entries += [
         Entry(
-            h.at, "step", h.action, h.actor, h.role, h.note or "", data=h.data,
+            h.at,
+            "step",
+            h.action,
+            h.actor,
+            h.role,
+            h.note or "",
+            data=h.data,
             platform_note=platform_note(h.note or "") if h.role == "system" else None,
         )
         for h in ticket_history(db, ticket_id)
@@ -157,7 +175,9 @@ def _number(form: FormData, name: str, kind: type) -> Any:
     try:
         return kind(text)
     except ValueError:
-        raise ConsoleDenied(400, "{field} must be a number; got {value}.", field=name, value=text) from None
+        raise ConsoleDenied(
+            400, "{field} must be a number; got {value}.", field=name, value=text
+        ) from None
 
 
 def _fields(form: FormData, action: Action) -> dict[str, Any]:
@@ -178,7 +198,9 @@ def _fields(form: FormData, action: Action) -> dict[str, Any]:
 
 
 @router.post("/tickets/{ticket_id}/act")
-async def act(request: Request, db: ConsoleDb, user: Viewer, form: Form, ticket_id: TicketId) -> Response:
+async def act(
+    request: Request, db: ConsoleDb, user: Viewer, form: Form, ticket_id: TicketId
+) -> Response:
     """Take one action, as the logged-in user in their own role and unit."""
     t = _visible(db, ticket_id, user)
     try:
@@ -187,7 +209,9 @@ async def act(request: Request, db: ConsoleDb, user: Viewer, form: Form, ticket_
         raise ConsoleDenied(400, "Unknown action.") from None
     center = center_of(db)
     if action not in possible_actions(t, user, center):
-        raise ConsoleDenied(403, "You may not take this action on this ticket in its present state.")
+        raise ConsoleDenied(
+            403, "You may not take this action on this ticket in its present state."
+        )
     fields = _fields(form, action)
     photo = form.get("photo")
     if action is Action.REPORT and isinstance(photo, UploadFile) and photo.filename:
@@ -196,14 +220,18 @@ async def act(request: Request, db: ConsoleDb, user: Viewer, form: Form, ticket_
     try:
         apply_action(db, t.id, action, args, center)
     except NotPermitted:
-        raise ConsoleDenied(403, "You may not take this action on this ticket in its present state.") from None
+        raise ConsoleDenied(
+            403, "You may not take this action on this ticket in its present state."
+        ) from None
     except (GuardFailed, IllegalAction) as err:
         return render(request, "ticket_error.html", user, 409, t=t, action=action, reason=str(err))
     return RedirectResponse(f"/console/tickets/{t.id}", status_code=303)
 
 
 @router.get("/media/{name}")
-def media(request: Request, db: ConsoleDb, user: Viewer, name: Annotated[str, PathParam(pattern=_NAME)]) -> Response:
+def media(
+    request: Request, db: ConsoleDb, user: Viewer, name: Annotated[str, PathParam(pattern=_NAME)]
+) -> Response:
     """An evidence image stored by the ingest (else from the evidence folder given to serve)."""
     stored = queries.stored_evidence(db, name)
     if stored is not None:
@@ -218,6 +246,8 @@ def media(request: Request, db: ConsoleDb, user: Viewer, name: Annotated[str, Pa
 
 
 @router.get("/uploads/{name}")
-def uploaded(request: Request, user: Viewer, name: Annotated[str, PathParam(pattern=_NAME)]) -> Response:
+def uploaded(
+    request: Request, user: Viewer, name: Annotated[str, PathParam(pattern=_NAME)]
+) -> Response:
     path, media_type = photo_path(upload_dir(request), name)
     return FileResponse(path, media_type=media_type, headers={"Content-Disposition": "inline"})

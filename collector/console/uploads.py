@@ -40,6 +40,11 @@ def photo_path(folder: Path, name: str) -> tuple[Path, str]:
     root = folder.resolve()
     path = (root / name).resolve()
     ext = path.suffix
-    if path.parent != root or not name.startswith("photo-") or ext not in _TYPES or not path.is_file():
+    if (
+        path.parent != root
+        or not name.startswith("photo-")
+        or ext not in _TYPES
+        or not path.is_file()
+    ):
         raise ConsoleDenied(404, "No such photo.")
     return path, _TYPES[ext]

@@ -21,10 +21,10 @@ from starlette.datastructures import FormData
 from collector.accounts import get_account
 from collector.api.deps import connect
 from collector.config.models import CenterConfig, Role
-from collector.errors import ConfigError
-from collector.grid.store import load_center
 from collector.console import labels
 from collector.console.i18n import DEFAULT_LOCALE, Translator, translator
+from collector.errors import ConfigError
+from collector.grid.store import load_center
 from collector.tickets.permissions import Right, has_right
 
 __all__ = [
@@ -92,7 +92,11 @@ def get_user(request: Request, db: ConsoleDb) -> User:
         raise LoginNeeded()
     names = {u.id: u.name for u in load_center(db).units} if account.unit else {}
     return User(
-        account.id, account.name, account.role, account.unit, account.locale,
+        account.id,
+        account.name,
+        account.role,
+        account.unit,
+        account.locale,
         names.get(account.unit or "", account.unit),
     )
 
@@ -105,7 +109,9 @@ def need(right: Right) -> Callable[..., User]:
 
     def dep(user: CurrentUser) -> User:
         if not user.has(right):
-            raise ConsoleDenied(403, "Your role ({role}) may not open this page.", role=user.role.value)
+            raise ConsoleDenied(
+                403, "Your role ({role}) may not open this page.", role=user.role.value
+            )
         return user
 
     return dep
@@ -116,7 +122,9 @@ def center_of(db: sqlite_utils.Database) -> CenterConfig:
     try:
         return load_center(db)
     except ConfigError:
-        raise ConsoleDenied(503, "No grid map has been imported yet (collector grid import).") from None
+        raise ConsoleDenied(
+            503, "No grid map has been imported yet (collector grid import)."
+        ) from None
 
 
 def csrf_token(request: Request) -> str:
@@ -134,7 +142,9 @@ async def checked_form(request: Request) -> AsyncIterator[FormData]:
     try:
         sent = form.get("csrf_token")
         token = request.session.get("csrf")
-        if not (isinstance(sent, str) and isinstance(token, str) and hmac.compare_digest(sent, token)):
+        if not (
+            isinstance(sent, str) and isinstance(token, str) and hmac.compare_digest(sent, token)
+        ):
             raise ConsoleDenied(
                 403,
                 "The form has expired or did not come from this console. "

@@ -12,7 +12,15 @@ import pytest
 
 from collector.config.models import Mode, Role
 from collector.store import open_store
-from collector.tickets import Action, ActionArgs, NewTicket, apply_action, file_incident, get_ticket, receive
+from collector.tickets import (
+    Action,
+    ActionArgs,
+    NewTicket,
+    apply_action,
+    file_incident,
+    get_ticket,
+    receive,
+)
 from tests.collector.builders import example_center, incident
 from tests.collector.console.world import PASSWORD, Served
 
@@ -34,24 +42,38 @@ def cases(console: Served) -> dict[str, int]:
         at = t0 + timedelta(minutes=minutes)
         apply_action(db, tid, action, ActionArgs(at=at, **who, **kw), center)
 
-    market = receive(db, NewTicket("9101", "330421101002002", "桥头无证摆摊", t0), "wang.duty", Role.DUTY_CHIEF)
+    market = receive(
+        db, NewTicket("9101", "330421101002002", "桥头无证摆摊", t0), "wang.duty", Role.DUTY_CHIEF
+    )
     step(market.id, Action.REGISTER, 1)
     step(market.id, Action.DISPATCH, 2, mode=Mode.ASSIGN, units=("market-supervision",))
-    crowd = receive(db, NewTicket("9001", "330421101001002", "桥面拥挤", t0, level="warning"), "wang.duty", Role.DUTY_CHIEF)
+    crowd = receive(
+        db,
+        NewTicket("9001", "330421101001002", "桥面拥挤", t0, level="warning"),
+        "wang.duty",
+        Role.DUTY_CHIEF,
+    )
     step(crowd.id, Action.REGISTER, 1)
     step(crowd.id, Action.DISPATCH, 2, mode=Mode.ASSIGN, units=("tourism-office",))
     handler = {"actor": "xu.tourism", "role": Role.UNIT_HANDLER, "unit": "tourism-office"}
     step(crowd.id, Action.ACCEPT, 3, who=handler)
-    critical = file_incident(db, incident(datetime.now(UTC) - timedelta(minutes=2), level="critical"))
+    critical = file_incident(
+        db, incident(datetime.now(UTC) - timedelta(minutes=2), level="critical")
+    )
     db.close()
     return {"market": market.id, "crowd": crowd.id, "critical": critical.ticket_id}
 
 
 def _ids(page) -> set[int]:
-    return {int(x) for x in page.eval_on_selector_all("tr[data-ticket]", "rs => rs.map(r => r.dataset.ticket)")}
+    return {
+        int(x)
+        for x in page.eval_on_selector_all("tr[data-ticket]", "rs => rs.map(r => r.dataset.ticket)")
+    }
 
 
-def test_a_unit_sees_only_its_tickets_and_cannot_take_a_chiefs_action(console: Served, cases, login):
+def test_a_unit_sees_only_its_tickets_and_cannot_take_a_chiefs_action(
+    console: Served, cases, login
+):
     market = login("lu.market")
     market.goto(console.url + "/console/")
     assert _ids(market) == {cases["market"]}
@@ -64,7 +86,12 @@ def test_a_unit_sees_only_its_tickets_and_cannot_take_a_chiefs_action(console: S
     token = market.get_attribute("input[name=csrf_token]", "value")
     refused = market.request.post(
         f"{console.url}/console/tickets/{cases['market']}/act",
-        multipart={"csrf_token": token, "action": "redispatch", "mode": "assign", "units": "xitang-squad"},
+        multipart={
+            "csrf_token": token,
+            "action": "redispatch",
+            "mode": "assign",
+            "units": "xitang-squad",
+        },
     )
     assert refused.status == 403 and "无权" in refused.text()
     assert get_ticket(open_store(console.db_path), cases["market"]).units == ("market-supervision",)
@@ -105,7 +132,9 @@ def test_a_form_without_its_csrf_token_is_refused(console: Served, cases, login)
     chief = login("wang.duty")
     url = f"{console.url}/console/tickets/{cases['market']}/act"
     for fields in ({"action": "redispatch"}, {"action": "redispatch", "csrf_token": "forged"}):
-        answer = chief.request.post(url, multipart=fields | {"mode": "assign", "units": "fire-safety"})
+        answer = chief.request.post(
+            url, multipart=fields | {"mode": "assign", "units": "fire-safety"}
+        )
         assert answer.status == 403 and "CSRF" in answer.text()
     assert get_ticket(open_store(console.db_path), cases["market"]).units == ("market-supervision",)
 
@@ -133,7 +162,9 @@ def test_the_chinese_pages_render_with_a_cjk_font(console: Served, cases, login,
     alarm = chief.locator("#critical-alarm")
     assert "大客流危急告警" in alarm.inner_text() and f"#{cases['critical']}" in alarm.inner_text()
     first = _ids(chief)
-    assert chief.locator("tr[data-ticket]").first.get_attribute("data-ticket") == str(cases["critical"])
+    assert chief.locator("tr[data-ticket]").first.get_attribute("data-ticket") == str(
+        cases["critical"]
+    )
     assert first >= {cases["market"], cases["crowd"], cases["critical"]}
     assert chief.get_attribute("body", "data-alarms") == "1"
     assert _cjk_font(chief) and "案件队列" in chief.inner_text("header")

@@ -153,6 +153,15 @@ def test_a_case_from_camera_to_closure_by_three_people(
     assert chief.inner_text("#fig-received") == "1"
     assert chief.inner_text("#fig-solved") == "1"
     assert chief.inner_text("#fig-completion") == "100.0%"
+    publisher.update_camera("c1", "reconnecting", fps=0.0)  # the status topic, kept by the ingest
+
+    def camera_shown() -> bool:
+        chief.goto(console.url + "/console/boxes")
+        row = chief.locator("tr[data-camera=c1]")
+        return row.count() == 1 and "重连中" in row.inner_text()
+
+    wait_until(camera_shown, 20, "the camera's state on the boxes page")
+    assert "在线" in chief.inner_text("section[data-box=b1] h2")
     history = ticket_history(open_store(console.db_path), tid)
     steps = [(h.action, h.actor, h.role) for h in history]
     assert steps == [
