@@ -188,7 +188,7 @@ def _fields(form: FormData, action: Action) -> dict[str, Any]:
             raise ConsoleDenied(400, "Choose a dispatch mode.")
         fields["mode"] = Mode(mode)
         fields["units"] = tuple(str(u) for u in form.getlist("units") if str(u))
-    if action is Action.REQUEST_EXTENSION:
+    if action in (Action.REQUEST_EXTENSION, Action.DISPATCH):
         fields["hours"] = _number(form, "hours", float)
     if action is Action.MARK_DUPLICATE:
         fields["duplicate_of"] = _number(form, "duplicate_of", int)

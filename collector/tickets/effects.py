@@ -14,7 +14,7 @@ from collector.config.models import CenterConfig, Mode, UnitKind
 from collector.errors import GuardFailed
 from collector.tickets.model import Ticket
 from collector.tickets.sla import budget_for, clock_of, due_time
-from collector.tickets.workflow import Action, ActionArgs
+from collector.tickets.workflow import MAX_EXTENSION_HOURS, Action, ActionArgs
 
 __all__ = ["Change", "EFFECTS", "center_unit"]
 
@@ -50,6 +50,10 @@ def _dispatch_units(args: ActionArgs, center: CenterConfig) -> tuple[str, ...]:
 def _dispatch(t: Ticket, a: ActionArgs, c: CenterConfig) -> Change:
     units = _dispatch_units(a, c)
     kind, budget = budget_for(t.category, t.urgent, c)
+    if a.hours is not None:  # the duty chief set the deadline: working hours on the clock
+        if not 0 < a.hours <= MAX_EXTENSION_HOURS:
+            raise GuardFailed(f"a deadline must be > 0 and <= {MAX_EXTENSION_HOURS:g} hours")
+        budget = a.hours * 3600
     due = due_time(a.at, budget, 0.0, clock_of(kind, c))
     return Change(
         fields={

@@ -140,7 +140,7 @@ def refusal(ticket: Ticket, action: Action, args: ActionArgs, center: CenterConf
     """Why ``args.role`` (for ``args.unit``) may not do ``action`` on ``ticket``; None if it may."""
     if not may(args.role, action):
         roles = ", ".join(sorted(r.value for r in WORKFLOW[action] if r is not Role.SYSTEM))
-        return f"{args.actor} ({args.role.value}) may not {action.value}; it is done by {roles}"
+        return f"{args.actor} may not {action.value}: it is done by {roles}, not {args.role.value}"
     problem = _unit_problem(ticket, args, center)
     return f"{args.actor} may not {action.value}: {problem}" if problem else None
 

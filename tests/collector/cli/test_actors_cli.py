@@ -66,7 +66,10 @@ def test_an_unknown_actor_is_refused_with_the_reason(db_path: str) -> None:
 def test_an_actor_may_not_take_another_roles_step_nor_speak_for_another_unit(db_path: str) -> None:
     _new(db_path)
     refused = tickets(db_path, "chen.squad", 1, "register", "1", ok=False)
-    assert "chen.squad (unit_handler) may not register" in refused.output
+    assert (
+        "chen.squad may not register: it is done by dispatcher, duty_chief, not unit_handler"
+        in refused.output
+    )
     tickets(db_path, "wang.duty", 1, "register", "1")
     tickets(
         db_path, "wang.duty", 2, "dispatch", "1", "--mode", "assign", "--unit", "market-supervision"
@@ -100,7 +103,10 @@ def test_a_console_account_acts_in_its_own_role(db_path: str) -> None:
     )
     _new(db_path)
     refused = tickets(db_path, "ye.leader", 1, "register", "1", ok=False)
-    assert "ye.leader (leader) may not register" in refused.output
+    assert (
+        "ye.leader may not register: it is done by dispatcher, duty_chief, not leader"
+        in refused.output
+    )
     listed = json.loads(run("accounts", "list", "--db", db_path, "--json").output)
     assert listed == [
         {

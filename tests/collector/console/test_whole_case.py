@@ -120,13 +120,13 @@ def test_a_case_from_camera_to_closure_by_three_people(
     form.locator("select[name=mode]").select_option("supervise")
     for box in form.locator("input[name=units]").all():
         box.set_checked(box.get_attribute("value") in ("tourism-office", "police-xitang"))
+    form.locator("input[name=hours]").fill("1.5")  # the chief's deadline (crowds: 24/7 clock)
     form.locator("button.act-dispatch").click()
     chief.wait_for_load_state()
     assert _state(chief) == "dispatched"
-    assert set(get_ticket(open_store(console.db_path), tid).units) == {
-        "tourism-office",
-        "police-xitang",
-    }
+    t = get_ticket(open_store(console.db_path), tid)
+    assert set(t.units) == {"tourism-office", "police-xitang"} and t.mode == "supervise"
+    assert t.due_at - t.dispatched_at == timedelta(hours=1.5)
 
     handler = login("xu.tourism")
     handler.goto(f"{console.url}/console/tickets/{tid}")

@@ -54,7 +54,10 @@ def test_a_unit_acts_only_on_its_own_tickets_and_sees_only_them():
     leader = ActionArgs(
         actor="ye.leader", role=Role.LEADER, at=at, mode=Mode.ASSIGN, units=("fire-safety",)
     )
-    with pytest.raises(NotPermitted, match=r"ye.leader \(leader\) may not redispatch"):
+    with pytest.raises(
+        NotPermitted,
+        match="ye.leader may not redispatch: it is done by dispatcher, duty_chief, not leader",
+    ):
         apply_action(db, t.id, Action.REDISPATCH, leader, center)
 
 
