@@ -1,0 +1,111 @@
+"""The console's forms over plain HTTP (no browser, fast): extension, suspend and resume by the
+right people, queue filters, English per user, and the answers for a wrong role or no session."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from collector.config.models import Mode, Role
+from collector.store import open_store
+from collector.tickets import Action, ActionArgs, NewTicket, apply_action, get_ticket, receive
+from tests.collector.builders import example_center
+from tests.collector.console.world import PASSWORD, Served
+
+CHIEF = {"actor": "wang.duty", "role": Role.DUTY_CHIEF}
+
+
+@pytest.fixture
+def client(console: Served) -> Iterator[Callable[[str], httpx.Client]]:
+    opened: list[httpx.Client] = []
+
+    def make(account: str) -> httpx.Client:
+        c = httpx.Client(base_url=console.url, timeout=10)
+        opened.append(c)
+        token = _token(c.get("/console/login").text)
+        answer = c.post(
+            "/console/login",
+            data={"username": account, "password": PASSWORD, "csrf_token": token},
+        )
+        assert answer.status_code == 303, answer.text
+        return c
+
+    yield make
+    for c in opened:
+        c.close()
+
+
+def _token(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def _act(c: httpx.Client, tid: int, action: str, **fields: str) -> httpx.Response:
+    token = _token(c.get(f"/console/tickets/{tid}").text)
+    return c.post(
+        f"/console/tickets/{tid}/act", data={"csrf_token": token, "action": action, **fields}
+    )
+
+
+@pytest.fixture(scope="module")
+def accepted(console: Served) -> int:
+    db = open_store(console.db_path)
+    center, _ = example_center()
+    t0 = datetime.now(UTC) - timedelta(minutes=30)
+    t = receive(
+        db, NewTicket("0101", "330421101002005", "新建棚屋", t0), "wang.duty", Role.DUTY_CHIEF
+    )
+    apply_action(db, t.id, Action.REGISTER, ActionArgs(at=t0, **CHIEF), center)
+    args = ActionArgs(at=t0, mode=Mode.ASSIGN, units=("xitang-squad",), **CHIEF)
+    apply_action(db, t.id, Action.DISPATCH, args, center)
+    db.close()
+    return t.id
+
+
+def test_extension_and_suspension_by_the_right_people(console: Served, client, accepted):
+    handler = client("xu.tourism")
+    assert handler.get(f"/console/tickets/{accepted}").status_code == 403  # another unit's
+    chief = client("wang.duty")
+    assert _act(chief, accepted, "accept").status_code == 403  # a unit's step
+    db = open_store(console.db_path)
+    center, _ = example_center()
+    unit = {"actor": "chen.squad", "role": Role.UNIT_HANDLER, "unit": "xitang-squad"}
+    apply_action(db, accepted, Action.ACCEPT, ActionArgs(at=datetime.now(UTC), **unit), center)
+    due = get_ticket(db, accepted).due_at
+    assert _act(chief, accepted, "suspend", note="").status_code == 409  # a note is required
+    assert _act(chief, accepted, "suspend", note="当事人补办手续中").status_code == 303
+    assert get_ticket(db, accepted).state.value == "suspended"
+    assert _act(chief, accepted, "resume").status_code == 303
+    assert get_ticket(db, accepted).due_at >= due
+    dispatcher = client("zhou.dispatch")
+    assert _act(dispatcher, accepted, "close").status_code == 403
+
+
+def test_queue_filters_and_english_per_user(console: Served, client, accepted):
+    chief = client("wang.duty")
+    page = chief.get("/console/", params={"category": "0101", "state": "accepted"}).text
+    assert f'data-ticket="{accepted}"' in page
+    assert 'data-ticket="' not in chief.get("/console/", params={"level": "critical"}).text
+    assert 'data-ticket="' not in chief.get("/console/", params={"unit": "fire-safety"}).text
+    token = _token(page)
+    chief.post("/console/language", data={"csrf_token": token, "locale": "en", "next": "/console/"})
+    english = chief.get("/console/").text
+    assert "Open tickets" in english and "illegal construction" in english
+    assert "未结案件" in client("zhou.dispatch").get("/console/").text  # others keep Chinese
+    token = _token(english)
+    chief.post("/console/language", data={"csrf_token": token, "locale": "zh_CN"})
+    assert "未结案件" in chief.get("/console/").text
+
+
+def test_without_a_session_the_console_asks_to_log_in(console: Served):
+    with httpx.Client(base_url=console.url, timeout=10) as anonymous:
+        answer = anonymous.get("/console/stats")
+        assert answer.status_code == 303
+        assert answer.headers["location"] == "/console/login?next=/console/stats"
+        assert anonymous.get("/console/events").status_code == 401
+        assert anonymous.get("/open311/v2/docs").status_code == 404  # no CDN-loaded Swagger page
