@@ -4,6 +4,7 @@ words in the catalogue: a module whose pages asked for an untranslated msgid fai
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,11 +23,19 @@ from tests.collector.console.world import (
 )
 
 
+@pytest.fixture(scope="session")
+def staff_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The center and the staff's accounts, made once (argon2 hashing is slow on purpose)."""
+    path = tmp_path_factory.mktemp("staff") / "collector.sqlite"
+    make_store(path)
+    return path
+
+
 @pytest.fixture(scope="module")
-def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def console(tmp_path_factory: pytest.TempPathFactory, staff_store: Path) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("console")
     db_path, uploads = tmp / "collector.sqlite", tmp / "uploads"
-    make_store(db_path)
+    shutil.copyfile(staff_store, db_path)
     MISSING.clear()
     with served(console_app(db_path, uploads)) as url:
         yield Served(url, db_path, uploads)
@@ -51,14 +60,16 @@ def artifacts() -> Path:
 
 @pytest.fixture
 def login(browser, console: Served) -> Iterator[Callable]:
-    """``login(account)`` -> a page of a new browser context, logged in as ``account``."""
+    """``login(account)`` -> a page of a new browser context, logged in as ``account``
+    (``page=``: log in again on that page)."""
     contexts = []
 
-    def make(account: str, password: str = PASSWORD):
-        ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-        ctx.set_default_timeout(15_000)
-        contexts.append(ctx)
-        page = ctx.new_page()
+    def make(account: str, password: str = PASSWORD, page=None):
+        if page is None:
+            ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+            ctx.set_default_timeout(15_000)
+            contexts.append(ctx)
+            page = ctx.new_page()
         page.goto(console.url + "/console/login")
         page.fill("input[name=username]", account)
         page.fill("input[name=password]", password)

@@ -142,11 +142,10 @@ def test_a_form_without_its_csrf_token_is_refused(console: Served, cases, login)
 def test_five_wrong_passwords_lock_the_account(console: Served, login):
     page = None
     for attempt in range(1, 6):
-        page = login("li.locked", password=f"wrong-{attempt}")
+        page = login("li.locked", password=f"wrong-{attempt}", page=page)
         text = page.inner_text("p.error")
         assert ("已锁定" in text) == (attempt == 5), (attempt, text)
-        page.context.close()
-    page = login("li.locked", password=PASSWORD)
+    page = login("li.locked", password=PASSWORD, page=page)
     assert "已锁定" in page.inner_text("p.error")
     page.goto(console.url + "/console/")
     assert page.url.startswith(console.url + "/console/login")
