@@ -12,7 +12,16 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from collector.api.deps import connect
-from collector.console import admin, auth, boxes, mapview, queue, statistics, ticket_page
+from collector.console import (
+    admin,
+    auth,
+    boxes,
+    intake_page,
+    mapview,
+    queue,
+    statistics,
+    ticket_page,
+)
 from collector.console.i18n import translator
 from collector.console.web import ConsoleDenied, LoginNeeded, render
 from collector.store import write_transaction
@@ -76,7 +85,7 @@ def install_console(app: FastAPI) -> None:
         same_site="strict",
     )
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
-    for module in (auth, queue, ticket_page, mapview, boxes, statistics, admin):
+    for module in (auth, queue, ticket_page, intake_page, mapview, boxes, statistics, admin):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(LoginNeeded, _login_needed)
     app.add_exception_handler(ConsoleDenied, _denied)

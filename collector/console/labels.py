@@ -100,3 +100,10 @@ EVENTS = {
     "updated": N_("incident updated"),
     "cleared": N_("incident cleared"),
 }
+SOURCES = {
+    "patrol": N_("patrol"),
+    "citizen": N_("citizen report"),
+    "hotline": N_("hotline"),
+    "incident": N_("camera"),
+    "manual": N_("entered by hand"),
+}

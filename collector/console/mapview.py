@@ -34,6 +34,7 @@ class MapCell:
     points: str
     label_x: float
     label_y: float
+    name_y: float  # the cell's name near its top edge, clear of the camera dots
     open_tickets: int
     level: str | None
     fill: str
@@ -85,6 +86,7 @@ def draw_cells(
                 " ".join(f"{x:.1f},{y:.1f}" for x, y in pts),
                 sum(p[0] for p in pts[:-1]) / (len(pts) - 1),
                 sum(p[1] for p in pts[:-1]) / (len(pts) - 1),
+                min(p[1] for p in pts) + 20,
                 len(levels),
                 level,
                 _FILL[rank],

@@ -109,3 +109,29 @@ def test_without_a_session_the_console_asks_to_log_in(console: Served):
         assert answer.headers["location"] == "/console/login?next=/console/stats"
         assert anonymous.get("/console/events").status_code == 401
         assert anonymous.get("/open311/v2/docs").status_code == 404  # no CDN-loaded Swagger page
+
+
+def test_a_dispatcher_receives_a_case_by_hand_and_a_unit_may_not(console: Served, client):
+    dispatcher = client("zhou.dispatch")
+    token = _token(dispatcher.get("/console/").text)
+    fields = {
+        "csrf_token": token,
+        "category": "9102",
+        "cell": "330421101003001",
+        "source": "hotline",
+        "title": "<b>消防通道被三轮车堵住</b>",
+    }
+    answer = dispatcher.post("/console/tickets/new", data=fields)
+    assert answer.status_code == 303
+    page = dispatcher.get(answer.headers["location"]).text
+    assert "&lt;b&gt;消防通道被三轮车堵住&lt;/b&gt;" in page and "热线" in page
+    assert (
+        _act(dispatcher, int(answer.headers["location"].rsplit("/", 1)[1]), "register").status_code
+        == 303
+    )
+    bad = dispatcher.post("/console/tickets/new", data=fields | {"cell": "330421101999999"})
+    assert bad.status_code == 400 and "未知网格 330421101999999" in bad.text
+    handler = client("xu.tourism")
+    token = _token(handler.get("/console/").text)
+    refused = handler.post("/console/tickets/new", data=fields | {"csrf_token": token})
+    assert refused.status_code == 403 and "无权访问此页面" in refused.text
