@@ -228,11 +228,21 @@ async def act(
     return RedirectResponse(f"/console/tickets/{t.id}", status_code=303)
 
 
+def _file_visible(db: sqlite_utils.Database, user: User, sql: str, name: str) -> None:
+    """404 unless ``user`` may see a ticket that holds the file (a unit: one of its own)."""
+    if user.has(Right.VIEW_ALL_UNITS):
+        return
+    ids = {r[0] for r in db.execute(sql, [f'%"{name}"%']).fetchall()}
+    if not any(can_see(user.role, user.unit, get_ticket(db, i)) for i in ids):
+        raise ConsoleDenied(404, "No such evidence image.")
+
+
 @router.get("/media/{name}")
 def media(
     request: Request, db: ConsoleDb, user: Viewer, name: Annotated[str, PathParam(pattern=_NAME)]
 ) -> Response:
     """An evidence image stored by the ingest (else from the evidence folder given to serve)."""
+    _file_visible(db, user, "SELECT ticket_id FROM ticket_events WHERE evidence LIKE ?", name)
     stored = queries.stored_evidence(db, name)
     if stored is not None:
         return Response(content=stored[1], media_type=stored[0])
@@ -247,7 +257,9 @@ def media(
 
 @router.get("/uploads/{name}")
 def uploaded(
-    request: Request, user: Viewer, name: Annotated[str, PathParam(pattern=_NAME)]
+    request: Request, db: ConsoleDb, user: Viewer, name: Annotated[str, PathParam(pattern=_NAME)]
 ) -> Response:
+    """A photo a unit uploaded with a report (every report's photo stays in the audit trail)."""
+    _file_visible(db, user, "SELECT ticket_id FROM ticket_audit WHERE data LIKE ?", name)
     path, media_type = photo_path(upload_dir(request), name)
     return FileResponse(path, media_type=media_type, headers={"Content-Disposition": "inline"})

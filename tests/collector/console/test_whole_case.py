@@ -136,8 +136,15 @@ def test_a_case_from_camera_to_closure_by_three_people(
     assert _state(handler) == "reported"
     assert handler.locator("#result-photo").evaluate("img => img.naturalWidth") == 256
 
+    photo_url = console.url + handler.get_attribute("#result-photo", "src")
+    evidence_url = console.url + handler.get_attribute("img.evidence", "src")
+    other_unit = login("lu.market")
+    assert other_unit.request.get(photo_url).status == 404  # not its ticket: not its files
+    assert other_unit.request.get(evidence_url).status == 404
+
     inspector = login("sun.inspect")
     inspector.goto(f"{console.url}/console/tickets/{tid}")
+    assert inspector.request.get(photo_url).headers["content-type"] == "image/png"
     _act(inspector, "verify_fail", note="现场仍有拥堵")
     assert _state(inspector) == "accepted"
     handler.reload()
