@@ -5,8 +5,8 @@ Routes (:mod:`collector.api.routes`): ``GET discovery.json``, ``GET services.jso
 ``POST requests.json`` (needs a write key), ``GET media/{name}`` (evidence images, read-only).
 Keys go in the ``api_key`` parameter (GeoReport) or the ``X-Api-Key`` header; with
 ``public_reads`` the GET routes need no key. The OpenAPI document is ``openapi.json`` (no Swagger
-page: it would load from a CDN). The staff's console is mounted under ``/console/``
-(:mod:`collector.console`).
+page: it would load from a CDN). ``collector serve`` adds the staff's console under ``/console/``
+(:func:`collector.console.create_console_app`).
 
 Example:
     >>> import tempfile, os
@@ -23,7 +23,6 @@ from fastapi import FastAPI
 
 from collector.api.errors import install_handlers
 from collector.api.routes import PREFIX, router
-from collector.console import install_console
 from collector.store import open_store
 
 __all__ = ["ApiSettings", "create_app", "PREFIX"]
@@ -56,5 +55,4 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.state.settings = settings
     install_handlers(app)
     app.include_router(router)
-    install_console(app)
     return app

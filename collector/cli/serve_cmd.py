@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from collector.api.app import PREFIX, ApiSettings, create_app
+from collector.api.app import PREFIX, ApiSettings
 from collector.cli.common import DbOption, console, library_errors
+from collector.console import create_console_app
 from collector.store import DEFAULT_DB
 
 __all__ = ["serve"]
@@ -35,7 +36,7 @@ def serve(
     """Serve the Open311 GeoReport v2 API and the web console (/console/, log in with an account
     made by 'collector accounts add')."""
     with library_errors():
-        app = create_app(
+        app = create_console_app(
             ApiSettings(
                 str(db),
                 str(evidence_dir) if evidence_dir else None,

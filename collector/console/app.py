@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from collector.api.app import ApiSettings, create_app
 from collector.api.deps import connect
 from collector.console import (
     admin,
@@ -26,7 +27,13 @@ from collector.console.i18n import translator
 from collector.console.web import ConsoleDenied, LoginNeeded, render
 from collector.store import write_transaction
 
-__all__ = ["install_console", "session_secret", "SESSION_COOKIE", "SESSION_HOURS"]
+__all__ = [
+    "create_console_app",
+    "install_console",
+    "session_secret",
+    "SESSION_COOKIE",
+    "SESSION_HOURS",
+]
 
 SESSION_COOKIE = "gridwatch_console"
 SESSION_HOURS = 12  # one shift
@@ -93,3 +100,10 @@ def install_console(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
     def root() -> Response:
         return RedirectResponse("/console/", status_code=307)
+
+
+def create_console_app(settings: ApiSettings) -> FastAPI:
+    """The Open311 API with the console mounted beside it (what ``collector serve`` runs)."""
+    app = create_app(settings)
+    install_console(app)
+    return app

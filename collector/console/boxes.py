@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from collector.console.web import ConsoleDb, User, center_of, need, render
 from collector.tickets.permissions import Right
-from collector.tickets.workflow import FINAL
+from collector.tickets.watch import tampered_cameras
 
 __all__ = ["router", "BoxView", "CameraView", "box_views"]
 
@@ -49,16 +49,7 @@ def _json(text: str | None) -> dict[str, Any]:
 
 def _tampered(db: sqlite_utils.Database) -> set[tuple[str, str]]:
     kinds = {c.code for c in center_of(db).categories if "tamper" in c.incident_kinds}
-    if not kinds:
-        return set()
-    marks = ", ".join("?" for _ in kinds)
-    finals = ", ".join("?" for _ in FINAL)
-    rows = db.query(
-        f"SELECT DISTINCT site, camera FROM tickets WHERE category IN ({marks})"
-        f" AND state NOT IN ({finals}) AND cleared_at IS NULL",
-        [*kinds, *(s.value for s in FINAL)],
-    )
-    return {(r["site"], r["camera"]) for r in rows}
+    return tampered_cameras(db, kinds)
 
 
 def box_views(db: sqlite_utils.Database) -> list[BoxView]:

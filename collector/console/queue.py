@@ -20,6 +20,7 @@ from collector.config.models import CenterConfig
 from collector.console.web import ConsoleDb, User, center_of, need, render
 from collector.tickets import Sla, Ticket, list_tickets, sla
 from collector.tickets.permissions import Right, can_see
+from collector.tickets.watch import tickets_version
 from collector.tickets.workflow import FINAL
 
 __all__ = ["router", "QueueFilter", "QueueRow", "queue_rows", "store_version"]
@@ -134,13 +135,8 @@ def queue_fragment(
 
 
 def store_version(db: sqlite_utils.Database) -> str:
-    """Changes whenever a ticket, an incident event or a box status changes."""
-    row = db.execute(
-        "SELECT (SELECT COALESCE(MAX(id), 0) FROM ticket_audit),"
-        " (SELECT COUNT(*) FROM ticket_events),"
-        " (SELECT COALESCE(MAX(status_at), '') || COALESCE(MAX(metrics_at), '') FROM box_status)"
-    ).fetchone()
-    return ":".join(str(x) for x in row)
+    """Changes whenever a ticket or an incident event changes (what the queue shows)."""
+    return tickets_version(db)
 
 
 def _version_of(path: str) -> str:

@@ -15,7 +15,6 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from collector.accounts import Principal
 from collector.api import queries
 from collector.config.models import CenterConfig, Mode
 from collector.console.i18n import N_
@@ -34,15 +33,17 @@ from collector.tickets import (
     Action,
     Ticket,
     allowed_actions,
-    apply_action,
     get_ticket,
     route,
     sla,
     ticket_history,
     ticket_timeline,
 )
+from collector.tickets.desk import Actor, action_args
+from collector.tickets.desk import act as desk_act
 from collector.tickets.permissions import Right, can_see, refusal
 from collector.tickets.sla import budget_for, clock_of, due_time
+from collector.tickets.watch import tickets_holding
 
 __all__ = ["router", "upload_dir", "possible_actions"]
 
@@ -59,13 +60,16 @@ def upload_dir(request: Request) -> Path:
     return Path(folder) if folder else Path(request.app.state.settings.db).parent / "uploads"
 
 
-def _principal(user: User) -> Principal:
-    return Principal(user.id, user.name, user.role, user.unit)
+def _actor(user: User) -> Actor:
+    """The logged-in user as the workflow's actor (resolved again by the desk, in their role)."""
+    return Actor(user.id, user.role, datetime.now(UTC))
 
 
-def possible_actions(t: Ticket, user: User, center: CenterConfig) -> list[Action]:
+def possible_actions(
+    db: sqlite_utils.Database, t: Ticket, user: User, center: CenterConfig
+) -> list[Action]:
     """The actions the table allows in the ticket's state that this user may take."""
-    args = _principal(user).args(datetime.now(UTC))
+    args = action_args(db, center, _actor(user))
     return [a for a in allowed_actions(t.state) if refusal(t, a, args, center) is None]
 
 
@@ -153,7 +157,7 @@ def ticket_page(request: Request, db: ConsoleDb, user: Viewer, ticket_id: Ticket
         center=center,
         cell=center.cells.get(t.grid_cell),
         entries=timeline(db, t.id),
-        actions=possible_actions(t, user, center),
+        actions=possible_actions(db, t, user, center),
         proposal=proposal,
         due_preview=due_time(now, budget, 0.0, clock_of(kind, center)),
         error=request.query_params.get("error"),
@@ -208,7 +212,7 @@ async def act(
     except ValueError:
         raise ConsoleDenied(400, "Unknown action.") from None
     center = center_of(db)
-    if action not in possible_actions(t, user, center):
+    if action not in possible_actions(db, t, user, center):
         raise ConsoleDenied(
             403, "You may not take this action on this ticket in its present state."
         )
@@ -216,9 +220,8 @@ async def act(
     photo = form.get("photo")
     if action is Action.REPORT and isinstance(photo, UploadFile) and photo.filename:
         fields["photo"] = await save_photo(photo, upload_dir(request))
-    args = _principal(user).args(datetime.now(UTC), **fields)
     try:
-        apply_action(db, t.id, action, args, center)
+        desk_act(db, t.id, action, _actor(user), **fields)
     except NotPermitted:
         raise ConsoleDenied(
             403, "You may not take this action on this ticket in its present state."
@@ -228,11 +231,11 @@ async def act(
     return RedirectResponse(f"/console/tickets/{t.id}", status_code=303)
 
 
-def _file_visible(db: sqlite_utils.Database, user: User, sql: str, name: str) -> None:
+def _file_visible(db: sqlite_utils.Database, user: User, name: str) -> None:
     """404 unless ``user`` may see a ticket that holds the file (a unit: one of its own)."""
     if user.has(Right.VIEW_ALL_UNITS):
         return
-    ids = {r[0] for r in db.execute(sql, [f'%"{name}"%']).fetchall()}
+    ids = tickets_holding(db, name)
     if not any(can_see(user.role, user.unit, get_ticket(db, i)) for i in ids):
         raise ConsoleDenied(404, "No such evidence image.")
 
@@ -242,7 +245,7 @@ def media(
     request: Request, db: ConsoleDb, user: Viewer, name: Annotated[str, PathParam(pattern=_NAME)]
 ) -> Response:
     """An evidence image stored by the ingest (else from the evidence folder given to serve)."""
-    _file_visible(db, user, "SELECT ticket_id FROM ticket_events WHERE evidence LIKE ?", name)
+    _file_visible(db, user, name)
     stored = queries.stored_evidence(db, name)
     if stored is not None:
         return Response(content=stored[1], media_type=stored[0])
@@ -260,6 +263,6 @@ def uploaded(
     request: Request, db: ConsoleDb, user: Viewer, name: Annotated[str, PathParam(pattern=_NAME)]
 ) -> Response:
     """A photo a unit uploaded with a report (every report's photo stays in the audit trail)."""
-    _file_visible(db, user, "SELECT ticket_id FROM ticket_audit WHERE data LIKE ?", name)
+    _file_visible(db, user, name)
     path, media_type = photo_path(upload_dir(request), name)
     return FileResponse(path, media_type=media_type, headers={"Content-Disposition": "inline"})

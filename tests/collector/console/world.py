@@ -16,8 +16,9 @@ import uvicorn
 from fastapi import FastAPI
 
 from collector.accounts import create_account
-from collector.api.app import ApiSettings, create_app
+from collector.api.app import ApiSettings
 from collector.config.models import Role
+from collector.console import create_console_app
 from tests.collector.builders import center_db
 
 PASSWORD = "correct-horse-1"
@@ -53,7 +54,7 @@ def make_store(path: Path) -> None:
 
 
 def console_app(db_path: Path, upload_dir: Path) -> FastAPI:
-    return create_app(ApiSettings(str(db_path), upload_dir=str(upload_dir)))
+    return create_console_app(ApiSettings(str(db_path), upload_dir=str(upload_dir)))
 
 
 @dataclass(frozen=True)
