@@ -21,6 +21,7 @@ from collector.tickets import (
     get_ticket,
     receive,
 )
+from edge_agent.contract.incident import Level
 from tests.collector.builders import example_center, incident
 from tests.collector.console.world import PASSWORD, Served
 
@@ -49,7 +50,7 @@ def cases(console: Served) -> dict[str, int]:
     step(market.id, Action.DISPATCH, 2, mode=Mode.ASSIGN, units=("market-supervision",))
     crowd = receive(
         db,
-        NewTicket("9001", "330421101001002", "桥面拥挤", t0, level="warning"),
+        NewTicket("9001", "330421101001002", "桥面拥挤", t0, level=Level.WARNING),
         "wang.duty",
         Role.DUTY_CHIEF,
     )

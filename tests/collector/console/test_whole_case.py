@@ -13,7 +13,7 @@ from pathlib import Path
 import cv2
 import pytest
 
-from collector.ingest.store import default_filer
+from collector.ingest.filing import default_filer
 from collector.store import open_store
 from collector.tickets import get_ticket, ticket_history
 from collector.transport.service import IngestService
