@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from collector.console.labels import SOURCES
 from collector.console.web import ConsoleDb, ConsoleDenied, User, center_of, checked_form, need
-from collector.tickets import NewTicket, receive
+from collector.tickets.desk import Actor, CaseReport, receive_case
 from collector.tickets.permissions import Right
 
 __all__ = ["router", "MAX_TITLE"]
@@ -42,8 +42,6 @@ def new_case(request: Request, db: ConsoleDb, user: Receiver, form: Form) -> Res
         raise ConsoleDenied(400, "Describe the case in 1 to {n} characters.", n=MAX_TITLE)
     if source not in _BY_HAND or source not in SOURCES:
         raise ConsoleDenied(400, "Unknown source {source}.", source=source)
-    new = NewTicket(
-        category, cell, title, datetime.now(UTC), source=source, urgent=form.get("urgent") == "on"
-    )
-    ticket = receive(db, new, user.id, user.role)
+    case = CaseReport(category, cell, title, source=source, urgent=form.get("urgent") == "on")
+    ticket = receive_case(db, Actor(user.id, user.role, datetime.now(UTC)), case)
     return RedirectResponse(f"/console/tickets/{ticket.id}", status_code=303)
