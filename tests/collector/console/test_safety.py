@@ -185,3 +185,25 @@ def test_the_chinese_pages_render_with_a_cjk_font(console: Served, cases, login,
     assert "Queue" in chief.inner_text("header")
     chief.click("button[name=locale][value=zh_CN]")
     assert "案件队列" in chief.inner_text("header")
+
+
+def test_a_new_critical_crowd_raises_the_alarm_without_a_reload(console: Served, cases, login):
+    chief = login("wang.duty")
+    chief.goto(console.url + "/console/")
+    assert chief.get_attribute("body", "data-alarms") == "1"  # the critical crowd already open
+    chief.evaluate("window.__sameDocument = true")
+    db = open_store(console.db_path)
+    payload = incident(
+        datetime.now(UTC) - timedelta(minutes=1),
+        level="critical",
+        camera="alley-01",
+        zone="lane-north",
+        cell="330421101001001",
+    )
+    new = file_incident(db, payload).ticket_id
+    db.close()
+    chief.wait_for_function("document.body.dataset.alarms === '2'", timeout=20_000)
+    assert chief.evaluate("window.__sameDocument") is True
+    ids = chief.get_attribute("#critical-alarm", "data-ids").split(",")
+    assert set(ids) == {str(cases["critical"]), str(new)}
+    assert "flash" in chief.get_attribute("#critical-alarm", "class")

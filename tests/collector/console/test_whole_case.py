@@ -98,7 +98,7 @@ def _state(page) -> str:
 
 
 def test_a_case_from_camera_to_closure_by_three_people(
-    console: Served, ingest, publisher, login, shared_data: Path
+    console: Served, ingest, publisher, login, shared_data: Path, artifacts: Path
 ):
     chief = login("wang.duty")
     chief.goto(console.url + "/console/")
@@ -155,6 +155,7 @@ def test_a_case_from_camera_to_closure_by_three_people(
     chief.reload()
     _act(chief, "close")
     assert _state(chief) == "closed"
+    chief.screenshot(path=str(artifacts / "console-ticket-closed.png"), full_page=True)
 
     chief.goto(console.url + "/console/stats")
     assert chief.inner_text("#fig-received") == "1"
