@@ -90,7 +90,7 @@ def get_user(request: Request, db: ConsoleDb) -> User:
     if account is None or account.disabled:
         request.session.pop("uid", None)
         raise LoginNeeded()
-    names = {u.id: u.name for u in load_center(db).units} if account.unit else {}
+    names = {u.id: u.name for u in center_of(db).units} if account.unit else {}
     return User(
         account.id,
         account.name,
@@ -173,10 +173,17 @@ def local_time(ts: datetime | None, tr: Translator, seconds: bool = False) -> st
 
 
 def render(
-    request: Request, name: str, user: User | None, status: int = 200, **context: Any
+    request: Request,
+    name: str,
+    user: User | None,
+    status: int = 200,
+    locale: str | None = None,
+    **context: Any,
 ) -> HTMLResponse:
-    """Render template ``name`` for ``user`` (or the visitor's language when logged out)."""
-    locale = user.locale if user else request.session.get("locale", DEFAULT_LOCALE)
+    """Render template ``name`` for ``user`` in ``locale`` (default: the user's language, or the
+    visitor's when logged out)."""
+    if locale is None:
+        locale = user.locale if user else request.session.get("locale", DEFAULT_LOCALE)
     tr = translator(locale)
 
     def fmt_time(ts: datetime | None, seconds: bool = False) -> str:
