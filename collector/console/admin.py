@@ -40,19 +40,25 @@ ACCOUNT_ROLES = [r for r in Role if r is not Role.SYSTEM]
 
 
 def _page(
-    request: Request, db: ConsoleDb, user: User, status: int = 200, **extra: object
+    request: Request,
+    db: ConsoleDb,
+    user: User,
+    status: int = 200,
+    created_key: str | None = None,
+    error: str | None = None,
 ) -> Response:
     return render(
         request,
         "admin.html",
         user,
         status,
+        created_key=created_key,
+        error=error,
         accounts=list_accounts(db),
         units=center_of(db).units,
         center=center_of(db),
         keys=list_keys(db),
         roles=ACCOUNT_ROLES,
-        **({"created_key": None, "error": None} | extra),
     )
 
 
