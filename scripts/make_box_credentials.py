@@ -7,8 +7,8 @@
 Writes into DIR (created, mode 0700):
   passwd            mosquitto password file (hashed with mosquitto_passwd)
   acl               mosquitto ACL regenerated from users.json: box <site>-<box> may publish only
-                    under gridwatch/v1/<site>/<box>/# and read only its own control topic; the
-                    collector reads everything and writes control topics
+                    under gridwatch/v1/<site>/<box>/# and read only its own control and receipt
+                    topics; the collector reads everything and writes control and receipt topics
   users.json        the registry the ACL is generated from
   keys/<site>-<box>.key   the box's HMAC signing key (hex, 0600): copy it to the box and point
                     mqtt.signing_key_file at it
@@ -30,7 +30,11 @@ import sys
 from pathlib import Path
 
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-COLLECTOR_RULES = ["topic read gridwatch/v1/#", "topic write gridwatch/v1/+/+/control"]
+COLLECTOR_RULES = [
+    "topic read gridwatch/v1/#",
+    "topic write gridwatch/v1/+/+/control",
+    "topic write gridwatch/v1/+/+/receipt",
+]
 
 
 def _write(path: Path, text: str, mode: int = 0o600) -> None:
@@ -51,6 +55,7 @@ def _acl(registry: dict) -> str:
             f"user {site}-{box}",
             f"topic write {prefix}/#",
             f"topic read {prefix}/control",
+            f"topic read {prefix}/receipt",
             "",
         ]
     return "\n".join(lines)

@@ -236,7 +236,7 @@ def _drain_child(url: str, n: int, work: str, go, out) -> None:
     messages = _payloads(n)
     pub = MqttPublisher.from_config(agent)
     for i in range(0, len(messages), 10_000):  # the outage: queued, nobody publishing
-        pub.outbox.put_many(messages[i : i + 10_000])
+        pub.outbox.put_many([(t, raw, _event_id(raw)) for t, raw in messages[i : i + 10_000]])
     out.put(("ready", None))
     go.wait(60)
     pub.start()

@@ -6,7 +6,9 @@ into nested Python checks (~20 µs). A document the fast path rejects is run thr
 ``jsonschema`` for the error message, and a schema with any keyword outside the subset is not
 compiled at all (the caller keeps ``jsonschema``), so the fast path can only speed things up.
 Semantics follow draft 2020-12: ``integer`` accepts 1.0, booleans are not numbers, ``pattern``
-searches, ``enum`` tells ``true`` from ``1``.
+searches, ``enum`` tells ``true`` from ``1``. ``format`` is asserted for ``date-time`` with the
+contract's own checker (the one jsonschema is given), so both paths agree; any other format is
+not compiled.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from edge_agent.contract.strict import is_date_time
+
 __all__ = ["compile_schema", "Unsupported"]
 
 Check = Callable[[Any], bool]
-_ANNOTATIONS = {"$schema", "$id", "title", "description", "format", "$defs", "$comment"}
+_ANNOTATIONS = {"$schema", "$id", "title", "description", "$defs", "$comment"}
+_FORMATS: dict[str, Check] = {"date-time": is_date_time}
 _SUPPORTED = _ANNOTATIONS | {
+    "format",
     "type",
     "enum",
     "const",
@@ -97,6 +103,11 @@ def _scalar_checks(schema: Mapping[str, Any]) -> list[Check]:
     for key in ("minimum", "maximum", "minLength", "maxLength"):
         if key in schema:
             checks.append(_bound(key, schema[key]))
+    if "format" in schema:
+        if schema["format"] not in _FORMATS:
+            raise Unsupported(f"format {schema['format']}")
+        fmt = _FORMATS[schema["format"]]
+        checks.append(lambda v: not isinstance(v, str) or fmt(v))
     return checks
 
 

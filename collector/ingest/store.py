@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
+from collector.ingest.receipts import Ref, ref_of_refused
 from collector.ingest.validate import Accepted, Limits, Rejected, classify
 from collector.store import write_transaction
 
@@ -40,6 +41,7 @@ class BatchResult:
     other: int = 0
     new_event_ids: list[str] = field(default_factory=list)
     dead_reasons: list[str] = field(default_factory=list)
+    receipts: list[Ref] = field(default_factory=list)  # to confirm to the boxes once committed
 
     def merge(self, other: BatchResult) -> None:
         self.new += other.new
@@ -48,6 +50,7 @@ class BatchResult:
         self.other += other.other
         self.new_event_ids += other.new_event_ids
         self.dead_reasons += other.dead_reasons
+        self.receipts += other.receipts
 
 
 def _dead(db, topic: str, rej: Rejected, received_at: str, raw_cap: int, out: BatchResult) -> None:
@@ -66,10 +69,13 @@ def _dead(db, topic: str, rej: Rejected, received_at: str, raw_cap: int, out: Ba
     )
     out.dead += 1
     out.dead_reasons.append(rej.reason)
+    ref = ref_of_refused(topic, rej.raw, rej.reason)
+    if ref is not None:
+        out.receipts.append(ref)
 
 
-def _incident(db, acc: Accepted, topic: str, received_at: str, out: BatchResult) -> bool:
-    """Store the incident; True when it is new."""
+def _incident(db, acc: Accepted, topic: str, received_at: str, raw_cap: int, out) -> bool:
+    """Store the incident; True when it is new. A conflicting duplicate is a dead letter."""
     p = acc.payload
     assert p is not None
     cur = db.conn.execute(
@@ -95,11 +101,27 @@ def _incident(db, acc: Accepted, topic: str, received_at: str, out: BatchResult)
         ),
     )
     if cur.rowcount == 0:
+        if _conflicts(db, acc):
+            why = f"event {p['event_id']} is already stored with other content"
+            _dead(db, topic, Rejected("conflict", why, acc.raw), received_at, raw_cap, out)
+            return False
         out.duplicates += 1
+    else:
+        out.new += 1
+        out.new_event_ids.append(p["event_id"])
+    out.receipts.append(Ref(p["site"], p["box"], p["event_id"]))
+    return cur.rowcount > 0
+
+
+def _conflicts(db, acc: Accepted) -> bool:
+    """A second, validly signed event with the first one's id but other content (not a resend)."""
+    assert acc.payload is not None
+    row = db.conn.execute(
+        "SELECT payload FROM ingest_incidents WHERE event_id=?", (acc.payload["event_id"],)
+    ).fetchone()
+    if row is None or row[0] == acc.raw.decode():
         return False
-    out.new += 1
-    out.new_event_ids.append(p["event_id"])
-    return True
+    return bool(json.loads(row[0]) != acc.payload)
 
 
 def _evidence(db, acc: Accepted, received_at: str) -> Rejected | None:
@@ -234,16 +256,18 @@ def store_batch(
             if isinstance(verdict, Rejected):
                 _dead(db, topic, verdict, received_at, raw_cap, out)
             elif verdict.kind == "incident":
-                if _incident(db, verdict, topic, received_at, out) and limits.hold_orphans:
+                is_new = _incident(db, verdict, topic, received_at, raw_cap, out)
+                if is_new and limits.hold_orphans:
                     event_id = verdict.payload["event_id"] if verdict.payload else ""
                     _adopt(db, event_id, limits, received_at, raw_cap, out)
             elif verdict.kind == "evidence":
                 problem = _evidence(db, verdict, received_at)
-                if problem is None:
+                if problem is None or (limits.hold_orphans and problem.reason == "evidence_orphan"):
+                    if problem is not None:
+                        _hold(db, topic, verdict, received_at)
                     out.other += 1
-                elif limits.hold_orphans and problem.reason == "evidence_orphan":
-                    _hold(db, topic, verdict, received_at)
-                    out.other += 1
+                    t = verdict.topic
+                    out.receipts.append(Ref(t.site, t.box, f"{t.event_id}/{t.name}"))
                 else:
                     _dead(db, topic, problem, received_at, raw_cap, out)
             else:

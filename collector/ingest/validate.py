@@ -12,7 +12,6 @@ Versioning (``schema_version`` = ``"<major>.<minor>"``):
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +23,7 @@ from collector.ingest.fastschema import Unsupported, compile_schema
 from edge_agent.contract import load_schema
 from edge_agent.contract.errors import ContractError
 from edge_agent.contract.signing import verify
+from edge_agent.contract.strict import FORMAT_CHECKER, JsonValueError, loads
 from edge_agent.contract.topics import TopicParts, parse_topic
 
 __all__ = ["Limits", "Accepted", "Rejected", "classify", "lenient_view", "SUPPORTED_MINOR"]
@@ -111,7 +111,7 @@ def _validator(message: str) -> tuple[Draft202012Validator, Callable[[Any], bool
         fast = compile_schema(inlined)
     except Unsupported:
         fast = None
-    return Draft202012Validator(inlined), fast
+    return Draft202012Validator(inlined, format_checker=FORMAT_CHECKER), fast
 
 
 def _schema_error(message: str, payload: dict[str, Any], minor: int) -> str | None:
@@ -153,13 +153,17 @@ def _classify(topic: str, raw: bytes, limits: Limits) -> Accepted | Rejected:
         if len(raw) > limits.max_evidence_bytes:
             return Rejected("oversized", f"{len(raw)} > {limits.max_evidence_bytes} bytes", raw)
         return Accepted("evidence", parts, None, raw)
-    if parts.kind == "control":
-        return Rejected("wrong_topic", "control messages are for boxes, not the collector", raw)
+    if parts.kind in ("control", "receipt"):
+        return Rejected(
+            "wrong_topic", f"{parts.kind} messages are for boxes, not the collector", raw
+        )
     if len(raw) > limits.max_message_bytes:
         return Rejected("oversized", f"{len(raw)} > {limits.max_message_bytes} bytes", raw)
     try:
-        payload = json.loads(raw.decode("utf-8"))  # not json.loads(bytes): that guesses UTF-16/32
-    except (UnicodeDecodeError, ValueError, RecursionError) as err:
+        payload = loads(raw)
+    except JsonValueError as err:  # NaN, 1e999, 2**64: JSON, but not what the contract allows
+        return Rejected("schema", str(err)[:500], raw)
+    except ContractError as err:
         return Rejected("invalid_json", str(err)[:500], raw)
     if not isinstance(payload, dict):
         return Rejected("schema", f"not a JSON object but {type(payload).__name__}", raw)

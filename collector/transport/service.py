@@ -1,4 +1,4 @@
-"""The collector's MQTT ingest loop: receive, commit a batch, then acknowledge the batch.
+"""The collector's MQTT ingest: receive, commit a batch, acknowledge it, receipt it to the boxes.
 
 paho runs with ``manual_ack``: a message is acknowledged to the broker only after the transaction
 holding its row committed, so a ``kill -9`` at any moment loses nothing (the broker re-delivers
@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from collector.ingest.filing import Filer, file_pending
+from collector.ingest.receipts import receipt_messages
 from collector.ingest.store import BatchResult, dead_letter, store_batch
 from collector.ingest.validate import Limits
 from collector.store import open_store
@@ -42,6 +43,7 @@ class IngestStats:
     batches: int = 0
     filed: int = 0
     commit_failures: int = 0
+    receipts: int = 0
 
 
 def collector_settings(cfg: CollectorConfig) -> BrokerSettings:
@@ -191,6 +193,7 @@ class IngestService:
             return
         for m in batch:
             self.client.ack(m)
+        self._send_receipts(result, now)
         s = self.stats
         s.received += len(batch)
         s.stored += result.new
@@ -200,3 +203,13 @@ class IngestService:
         s.batches += 1
         if self.on_batch is not None:
             self.on_batch(result)
+
+    def _send_receipts(self, result: BatchResult, now: str) -> None:
+        """Tell each box what is committed (QoS 1; queued by paho while disconnected).
+
+        A receipt lost on the way (broker killed) only means the box sends again, after its
+        receipt timeout, and is receipted again as a duplicate.
+        """
+        for topic, payload in receipt_messages(result.receipts, now):
+            self.client.publish(topic, payload, qos=1)
+            self.stats.receipts += 1

@@ -68,6 +68,20 @@ class OutboxConfig(Strict):
     )
 
 
+class ReceiptConfig(Strict):
+    enabled: bool = Field(
+        True,
+        description="Keep each incident until the collector's receipt (off: until the broker's "
+        "PUBACK only, for a collector older than receipts).",
+    )
+    timeout_s: float = Field(
+        30.0, ge=0.1, le=3600, description="Seconds without a receipt before the first resend."
+    )
+    max_backoff_s: float = Field(
+        600.0, ge=0.1, le=86400, description="Cap of the doubling wait between resends."
+    )
+
+
 class MqttConfig(BrokerConnection):
     """The box's broker: the shared connection fields, plus what only the agent needs."""
 
@@ -76,6 +90,9 @@ class MqttConfig(BrokerConnection):
     )
     signing_key_file: str | None = Field(None, description="Box key that signs each incident.")
     outbox: OutboxConfig = Field(default_factory=OutboxConfig, description="Durable outbox.")
+    receipts: ReceiptConfig = Field(
+        default_factory=ReceiptConfig, description="End-to-end receipts from the collector."
+    )
     metrics_interval_s: float = Field(
         30.0, ge=1, le=3600, description="Seconds between metrics messages."
     )

@@ -13,8 +13,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from edge_agent.contract.errors import ContractError
+from edge_agent.contract.strict import FORMAT_CHECKER
 
-__all__ = ["SCHEMA_VERSION", "load_schema", "validator", "validate_incident"]
+__all__ = ["SCHEMA_VERSION", "load_schema", "validator", "validate_incident", "validate_message"]
 
 #: Version written into every incident this agent emits.
 SCHEMA_VERSION = "1.0"
@@ -34,13 +35,19 @@ def load_schema(message: str, major: int = 1) -> dict[str, Any]:
 
 @cache
 def validator(message: str, major: int = 1) -> Draft202012Validator:
-    return Draft202012Validator(load_schema(message, major))
+    """jsonschema validator of ``message``; ``date-time`` formats are checked (RFC 3339)."""
+    return Draft202012Validator(load_schema(message, major), format_checker=FORMAT_CHECKER)
+
+
+def validate_message(message: str, payload: Any) -> None:
+    """Raise :class:`ContractError` naming the first offending field of a ``message``, if any."""
+    errors = sorted(validator(message).iter_errors(payload), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.path) or "<root>"
+        raise ContractError(f"{message} field {where}: {first.message}")
 
 
 def validate_incident(payload: dict[str, Any]) -> None:
     """Raise :class:`ContractError` naming the first offending field, if any."""
-    errors = sorted(validator("incident").iter_errors(payload), key=lambda e: list(e.path))
-    if errors:
-        first = errors[0]
-        where = "/".join(str(p) for p in first.path) or "<root>"
-        raise ContractError(f"incident field {where}: {first.message}")
+    validate_message("incident", payload)

@@ -34,6 +34,7 @@ __all__ = [
     "metrics_topic",
     "control_topic",
     "control_ack_topic",
+    "receipt_topic",
     "parse_topic",
 ]
 
@@ -58,7 +59,7 @@ _EVIDENCE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,120}$")
 
 @dataclass(frozen=True)
 class TopicParts:
-    """A parsed topic. ``kind`` is incident, evidence, status, metrics, control or control/ack."""
+    """A parsed topic; ``kind``: incident, evidence, status, metrics, control(/ack), receipt."""
 
     site: str
     box: str
@@ -104,10 +105,16 @@ def control_ack_topic(site: str, box: str) -> str:
     return f"{box_prefix(site, box)}/control/ack"
 
 
+def receipt_topic(site: str, box: str) -> str:
+    """Where the collector confirms what it committed from this box (read by the box only)."""
+    return f"{box_prefix(site, box)}/receipt"
+
+
 _BOX_KINDS: dict[tuple[str, ...], str] = {
     ("status",): "status",
     ("metrics",): "metrics",
     ("control",): "control",
+    ("receipt",): "receipt",
 }
 
 

@@ -1,4 +1,8 @@
-"""Durable outbox: every message is on disk before it is published, and leaves only after PUBACK.
+"""Durable outbox: every message is on disk before it is published, and leaves only once delivered.
+
+Delivered means: receipted by the collector for an entry with a ``ref`` (an incident's event id,
+``<event_id>/<name>`` of an image; see :mod:`edge_agent.publish.receipts`), acknowledged by the
+broker (PUBACK) for the others (control acks).
 
 SQLite in WAL mode with ``synchronous=FULL``: a commit returns only after the WAL is fsynced, so an
 incident that :meth:`Outbox.put` accepted survives a power cut (incidents are rare and throttled, so
@@ -45,7 +49,8 @@ CREATE TABLE IF NOT EXISTS outbox (
     payload BLOB NOT NULL,
     kind TEXT NOT NULL,
     retain INTEGER NOT NULL DEFAULT 0,
-    created_at REAL NOT NULL
+    created_at REAL NOT NULL,
+    ref TEXT
 );
 CREATE INDEX IF NOT EXISTS outbox_kind ON outbox(kind, seq);
 CREATE TABLE IF NOT EXISTS drops (kind TEXT PRIMARY KEY, count INTEGER NOT NULL);
@@ -60,6 +65,7 @@ class OutboxEntry:
     kind: str
     retain: bool
     created_at: float
+    ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,13 @@ class OutboxStats:
     bytes: int
     oldest_age_s: float | None
     dropped: dict[str, int]
+
+
+_COLUMNS = "seq, topic, payload, kind, retain, created_at, ref"
+
+
+def _entry(r: tuple) -> OutboxEntry:
+    return OutboxEntry(r[0], r[1], bytes(r[2]), r[3], bool(r[4]), r[5], r[6])
 
 
 class Outbox:
@@ -85,6 +98,7 @@ class Outbox:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
+            self._add_ref_column()
             row = self._db.execute(
                 "SELECT COALESCE(SUM(LENGTH(payload)), 0) FROM outbox"
             ).fetchone()
@@ -92,7 +106,21 @@ class Outbox:
             raise OutboxError(f"{self.path}: cannot open the outbox: {err}") from err
         self._bytes = int(row[0])
 
-    def put(self, topic: str, payload: bytes, kind: str = "incident", retain: bool = False) -> int:
+    def _add_ref_column(self) -> None:
+        """Outboxes written before receipts have no ``ref``: their entries leave on PUBACK."""
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(outbox)")}
+        if "ref" not in columns:
+            self._db.execute("ALTER TABLE outbox ADD COLUMN ref TEXT")
+        self._db.execute("CREATE INDEX IF NOT EXISTS outbox_ref ON outbox(ref)")
+
+    def put(
+        self,
+        topic: str,
+        payload: bytes,
+        kind: str = "incident",
+        retain: bool = False,
+        ref: str | None = None,
+    ) -> int:
         """Store one message durably (fsynced) and return its sequence number.
 
         Raises :class:`OutboxError` if it cannot be stored (disk error, or one evidence message larger
@@ -109,8 +137,9 @@ class Outbox:
                     self._db.execute("COMMIT")
                     raise OutboxError(f"{kind} of {size} bytes does not fit the outbox cap")
                 cur = self._db.execute(
-                    "INSERT INTO outbox(topic, payload, kind, retain, created_at) VALUES (?,?,?,?,?)",
-                    (topic, payload, kind, int(retain), self._clock()),
+                    "INSERT INTO outbox(topic, payload, kind, retain, created_at, ref)"
+                    " VALUES (?,?,?,?,?,?)",
+                    (topic, payload, kind, int(retain), self._clock(), ref),
                 )
                 self._db.execute("COMMIT")
             except sqlite3.Error as err:
@@ -119,19 +148,21 @@ class Outbox:
             self._bytes += size
             return int(cur.lastrowid or 0)
 
-    def put_many(self, messages: list[tuple[str, bytes]], kind: str = "incident") -> None:
-        """Store many messages in one transaction (one fsync), in order; same cap rules."""
+    def put_many(
+        self, messages: list[tuple[str, bytes, str | None]], kind: str = "incident"
+    ) -> None:
+        """Store ``(topic, payload, ref)`` messages in one transaction (one fsync), in order."""
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
-                for topic, payload in messages:
+                for topic, payload, ref in messages:
                     if not self._make_room(len(payload), kind):
                         self._count_drop(kind, 1)
                         continue
                     self._db.execute(
-                        "INSERT INTO outbox(topic, payload, kind, retain, created_at)"
-                        " VALUES (?,?,?,0,?)",
-                        (topic, payload, kind, self._clock()),
+                        "INSERT INTO outbox(topic, payload, kind, retain, created_at, ref)"
+                        " VALUES (?,?,?,0,?,?)",
+                        (topic, payload, kind, self._clock(), ref),
                     )
                     self._bytes += len(payload)
                 self._db.execute("COMMIT")
@@ -177,11 +208,43 @@ class Outbox:
         """The oldest ``limit`` entries with ``seq > after_seq``, in order."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT seq, topic, payload, kind, retain, created_at FROM outbox "
-                "WHERE seq > ? ORDER BY seq LIMIT ?",
+                f"SELECT {_COLUMNS} FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
                 (after_seq, limit),
             ).fetchall()
-        return [OutboxEntry(r[0], r[1], bytes(r[2]), r[3], bool(r[4]), r[5]) for r in rows]
+        return [_entry(r) for r in rows]
+
+    def get(self, seqs: Iterable[int]) -> list[OutboxEntry]:
+        """The entries of ``seqs`` still held, in order (the others were receipted or evicted)."""
+        wanted = sorted({int(s) for s in seqs})
+        out: list[OutboxEntry] = []
+        with self._lock:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT {_COLUMNS} FROM outbox WHERE seq IN ({marks}) ORDER BY seq"
+                out += [_entry(r) for r in self._db.execute(sql, chunk).fetchall()]
+        return out
+
+    def remove_refs(self, refs: Iterable[str]) -> int:
+        """Delete the entries the collector receipted (one transaction); returns how many."""
+        keys = [(r,) for r in refs]
+        if not keys:
+            return 0
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                total = n = 0
+                for key in keys:
+                    for (size,) in self._db.execute(
+                        "DELETE FROM outbox WHERE ref=? RETURNING LENGTH(payload)", key
+                    ).fetchall():
+                        total, n = total + int(size), n + 1
+                self._db.execute("COMMIT")
+            except sqlite3.Error as err:
+                self._rollback()
+                raise OutboxError(f"{self.path}: cannot remove receipted entries: {err}") from err
+            self._bytes -= total
+            return n
 
     def remove(self, seqs: Iterable[int]) -> None:
         """Delete delivered entries (one transaction)."""

@@ -2,8 +2,9 @@
 
 ``emit`` signs the incident, writes it (and its evidence images) to the outbox and returns; one
 sender thread publishes the outbox in order, at most ``window`` messages in flight, and deletes an
-entry only once the broker acknowledged it (PUBACK). While disconnected nothing is published and
-nothing is dropped. After a reconnect, the messages that were in flight are re-sent by paho first,
+entry only once the collector receipted it (a PUBACK only says the broker holds it in memory); an
+entry without a receipt after the receipt timeout is sent again, with backoff
+(:mod:`edge_agent.publish.receipts`). While disconnected nothing is published and nothing is dropped. After a reconnect, the messages that were in flight are re-sent by paho first,
 and new ones follow only once those are acknowledged, so the order is kept. After a restart the
 outbox is published again from its oldest entry.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -31,10 +33,14 @@ from edge_agent.contract.status import BoxState, WireCameraState
 from edge_agent.errors import GridwatchError, OutboxError
 from edge_agent.publish.control import ControlHandler, ack_payload
 from edge_agent.publish.outbox import Outbox
+from edge_agent.publish.receipts import ReceiptTracker, parse_receipt
 
-__all__ = ["CameraStatus", "MqttPublisher", "broker_settings", "replay_publisher"]
+__all__ = ["CameraStatus", "MqttPublisher", "broker_settings"]
 
 log = logging.getLogger(__name__)
+
+METRICS_VERSION = "1.1"
+"""Metrics gained ``outbox.awaiting_receipt`` in 1.1 (a 1.0 collector ignores it)."""
 
 
 @dataclass
@@ -117,7 +123,9 @@ class MqttPublisher:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._inflight: list[tuple[int, Delivery]] = []
+        self._inflight: list[tuple[int, str | None, Delivery]] = []
+        self.receipts: ReceiptTracker | None = None  # None: entries leave on PUBACK
+        self._receipted: queue.SimpleQueue[list[str]] = queue.SimpleQueue()
         self._status_lock = threading.Lock()
         self._control: ControlHandler | None = None
         self._closed = False
@@ -140,7 +148,30 @@ class MqttPublisher:
             evidence_dir=_resolve(cfg.evidence.dir, base),
         )
         pub.metrics_interval_s = float(getattr(m, "metrics_interval_s", 30.0))
+        if m.receipts.enabled:
+            pub.expect_receipts(ReceiptTracker(m.receipts.timeout_s, m.receipts.max_backoff_s))
         return pub
+
+    def expect_receipts(self, tracker: ReceiptTracker) -> None:
+        """Keep entries until the collector's receipt (call before :meth:`start`)."""
+        self.receipts = tracker
+        self.client.subscribe(topics.receipt_topic(self.site, self.box), self._on_receipt)
+
+    def _on_receipt(self, rec) -> None:
+        try:
+            receipt = parse_receipt(rec.payload, self.site, self.box)
+        except GridwatchError as err:
+            self._count("receipt_invalid")
+            log.warning("ignored a receipt on %s: %s", rec.topic, err)
+            return
+        for ref, reason in receipt.refused:
+            self._count("refused")
+            log.error("the collector refused %s (%s); it keeps it as a dead letter", ref, reason)
+        self._receipted.put(receipt.refs)
+        self._wake.set()
+
+    def _ref(self, ref: str) -> str | None:
+        return ref if self.receipts is not None else None
 
     # --- the sink -------------------------------------------------------------------------
     def emit(self, incident: Incident) -> None:
@@ -152,7 +183,8 @@ class MqttPublisher:
             data = _dumps(payload)
             if len(data) > topics.MAX_INCIDENT_BYTES:
                 raise OutboxError(f"incident of {len(data)} bytes exceeds the contract cap")
-            self.outbox.put(topics.incident_topic(self.site, self.box, incident.camera), data)
+            topic = topics.incident_topic(self.site, self.box, incident.camera)
+            self.outbox.put(topic, data, ref=self._ref(incident.event_id))
             self._queue_evidence(incident)
         except GridwatchError as err:
             self._count("emit_failed")
@@ -171,7 +203,8 @@ class MqttPublisher:
                 )
                 if len(data) > topics.MAX_EVIDENCE_BYTES:
                     raise OutboxError(f"{path}: {len(data)} bytes exceeds the evidence cap")
-                self.outbox.put(topic, data, kind="evidence")
+                ref = self._ref(f"{incident.event_id}/{ev.name}")
+                self.outbox.put(topic, data, kind="evidence", ref=ref)
             except (OSError, GridwatchError) as err:
                 self._count("evidence_failed")
                 log.warning("evidence %s not queued: %s", ev.name, err)
@@ -225,7 +258,7 @@ class MqttPublisher:
             dropped = dict(st.dropped) | self.errors
             cams = {cid: c.as_dict() for cid, c in self.cameras.items()}
         return {
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": METRICS_VERSION,
             "site": self.site,
             "box": self.box,
             "at": _now(),
@@ -233,6 +266,7 @@ class MqttPublisher:
             "outbox": {
                 "depth": st.depth,
                 "incidents": st.incidents,
+                "awaiting_receipt": self.receipts.waiting if self.receipts else 0,
                 "bytes": st.bytes,
                 "oldest_age_s": None if st.oldest_age_s is None else round(st.oldest_age_s, 3),
                 "dropped": dropped,
@@ -310,6 +344,7 @@ class MqttPublisher:
             self._wake.wait(0.05)
             self._wake.clear()
             try:
+                self._apply_receipts()
                 self._collect_acks()
                 if self.client.generation != generation:
                     if self._inflight:  # paho re-sends these first; new ones wait for their acks
@@ -317,6 +352,7 @@ class MqttPublisher:
                     generation = self.client.generation
                 if self.client.connected:
                     last_seq = self._send_more(last_seq)
+                    self._resend_due()
                 if time.monotonic() >= next_metrics:
                     next_metrics = time.monotonic() + self.metrics_interval_s
                     if self.client.connected:
@@ -333,46 +369,54 @@ class MqttPublisher:
                 log.exception("outbox sender failed; retrying")
                 time.sleep(0.5)
 
+    def _apply_receipts(self) -> None:
+        refs: list[str] = []
+        while True:
+            try:
+                refs += self._receipted.get_nowait()
+            except queue.Empty:
+                break
+        if refs and self.receipts is not None:
+            self.outbox.remove_refs(refs)
+            self.receipts.receipted(refs)
+
     def _collect_acks(self) -> None:
-        done = {seq for seq, d in self._inflight if d.done()}
-        if done:
-            self._inflight = [(s, d) for s, d in self._inflight if not d.done() or s not in done]
-            self.outbox.remove(done)
+        done = [(seq, ref) for seq, ref, d in self._inflight if d.done()]
+        if not done:
+            return
+        finished = {seq for seq, _ in done}
+        self._inflight = [x for x in self._inflight if x[0] not in finished]
+        self.outbox.remove(seq for seq, ref in done if ref is None or self.receipts is None)
+        awaiting = [(seq, ref) for seq, ref in done if ref is not None]
+        if awaiting and self.receipts is not None:  # receipted before its PUBACK: row gone
+            held = {e.seq for e in self.outbox.get(seq for seq, _ in awaiting)}
+            for seq, ref in awaiting:
+                if seq in held:
+                    self.receipts.acked(seq, ref)
+
+    def _publish(self, entry) -> None:
+        delivery = self.client.publish(entry.topic, entry.payload, 1, entry.retain)
+        self._inflight.append((entry.seq, entry.ref, delivery))
 
     def _send_more(self, last_seq: int) -> int:
         room = self.window - len(self._inflight)
         if room <= 0:
             return last_seq
         for entry in self.outbox.peek(room, after_seq=last_seq):
-            delivery = self.client.publish(entry.topic, entry.payload, 1, entry.retain)
-            self._inflight.append((entry.seq, delivery))
+            self._publish(entry)
             last_seq = entry.seq
         return last_seq
 
-
-def replay_publisher(
-    url: str, cfg: AgentConfig | None, base_dir: str | Path | None = None
-) -> MqttPublisher:
-    """A started publisher for ``edge-agent replay --mqtt URL`` (``close()`` it at the end).
-
-    With a config, its box, key and outbox are used with ``url`` as the broker; without, the box
-    is ``replay/local``, unsigned, with an outbox in a temporary directory.
-    """
-    import tempfile
-
-    if cfg is None:
-        from edge_agent.config.load import parse
-
-        tmp = tempfile.mkdtemp(prefix="gridwatch-replay-")
-        cfg = parse(
-            {
-                "box": {"site_id": "replay", "box_id": "local"},
-                "mqtt": {"outbox": {"path": f"{tmp}/outbox.sqlite"}},
-                "evidence": {"dir": f"{tmp}/evidence"},
-                "cameras": [{"id": "replay", "url": "-"}],
-            }
-        )
-    mqtt = cfg.mqtt.model_copy(update={"url": url})
-    pub = MqttPublisher.from_config(cfg.model_copy(update={"mqtt": mqtt}), base_dir=base_dir)
-    pub.start()
-    return pub
+    def _resend_due(self) -> None:
+        """Send again what the broker took but the collector never receipted (broker lost it)."""
+        if self.receipts is None:
+            return
+        due = self.receipts.due(self.window - len(self._inflight))
+        if not due:
+            return
+        entries = self.outbox.get(seq for seq, _ in due)
+        held = {e.seq for e in entries}
+        self.receipts.forget(ref for seq, ref in due if seq not in held)  # evicted by the cap
+        for entry in entries:
+            self._publish(entry)
+        log.info("sent %d entries again: no receipt within the timeout", len(entries))

@@ -56,6 +56,7 @@ def test_agent_cut_off_then_reconnected_drains_in_order(mosquitto, make_collecto
         for inc in first:
             pub.emit(inc)
         wait_until(lambda: collector.stats.stored == 40, 30, "the first 40 stored")
+        assert pub.wait_drained(10)  # and receipted: they left the outbox
         proxy.cut()
         wait_until(lambda: not pub.client.connected, 10, "the agent to notice the cut")
         during = [incident(i) for i in range(40, 200)]

@@ -17,7 +17,7 @@ from cryptography.x509.oid import NameOID
 
 from edge_agent.contract.mqtt import BrokerSettings, MqttClient
 from edge_agent.contract.signing import sign
-from edge_agent.contract.topics import control_topic, incident_topic
+from edge_agent.contract.topics import control_topic, incident_topic, receipt_topic
 from tests.collector.transport.helpers import KEY_B1, SITE, count, incident, wait_until
 from tests.fixtures.mosquitto import free_port
 
@@ -158,7 +158,8 @@ def test_refused_connection_is_never_connected_and_keeps_the_outbox(
     assert pub.outbox.depth() == 1
 
 
-def test_acl_box_writes_only_its_prefix_and_reads_only_its_control(secure_broker, make_collector):
+def test_acl_box_writes_only_its_prefix_and_reads_only_its_own(secure_broker, make_collector):
+    """A box reads its control and receipt topics only; the collector writes both."""
     collector = make_collector(
         secure_broker.url,
         broker={
@@ -191,13 +192,16 @@ def test_acl_box_writes_only_its_prefix_and_reads_only_its_control(secure_broker
         b1.publish(incident_topic(SITE, "b1", "c1"), json.dumps(own).encode()),
         operator.publish(control_topic(SITE, "b2"), b'{"x": 1}'),
         operator.publish(control_topic(SITE, "b1"), b'{"x": 2}'),
+        operator.publish(receipt_topic(SITE, "b2"), b'{"x": 3}'),
     ]
     wait_until(lambda: all(d.done() for d in sent), 10, "publishes acknowledged")
     wait_until(lambda: collector.stats.received >= 1 and len(seen) >= 1, 10, "deliveries")
     wait_until(lambda: control_topic(SITE, "b1") in seen, 10, "b1's own control")
+    wait_until(lambda: receipt_topic(SITE, "b1") in seen, 10, "the collector's receipt to b1")
     for c in (b1, operator, rogue):
         c.stop()
-    assert seen == [control_topic(SITE, "b1")]  # nothing of b2, not its own incidents either
+    # nothing of b2, not its own incidents either
+    assert sorted(set(seen)) == [control_topic(SITE, "b1"), receipt_topic(SITE, "b1")]
     ids = [r[0] for r in collector_rows(collector.cfg.db)]
     assert ids == [own["event_id"]]
     assert collector.stats.dead == 0  # the b2 message never reached the collector
