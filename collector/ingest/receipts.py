@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from edge_agent.contract import SCHEMA_VERSION
 from edge_agent.contract.errors import ContractError
-from edge_agent.contract.strict import loads
 from edge_agent.contract.topics import parse_topic, receipt_topic
 
 __all__ = ["Ref", "MAX_REFS", "ref_of_refused", "receipt_messages"]
@@ -57,9 +56,9 @@ def ref_of_refused(topic: str, raw: bytes, reason: str) -> Ref | None:
         return Ref(parts.site, parts.box, f"{parts.event_id}/{parts.name}", reason)
     if parts.kind != "incident":
         return None
-    try:
-        payload = loads(raw)
-    except ContractError:
+    try:  # leniently: a payload refused for a NaN still names its event, and the box must know
+        payload = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     event_id = payload.get("event_id") if isinstance(payload, dict) else None
     if not isinstance(event_id, str) or not _ID.match(event_id):

@@ -125,6 +125,7 @@ class MqttPublisher:
         self._thread: threading.Thread | None = None
         self._inflight: list[tuple[int, str | None, Delivery]] = []
         self.receipts: ReceiptTracker | None = None  # None: entries leave on PUBACK
+        self.resent = 0  # entries sent again for want of a receipt
         self._receipted: queue.SimpleQueue[list[str]] = queue.SimpleQueue()
         self._status_lock = threading.Lock()
         self._control: ControlHandler | None = None
@@ -180,7 +181,12 @@ class MqttPublisher:
             payload = incident.to_payload()
             if self.signing_key is not None:
                 payload = sign(payload, self.signing_key, key_id_for(self.site, self.box))
-            data = _dumps(payload)
+            try:  # NaN or Infinity is no JSON number: the collector would refuse the incident
+                data = json.dumps(
+                    payload, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+                ).encode()
+            except ValueError as err:
+                raise OutboxError(f"incident has a non-finite number: {err}") from None
             if len(data) > topics.MAX_INCIDENT_BYTES:
                 raise OutboxError(f"incident of {len(data)} bytes exceeds the contract cap")
             topic = topics.incident_topic(self.site, self.box, incident.camera)
@@ -419,4 +425,5 @@ class MqttPublisher:
         self.receipts.forget(ref for seq, ref in due if seq not in held)  # evicted by the cap
         for entry in entries:
             self._publish(entry)
+        self.resent += len(entries)
         log.info("sent %d entries again: no receipt within the timeout", len(entries))

@@ -198,6 +198,7 @@ def test_two_collectors_store_every_evidence_image(mosquitto, make_collector, ma
     wait_until(lambda: sum(c.stats.received for c in shared) >= total, 30, "all received")
     db = shared[0].cfg.db
     assert (count(db, "evidence_files"), count(db, "dead_letters")) == (images, 0)
+    assert pub.wait_drained(10)  # images held for their incident are receipted too
     assert count(db, "evidence_pending") == 0
 
 
