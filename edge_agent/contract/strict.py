@@ -1,8 +1,8 @@
 """Strict reading of contract messages: only JSON that means one thing and that the store can hold.
 
-Python's ``json`` accepts ``NaN``, ``Infinity`` and ``1e999`` (read as infinity), and integers of any
-size; none of them is JSON a peer can rely on (RFC 8259 §6), and SQLite stores integers of at most
-64 bits. :func:`loads` refuses them as :class:`JsonValueError`. :data:`FORMAT_CHECKER` checks the
+Python's ``json`` accepts ``NaN``, ``Infinity`` and ``1e999`` (read as infinity), integers of any
+size and lone surrogate escapes (``"\\ud800"``); none of them is JSON a peer can rely on (RFC 8259
+§6, §8.2), and SQLite stores integers of at most 64 bits. :func:`loads` refuses them as :class:`JsonValueError`. :data:`FORMAT_CHECKER` checks the
 schemas' ``date-time`` format with the RFC 3339 grammar (``rfc3339-validator``) and, since the
 collector later reads timestamps with :func:`datetime.fromisoformat`, only what that reads.
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import datetime
 from typing import Any
 
@@ -58,6 +59,20 @@ def _int(text: str) -> int:
     return int(text)
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate(value: Any) -> bool:
+    """A string holding half a UTF-16 pair (``"\\ud800"``): no Unicode text, unstorable as UTF-8."""
+    if isinstance(value, str):
+        return any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, dict):
+        return any(_lone_surrogate(k) or _lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_lone_surrogate(v) for v in value)
+    return False
+
+
 def loads(raw: bytes | str) -> Any:
     """Parse UTF-8 JSON strictly.
 
@@ -68,11 +83,16 @@ def loads(raw: bytes | str) -> Any:
     try:
         # Decoded first: json.loads(bytes) would guess UTF-16/32 from the first bytes.
         text = raw.decode("utf-8") if isinstance(raw, bytes | bytearray) else raw
-        return json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
+        value = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
     except JsonValueError:
         raise
     except (UnicodeDecodeError, ValueError, RecursionError) as err:
         raise ContractError(f"not valid JSON: {str(err)[:300]}") from None
+    # Escaped pairs decode to one character; only a lone half is left as a surrogate. The
+    # walk runs only when the text has such an escape at all.
+    if _SURROGATE_ESCAPE.search(text) and _lone_surrogate(value):
+        raise JsonValueError("a string holds a lone UTF-16 surrogate (not Unicode text)")
+    return value
 
 
 def is_date_time(value: object) -> bool:

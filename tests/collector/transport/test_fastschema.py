@@ -10,6 +10,7 @@ from jsonschema import Draft202012Validator
 from collector.ingest.fastschema import Unsupported, compile_schema
 from collector.ingest.validate import _inline_refs
 from edge_agent.contract import load_schema
+from edge_agent.contract.strict import FORMAT_CHECKER
 from tests.collector.transport.helpers import incident
 
 
@@ -20,7 +21,7 @@ def _inlined(message: str) -> dict:
 
 INCIDENT = _inlined("incident")
 FAST = compile_schema(INCIDENT)
-SLOW = Draft202012Validator(INCIDENT)
+SLOW = Draft202012Validator(INCIDENT, format_checker=FORMAT_CHECKER)
 BASE = incident(3).to_payload()
 JUNK = st.one_of(
     st.none(),
@@ -30,6 +31,16 @@ JUNK = st.one_of(
     st.text(max_size=6),
     st.lists(st.integers(0, 3), max_size=5),
     st.dictionaries(st.sampled_from(["count", "x", "role"]), st.integers(), max_size=2),
+    st.integers(2**63 - 2, 2**63 + 2),  # the store's integer bound
+    st.sampled_from(
+        [  # date-time: checked by both paths with the same RFC 3339 checker
+            "2015-05-01T10:00:00Z",
+            "2015-13-45T99:99:99Z",
+            "2015-02-29T10:00:00+08:00",
+            "2016-02-29T10:00:00.5+08:00",
+            "2016-12-31T23:59:60Z",
+        ]
+    ),
 )
 
 
@@ -65,6 +76,7 @@ def test_fast_path_agrees_with_jsonschema(path, value):
         ("status", True),
         ("metrics", True),
         ("control-ack", True),
+        ("receipt", True),
         ("control", False),
     ],
 )
