@@ -1,7 +1,11 @@
 """``POST requests.json``: a report from a patrol or a citizen becomes a ticket.
 
-The body is GeoReport's form (``application/x-www-form-urlencoded``) or the same fields as JSON.
-The key is checked first (write scope), then the fields; the place is the grid cell containing
+The body is GeoReport's form (``application/x-www-form-urlencoded``) or the same fields as JSON;
+any other or no ``Content-Type`` is a 415. A key in the query or the ``X-Api-Key`` header is checked
+(write scope) before the body is read; the body is read only up to :data:`MAX_BODY_BYTES` (413
+beyond), JSON nested deeper than :data:`MAX_DEPTH` is refused before it is parsed, and a key in the
+body (GeoReport's form) is checked before the other fields. Text fields refuse control characters
+(NUL and the like; tab and line breaks are allowed). Then the fields; the place is the grid cell containing
 ``lat``/``long`` or the cell code given as ``address_id``. The ticket is opened through the tickets
 library (:func:`register_report`); what the reporter sent beyond the ticket's columns is kept in
 ``api_submissions``.
@@ -9,14 +13,15 @@ library (:func:`register_report`); what the reporter sent beyond the ticket's co
 
 from __future__ import annotations
 
-import json
+import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import parse_qsl
 
 import sqlite_utils
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from collector.api.errors import GeoReportError
 from collector.api.keys import check_key
@@ -25,10 +30,27 @@ from collector.grid.store import cell_at, load_center
 from collector.open311.views import SUBMISSION_FIELDS, record_submission
 from collector.store import write_transaction
 from collector.tickets import NewTicket, receive
+from edge_agent.contract.errors import ContractError
+from edge_agent.contract.strict import loads
 
-__all__ = ["ReportIn", "REQUEST_BODY", "read_body", "submit", "cell_at", "register_report"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "MAX_DEPTH",
+    "ReportIn",
+    "REQUEST_BODY",
+    "read_body",
+    "submit",
+    "cell_at",
+    "register_report",
+]
 
 _TEXT = 200
+MAX_BODY_BYTES = 64 * 1024
+"""Cap of a POSTed body: every field together is under 10 KB."""
+MAX_DEPTH = 400
+"""Deepest JSON nesting read (a report is one flat object; this only keeps the parser safe)."""
+_FORM, _JSON = "application/x-www-form-urlencoded", "application/json"
+_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 
 
 class ReportIn(BaseModel):
@@ -55,6 +77,15 @@ class ReportIn(BaseModel):
     api_key: str | None = Field(None, max_length=_TEXT, description="API key (write scope).")
     source: Literal["citizen", "patrol"] = Field("citizen", description="Who reports.")
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        if isinstance(value, str):
+            bad = next((c for c in value if _is_control(c) and c not in _ALLOWED_CONTROLS), None)
+            if bad is not None:
+                raise ValueError(f"control character U+{ord(bad):04X} is not allowed in text")
+        return value
+
     @model_validator(mode="after")
     def _located(self) -> ReportIn:
         if (self.lat is None) != (self.long is None):
@@ -62,6 +93,10 @@ class ReportIn(BaseModel):
         if self.lat is None and self.address_id is None:
             raise ValueError("a request needs lat/long or address_id (the 15-digit cell code)")
         return self
+
+
+def _is_control(c: str) -> bool:
+    return unicodedata.category(c) in ("Cc", "Cs")
 
 
 def _form_schema() -> dict:
@@ -89,22 +124,58 @@ REQUEST_BODY = {
 async def read_body(request: Request) -> dict[str, str]:
     """The POSTed fields as a dict (form or JSON); ``attribute[...]`` fields are dropped."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    raw = await request.body()
-    if kind == "application/json":
-        try:
-            data = json.loads(raw or b"null")
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise GeoReportError(400, "the body is not valid JSON") from None
-        if not isinstance(data, dict):
-            raise GeoReportError(400, "the JSON body must be an object")
-    elif kind in ("application/x-www-form-urlencoded", ""):
+    if kind not in (_FORM, _JSON):
+        given = f"content type {kind!r}" if kind else "no Content-Type"
+        raise GeoReportError(415, f"{given}: send {_FORM} or {_JSON}")
+    raw = await _read_capped(request)
+    if kind == _JSON:
+        data = _json_object(raw)
+    else:
         try:
             data = dict(parse_qsl(raw.decode(), keep_blank_values=False))
         except UnicodeDecodeError:
             raise GeoReportError(400, "the form body is not UTF-8") from None
-    else:
-        raise GeoReportError(415, f"unsupported content type {kind!r}")
     return {k: v for k, v in data.items() if not str(k).startswith("attribute[")}
+
+
+async def _read_capped(request: Request) -> bytes:
+    """The body, or a 413 as soon as it is known to be over the cap (declared or streamed)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise GeoReportError(413, f"the body of {declared} bytes is over {MAX_BODY_BYTES}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise GeoReportError(413, f"the body is over {MAX_BODY_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def _too_deep(raw: bytes) -> bool:
+    """Nesting deeper than :data:`MAX_DEPTH`, counted outside strings, without parsing."""
+    depth = 0
+    for m in _BRACKETS.finditer(_STRINGS.sub(b"", raw)):
+        depth += 1 if m.group() in (b"[", b"{") else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+def _json_object(raw: bytes) -> dict:
+    if _too_deep(raw):
+        raise GeoReportError(400, f"the JSON body is nested deeper than {MAX_DEPTH} levels")
+    try:
+        data = loads(raw or b"null")
+    except ContractError as err:
+        raise GeoReportError(400, f"the body is not valid JSON: {err}") from None
+    if not isinstance(data, dict):
+        raise GeoReportError(400, "the JSON body must be an object")
+    return data
 
 
 def _parse(form: dict) -> ReportIn:

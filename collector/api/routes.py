@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from collector.api import intake, queries
 from collector.api.deps import Db, require
 from collector.api.errors import GeoReportError
+from collector.api.keys import check_key
 from collector.api.models import (
     Discovery,
     GeoError,
@@ -44,7 +45,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         (401, "API key missing or refused"),
         (403, "API key scope too narrow"),
         (404, "Not found"),
-        (415, "Unsupported body type"),
+        (413, "Body over 64 KiB"),
+        (415, "Missing or unsupported Content-Type"),
         (503, "No grid map imported yet, or the store is busy"),
     )
 }
@@ -199,8 +201,10 @@ def get_request(
 )
 async def post_request(request: Request, db: Db) -> list[dict]:
     """File a report (patrol or citizen) as a ticket; needs a write key."""
-    form = await intake.read_body(request)
     key = request.query_params.get("api_key") or request.headers.get("x-api-key")
+    if key:  # before a byte of the body is read
+        await run_in_threadpool(check_key, db, key, "write")
+    form = await intake.read_body(request)
     created = await run_in_threadpool(intake.submit, db, form, key or form.get("api_key"))
     return [created]
 
