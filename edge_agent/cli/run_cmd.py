@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from edge_agent.cli.common import console, err_console, library_errors
+
+log = logging.getLogger("edge_agent.run")
 
 
 class LogLevel(StrEnum):
@@ -62,8 +65,11 @@ def run(
     publisher.serve_control(ControlHandler(config, on_applied=agent.apply_config))
     watcher = ConfigWatcher(config, agent.apply_config)
 
+    signalled: list[int] = []
+
     def _stop(signum, _frame) -> None:
         console.print(f"{signal.Signals(signum).name}: stopping…")
+        signalled.append(signum)
         agent.stop()
 
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -82,3 +88,13 @@ def run(
     if agent.stats.errors:
         failed = ", ".join(f"{cam}: {n}" for cam, n in sorted(agent.stats.errors.items()))
         err_console.print(f"[red]frames the analysis failed on[/red] ({failed}); see the log")
+    if not (agent.stats.frames or agent.stats.errors or signalled):
+        _nothing_read(cfg)
+
+
+def _nothing_read(cfg) -> None:
+    """Not one frame from any camera, and nobody asked it to stop: a failed run, not "finished"."""
+    cams = ", ".join(f"{c.id} ({c.url})" for c in cfg.cameras)
+    log.error("no camera could be read: %s; see the camera errors above", cams)
+    err_console.print(f"[red]error:[/red] no camera could be read: {escape(cams)}", highlight=False)
+    raise typer.Exit(1)

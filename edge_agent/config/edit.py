@@ -17,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from edge_agent.config.load import parse
 from edge_agent.config.models import AgentConfig, ConstructionSettings, CrowdThresholdOverrides
+from edge_agent.contract.yamlfile import read_config_text
 from edge_agent.errors import ConfigError
 
 __all__ = ["ThresholdChange", "set_threshold", "threshold_keys", "apply_threshold"]
@@ -103,10 +104,7 @@ def set_threshold(
     path = Path(config_path)
     rt = YAML()
     rt.preserve_quotes = True
-    try:
-        doc = rt.load(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise ConfigError(str(path), [("", str(path), f"cannot read: {err.strerror}")]) from None
+    doc = rt.load(read_config_text(path))
     try:
         old, new = apply_threshold(doc, camera, zone, key, value, str(path))
     except ValueError as err:

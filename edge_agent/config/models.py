@@ -5,10 +5,12 @@ Parsing is pure (:func:`edge_agent.config.load.parse`); reading files lives in `
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from edge_agent.contract.broker_config import BrokerConnection, TlsConfig
 
@@ -48,6 +50,10 @@ GridCellCode = Annotated[
     ),
 ]
 Point = tuple[float, float]
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+"""A camera url that is a URL (rtsp://, http://…), not a file path."""
 
 
 class Strict(BaseModel):
@@ -294,6 +300,21 @@ class ZoneConfig(Strict):
 class CameraConfig(Strict):
     id: Identifier = Field(..., description="Camera id, unique within the box.")
     url: str = Field(..., min_length=1, description="rtsp:// URL or a video file path.")
+
+    @field_validator("url")
+    @classmethod
+    def _url_has_a_host(cls, url: str) -> str:
+        """``rtsp://`` alone would pass as a "path" and then be retried forever."""
+        if _SCHEME.match(url):
+            parsed = urlsplit(url)
+            try:
+                parsed.port  # noqa: B018 - raises on a port that is no number
+            except ValueError:
+                raise ValueError("the port of the URL is not a number from 0 to 65535") from None
+            if not parsed.hostname:
+                raise ValueError(f"a {parsed.scheme}:// URL needs a host, e.g. rtsp://10.0.0.5/s1")
+        return url
+
     decode: DecodeMode = Field(DecodeMode.KEYFRAMES, description="keyframes or fps.")
     fps: float | None = Field(None, gt=0, le=60, description="Analysed frames/s when decode=fps.")
     slicing: SlicingConfig | None = Field(None, description="Tiled inference for small people.")
