@@ -41,7 +41,12 @@ def box_config(tmp_path: Path, broker_url: str, camera_url: str) -> Path:
     timing = {"smoothing_window_s": 0, "raise_after_s": 0, "clear_after_s": 2, "cooldown_s": 0}
     raw = {
         "box": {"site_id": SITE, "box_id": BOX},
-        "mqtt": {"url": broker_url, "outbox": {"path": str(tmp_path / "outbox.sqlite")}},
+        "mqtt": {
+            "url": broker_url,
+            "outbox": {"path": str(tmp_path / "outbox.sqlite")},
+            # no collector here to receipt them: entries leave on PUBACK, as before receipts
+            "receipts": {"enabled": False},
+        },
         "evidence": {"dir": str(tmp_path / "evidence")},
         "baseline_dir": str(tmp_path / "baselines"),
         "defaults": {"thresholds": counts | timing},
