@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -67,6 +68,7 @@ class ReceiptTracker:
         self._clock = clock
         self._waiting: dict[str, _Waiting] = {}
         self._sends: dict[str, int] = {}  # how often each tracked ref was sent (for the backoff)
+        self._earliest = math.inf  # no entry is due before this: most calls skip the scan
         self._lock = threading.Lock()
 
     @property
@@ -80,7 +82,9 @@ class ReceiptTracker:
             n = self._sends.get(ref, 0) + 1
             self._sends[ref] = n
             wait = min(self.timeout_s * 2 ** min(n - 1, 30), self.max_backoff_s)
-            self._waiting[ref] = _Waiting(seq, self._clock() + wait)
+            due = self._clock() + wait
+            self._waiting[ref] = _Waiting(seq, due)
+            self._earliest = min(self._earliest, due)
 
     def receipted(self, refs: Iterable[str]) -> None:
         with self._lock:
@@ -98,7 +102,10 @@ class ReceiptTracker:
             return []
         now = self._clock()
         with self._lock:
+            if now < self._earliest:
+                return []
             late = sorted((w.seq, ref) for ref, w in self._waiting.items() if w.due <= now)
             for _, ref in late[:limit]:
                 del self._waiting[ref]
+            self._earliest = min((w.due for w in self._waiting.values()), default=math.inf)
         return late[:limit]
