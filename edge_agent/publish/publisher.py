@@ -300,6 +300,8 @@ class MqttPublisher:
     def _on_connection(self, up: bool) -> None:
         if up:
             self.publish_status(BoxState.ONLINE)
+            if self.receipts is not None:
+                self.receipts.reconnected()
         self._wake.set()
 
     # --- lifecycle ----------------------------------------------------------------------------

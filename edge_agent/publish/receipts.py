@@ -3,7 +3,8 @@
 An entry with a ``ref`` stays in the outbox after the broker's PUBACK, "sent, awaiting receipt",
 until a receipt from the collector names it (``gridwatch/v1/<site>/<box>/receipt``, see
 ``docs/CONTRACT.md``). One that waits longer than ``timeout_s`` is sent again, and again after a
-wait that doubles each time up to ``max_backoff_s``; the collector is idempotent on the event id
+wait that doubles each time up to ``max_backoff_s`` (but at most ``timeout_s`` after a reconnect:
+the broker may have restarted empty); the collector is idempotent on the event id
 and receipts a duplicate again, so a resend is harmless and always clears.
 
 Example:
@@ -85,6 +86,16 @@ class ReceiptTracker:
             due = self._clock() + wait
             self._waiting[ref] = _Waiting(seq, due)
             self._earliest = min(self._earliest, due)
+
+    def reconnected(self) -> None:
+        """A new connection: the broker may have restarted and lost what it held, so nothing
+        waits longer than ``timeout_s`` from now, however far its backoff had grown."""
+        with self._lock:
+            soon = self._clock() + self.timeout_s
+            for w in self._waiting.values():
+                w.due = min(w.due, soon)
+            if self._waiting:
+                self._earliest = min(self._earliest, soon)
 
     def receipted(self, refs: Iterable[str]) -> None:
         with self._lock:

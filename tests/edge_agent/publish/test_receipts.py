@@ -35,6 +35,21 @@ def test_resend_waits_double_each_time_up_to_the_cap():
     assert waits == [1.0, 2.0, 4.0, 4.0, 4.0]
 
 
+def test_a_reconnect_pulls_a_grown_backoff_back_to_the_timeout():
+    clock = Clock()
+    t = ReceiptTracker(timeout_s=1.0, max_backoff_s=100.0, clock=clock)
+    for _ in range(6):  # resent five times: the next wait would be 32 s
+        t.acked(7, EID)
+        clock.t += 100
+        t.due(10)
+    t.acked(7, EID)
+    clock.t += 5
+    assert t.due(10) == []
+    t.reconnected()  # maybe a broker that lost everything
+    clock.t += 1.0
+    assert t.due(10) == [(7, EID)]
+
+
 def test_due_is_oldest_first_and_bounded_and_receipts_clear():
     clock = Clock()
     t = ReceiptTracker(timeout_s=1.0, max_backoff_s=1.0, clock=clock)
