@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +34,18 @@ def render(text: str, swaps: dict[str, str]) -> str:
     return text
 
 
+def autosave_window_s() -> float:
+    """Seconds after which the shipped config has saved a change (its autosave_interval, plus
+    Mosquitto's whole-second rounding, plus a margin)."""
+    text = (SHIPPED / "mosquitto.conf").read_text()
+    assert re.search(r"^autosave_on_changes false$", text, re.M), "autosave must be time-based"
+    found = re.search(r"^autosave_interval (\d+)$", text, re.M)
+    assert found, "the shipped config must set autosave_interval"
+    seconds = int(found.group(1))
+    assert 1 <= seconds <= 10, f"autosave_interval {seconds}: the window the receipts must cover"
+    return seconds + 2.0
+
+
 class BrokerSite:
     """One broker host: /etc/mosquitto (main config, conf.d, gridwatch/) and its state folder."""
 
@@ -46,6 +59,8 @@ class BrokerSite:
         self.logs = self._state_dir("log")
         self.port, self.tls_port = free_port(), free_port()
         self.broker = _Shipped(self)
+        self.passwords: dict[str, str] = {}  # filled by the tests: who -> password
+        self.ca = self.etc / "certs" / "ca.pem"
 
     def _state_dir(self, name: str) -> Path:
         path = self.root / name

@@ -8,6 +8,8 @@ import json
 import re
 import signal
 import stat
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +20,7 @@ from edge_agent.contract.mqtt import BrokerSettings, MqttClient
 from edge_agent.contract.signing import sign
 from edge_agent.contract.topics import control_topic, incident_topic
 from tests.collector.transport.helpers import KEY_B1, SITE, incident, stored_ids, wait_until
-from tests.collector.transport.shipped_broker import AS_ROOT, SHIPPED, BrokerSite
+from tests.collector.transport.shipped_broker import AS_ROOT, REPO, BrokerSite, autosave_window_s
 
 pytestmark = pytest.mark.integration
 TAKEOVER = "already connected, closing old connection"  # Mosquitto's log line for a takeover
@@ -28,12 +30,12 @@ TAKEOVER = "already connected, closing old connection"  # Mosquitto's log line f
 def town() -> Iterator[BrokerSite]:
     """A started town broker with the collector's and two boxes' accounts."""
     site = BrokerSite("town")
-    site.passwords = {  # type: ignore[attr-defined]
+    site.passwords = {
         "collector": site.account("--collector"),
         "b1": site.account(SITE, "b1"),
         "b2": site.account(SITE, "b2"),
     }
-    site.ca = site.make_certs()  # type: ignore[attr-defined]
+    site.make_certs()
     site.install("mosquitto.conf", "50-gridwatch.conf")
     site.broker.start()
     yield site
@@ -47,8 +49,8 @@ def _client(site: BrokerSite, who: str, client_id: str, tls: bool = True, **kw) 
             url=site.tls_url if tls else site.url,
             client_id=client_id,
             username=user,
-            password=site.passwords[who],  # type: ignore[attr-defined]
-            ca_file=str(site.ca) if tls else None,  # type: ignore[attr-defined]
+            password=site.passwords[who],
+            ca_file=str(site.ca) if tls else None,
             protocol=5,
             **kw,
         )
@@ -63,7 +65,7 @@ def _collector(make_collector, site: BrokerSite, db: Path):
     broker = {
         "url": site.url,
         "username": "collector",
-        "password": site.passwords["collector"],  # type: ignore[attr-defined]
+        "password": site.passwords["collector"],
         "client_id": "collector",
     }
     svc = make_collector(site.url, broker=broker, db=str(db))
@@ -79,14 +81,6 @@ def _publish_signed(site: BrokerSite, n: int) -> list[str]:
     wait_until(lambda: all(d.done() for d in sent), 10, "PUBACKs")
     box.stop()
     return [p["event_id"] for p in payloads]
-
-
-def _autosave_s() -> int:
-    text = (SHIPPED / "mosquitto.conf").read_text()
-    assert re.search(r"^autosave_on_changes false$", text, re.M), "autosave must be time-based"
-    seconds = int(re.search(r"^autosave_interval (\d+)$", text, re.M).group(1))  # type: ignore[union-attr]
-    assert 1 <= seconds <= 10, f"autosave_interval {seconds}: the window the receipts must cover"
-    return seconds
 
 
 def test_incidents_over_tls_to_the_collector_from_the_shipped_config(
@@ -170,9 +164,48 @@ def test_a_kill_9_after_the_autosave_window_keeps_the_queue(town, make_collector
     db = tmp_path / "town.sqlite"
     _collector(make_collector, town, db).stop()
     ids = _publish_signed(town, 20)
-    time.sleep(_autosave_s() + 2)
+    time.sleep(autosave_window_s())
     town.broker.stop(signal.SIGKILL)
     town.broker.start()
     collector = _collector(make_collector, town, db)
     wait_until(lambda: collector.stats.stored >= 20, 20, "the 20 incidents queued before the kill")
     assert sorted(stored_ids(db)) == sorted(ids)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["server", "--host", "localhost"], "no usable CA"),
+        (["server", "--ip", "1.2.3"], "--ip '1.2.3': not an IP address"),
+        (["server", "--host", "bad host"], "--host 'bad host': not a DNS name"),
+        (["server"], "give at least one --host or --ip"),
+        (["box", "xitang", "b/1"], "BOX 'b/1': letters, digits"),
+        (["ca", "--days", "0"], "--days 0: must be 1..36500"),
+    ],
+)
+def test_make_certs_refuses_bad_input_naming_it(tmp_path, args, says):
+    script = [sys.executable, str(REPO / "scripts" / "make_certs.py")]
+    if args[0] != "server" or says != "no usable CA":
+        subprocess.run([*script, "ca", "--dir", str(tmp_path)], check=True, capture_output=True)
+    done = subprocess.run([*script, *args, "--dir", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 2 and says in done.stderr, done.stderr
+    assert not (tmp_path / "server.pem").exists()
+
+
+def test_make_certs_keeps_an_existing_ca(tmp_path):
+    script = [sys.executable, str(REPO / "scripts" / "make_certs.py"), "ca", "--dir", str(tmp_path)]
+    subprocess.run(script, check=True, capture_output=True)
+    before = (tmp_path / "ca.key").read_bytes()
+    again = subprocess.run(script, capture_output=True, text=True)
+    assert again.returncode == 2 and "a CA already exists here" in again.stderr
+    assert (tmp_path / "ca.key").read_bytes() == before
+
+
+def test_a_bridge_account_writes_only_its_towns_topics(tmp_path):
+    script = [sys.executable, str(REPO / "scripts" / "make_box_credentials.py")]
+    opts = ["--dir", str(tmp_path), "--password", "pw"]
+    subprocess.run([*script, "--bridge", "xitang", *opts], check=True, capture_output=True)
+    acl = (tmp_path / "acl").read_text()
+    assert "user bridge-xitang\ntopic write gridwatch/v1/xitang/#\n" in acl
+    clash = subprocess.run([*script, "bridge", "xitang", *opts], capture_output=True, text=True)
+    assert clash.returncode == 2 and "already bridge of town xitang's" in clash.stderr
