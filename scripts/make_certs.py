@@ -45,7 +45,9 @@ class CertError(Exception):
 
 
 def _write(path: Path, data: bytes, mode: int, gid: int | None = None) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True)
+        os.chmod(path.parent, 0o755)  # whatever the umask: the broker must reach its files
     tmp = path.with_name(f".{path.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as f:

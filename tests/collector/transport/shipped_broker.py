@@ -116,6 +116,12 @@ class BrokerSite:
         self.broker.stop()
         shutil.rmtree(self.root, ignore_errors=True)
 
+    def __enter__(self) -> BrokerSite:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()  # also when setting the site up failed: nothing is left in /tmp
+
 
 class _Shipped(MosquittoBroker):
     """MosquittoBroker's start/stop/restart on a Debian-like main config instead of its own."""

@@ -22,16 +22,15 @@ CUT_S = 60  # what the issue asks of a long outage; the test's own time is mostl
 
 @pytest.fixture
 def county() -> Iterator[BrokerSite]:
-    site = BrokerSite("county")
-    site.passwords = {
-        user: site.account("--collector", "--user", user) for user in ("county-a", "county-b")
-    }
-    site.passwords["bridge"] = site.account("--bridge", SITE)
-    site.make_certs()
-    site.install("mosquitto.conf", "50-gridwatch.conf")
-    site.broker.start()
-    yield site
-    site.remove()
+    with BrokerSite("county") as site:
+        site.passwords = {
+            user: site.account("--collector", "--user", user) for user in ("county-a", "county-b")
+        }
+        site.passwords["bridge"] = site.account("--bridge", SITE)
+        site.make_certs()
+        site.install("mosquitto.conf", "50-gridwatch.conf")
+        site.broker.start()
+        yield site
 
 
 @pytest.fixture
@@ -43,26 +42,25 @@ def link(county: BrokerSite) -> Iterator[TcpProxy]:
 
 @pytest.fixture
 def town(county: BrokerSite, link: TcpProxy) -> Iterator[BrokerSite]:
-    site = BrokerSite("town")
-    site.passwords = {
-        "collector": site.account("--collector"),
-        "b1": site.account(SITE, "b1"),
-    }
-    site.make_certs()
-    shutil.copy(county.etc / "certs" / "ca.pem", site.etc / "certs" / "county-ca.pem")
-    site.install("mosquitto.conf", "50-gridwatch.conf")
-    site.install(
-        "bridge.conf",
-        "60-county-bridge.conf",
-        {
-            "address county.example.org:8883": f"address 127.0.0.1:{link.port}",
-            "bridge-SITE": f"bridge-{SITE}",
-            "remote_password CHANGE-ME": f"remote_password {county.passwords['bridge']}",
-        },
-    )
-    site.broker.start()
-    yield site
-    site.remove()
+    with BrokerSite("town") as site:
+        site.passwords = {
+            "collector": site.account("--collector"),
+            "b1": site.account(SITE, "b1"),
+        }
+        site.make_certs()
+        shutil.copy(county.etc / "certs" / "ca.pem", site.etc / "certs" / "county-ca.pem")
+        site.install("mosquitto.conf", "50-gridwatch.conf")
+        site.install(
+            "bridge.conf",
+            "60-county-bridge.conf",
+            {
+                "address county.example.org:8883": f"address 127.0.0.1:{link.port}",
+                "bridge-SITE": f"bridge-{SITE}",
+                "remote_password CHANGE-ME": f"remote_password {county.passwords['bridge']}",
+            },
+        )
+        site.broker.start()
+        yield site
 
 
 def _collector(make_collector, url: str, user: str, password: str, db, group: str | None):

@@ -29,17 +29,16 @@ TAKEOVER = "already connected, closing old connection"  # Mosquitto's log line f
 @pytest.fixture
 def town() -> Iterator[BrokerSite]:
     """A started town broker with the collector's and two boxes' accounts."""
-    site = BrokerSite("town")
-    site.passwords = {
-        "collector": site.account("--collector"),
-        "b1": site.account(SITE, "b1"),
-        "b2": site.account(SITE, "b2"),
-    }
-    site.make_certs()
-    site.install("mosquitto.conf", "50-gridwatch.conf")
-    site.broker.start()
-    yield site
-    site.remove()
+    with BrokerSite("town") as site:
+        site.passwords = {
+            "collector": site.account("--collector"),
+            "b1": site.account(SITE, "b1"),
+            "b2": site.account(SITE, "b2"),
+        }
+        site.make_certs()
+        site.install("mosquitto.conf", "50-gridwatch.conf")
+        site.broker.start()
+        yield site
 
 
 def _client(site: BrokerSite, who: str, client_id: str, tls: bool = True, **kw) -> MqttClient:
