@@ -88,6 +88,12 @@ class BrokerSite:
                 "127.0.0.1")  # fmt: skip
         return certs / "ca.pem"
 
+    def box_cert(self, site: str, box: str) -> tuple[Path, Path]:
+        """make_certs.py box: a client certificate from this site's CA; returns (pem, key)."""
+        certs = self.etc / "certs"
+        _script("make_certs.py", "box", site, box, "--dir", str(certs))
+        return certs / "boxes" / f"{site}-{box}.pem", certs / "boxes" / f"{site}-{box}.key"
+
     def install(self, shipped: str, target: str, swaps: dict[str, str] | None = None) -> Path:
         """Copy configs/mosquitto/SHIPPED to conf.d/TARGET, paths, ports and ``swaps`` rewritten."""
         base = {

@@ -208,3 +208,46 @@ def test_a_bridge_account_writes_only_its_towns_topics(tmp_path):
     assert "user bridge-xitang\ntopic write gridwatch/v1/xitang/#\n" in acl
     clash = subprocess.run([*script, "bridge", "xitang", *opts], capture_output=True, text=True)
     assert clash.returncode == 2 and "already bridge of town xitang's" in clash.stderr
+
+
+@pytest.fixture
+def mutual_town() -> Iterator[tuple[BrokerSite, Path, Path]]:
+    """The shipped config with its mutual-TLS line switched on, and a certificate for box b1."""
+    with BrokerSite("mtls") as site:
+        site.passwords = {"b1": site.account(SITE, "b1")}
+        site.make_certs()
+        cert, key = site.box_cert(SITE, "b1")
+        site.install(
+            "mosquitto.conf",
+            "50-gridwatch.conf",
+            {"# require_certificate true ": "require_certificate true # "},
+        )
+        site.broker.start()
+        yield site, cert, key
+
+
+def test_mutual_tls_admits_a_box_with_its_certificate_only(mutual_town):
+    site, cert, key = mutual_town
+    box = _client(
+        site,
+        "b1",
+        "with-cert",
+        cert_file=str(cert),
+        key_file=str(key),
+    )
+    box.stop()
+    bare = MqttClient(
+        BrokerSettings(
+            url=site.tls_url,
+            client_id="without-cert",
+            username=f"{SITE}-b1",
+            password=site.passwords["b1"],
+            ca_file=str(site.ca),
+            protocol=5,
+        )
+    )
+    bare.start()
+    refusal = "peer did not return a certificate"  # OpenSSL's words, in Mosquitto's log
+    wait_until(lambda: refusal in site.log_text(), 10, "the broker's refusal")
+    bare.stop()
+    assert bare.generation == 0 and not bare.connected
