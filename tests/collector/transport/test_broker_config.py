@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from collector.transport.tune import TuneError, send_control, threshold_command
 from edge_agent.contract.mqtt import BrokerSettings, MqttClient
 from edge_agent.contract.signing import sign
 from edge_agent.contract.topics import control_topic, incident_topic
+from edge_agent.publish import ControlHandler
 from tests.collector.transport.helpers import KEY_B1, SITE, incident, stored_ids, wait_until
 from tests.collector.transport.shipped_broker import AS_ROOT, REPO, BrokerSite, autosave_window_s
 
@@ -34,6 +36,7 @@ def town() -> Iterator[BrokerSite]:
             "collector": site.account("--collector"),
             "b1": site.account(SITE, "b1"),
             "b2": site.account(SITE, "b2"),
+            "operator": site.account("--collector", "--user", "operator"),  # collector tune
         }
         site.make_certs()
         site.install("mosquitto.conf", "50-gridwatch.conf")
@@ -251,3 +254,27 @@ def test_mutual_tls_admits_a_box_with_its_certificate_only(mutual_town):
     wait_until(lambda: refusal in site.log_text(), 10, "the broker's refusal")
     bare.stop()
     assert bare.generation == 0 and not bare.connected
+
+
+def test_tune_uses_its_own_account_and_leaves_the_collector_connected(
+    town, make_collector, make_publisher, tmp_path
+):
+    collector = _collector(make_collector, town, tmp_path / "town.sqlite")
+    box = make_publisher(
+        town.tls_url,
+        username=f"{SITE}-b1",
+        password=town.passwords["b1"],
+        tls={"ca_file": str(town.ca)},
+    )
+    box.serve_control(ControlHandler(tmp_path / "agent" / "agent-b1.yaml"))
+    wait_until(lambda: box.client.connected, 10, "the box connected")
+    command = threshold_command("c1", "z1", "warning_count", 25, "alice")
+    with pytest.raises(TuneError, match="broker.control_username is not set"):
+        send_control(collector.cfg, SITE, "b1", command, 5)  # the collector's account: refused
+    broker = collector.cfg.broker.model_copy(
+        update={"control_username": "operator", "control_password": town.passwords["operator"]}
+    )
+    ack = send_control(collector.cfg.model_copy(update={"broker": broker}), SITE, "b1", command, 10)
+    assert ack["status"] == "accepted"
+    assert collector.client.connected and collector.client.generation == 1
+    assert f"collector {TAKEOVER}" not in town.log_text()
