@@ -278,3 +278,13 @@ def test_tune_uses_its_own_account_and_leaves_the_collector_connected(
     assert ack["status"] == "accepted"
     assert collector.client.connected and collector.client.generation == 1
     assert f"collector {TAKEOVER}" not in town.log_text()
+
+
+def test_a_box_added_later_connects_after_a_reload(town):
+    """SIGHUP (systemctl reload) rereads passwd and acl, as user mosquitto when started as root."""
+    town.passwords["b3"] = town.account(SITE, "b3")
+    town.broker.proc.send_signal(signal.SIGHUP)
+    wait_until(lambda: "Reloading config" in town.log_text(), 10, "the reload")
+    box = _client(town, "b3", "b3")
+    assert box.connected
+    box.stop()
