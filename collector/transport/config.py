@@ -39,6 +39,12 @@ class BrokerConfig(BrokerConnection):
     collector's own: a fixed client id, MQTT 5 and its shared subscription, the session."""
 
     client_id: str = Field("gridwatch-collector", min_length=1, description="Fixed client id.")
+    control_username: str | None = Field(
+        None,
+        description="Account of `collector tune`. Not the collector's own: a broker that binds "
+        "client ids to accounts (configs/mosquitto) would hand tune the running collector's session.",
+    )
+    control_password: str | None = Field(None, description="Its password; ${ENV_VAR} expanded.")
     protocol: Literal[5, 311] = Field(5, description="MQTT 5 (shared subscriptions) or 311.")
     shared_group: str | None = Field(
         None, pattern=r"^[A-Za-z0-9_-]{1,64}$", description="$share group (MQTT 5 only)."

@@ -54,6 +54,8 @@ class MosquittoBroker:
         self.conf = self.workdir / "mosquitto.conf"
         self.log = self.workdir / "mosquitto.log"
         lines = [
+            # Stay root: the workdir (pytest's tmp_path) is private to root. The shipped
+            # configs/mosquitto/ is tested dropping to user mosquitto (test_broker_config.py).
             "user root" if os.geteuid() == 0 else "",
             f"listener {self.port} 127.0.0.1",
             f"allow_anonymous {'true' if anonymous else 'false'}",

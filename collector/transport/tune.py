@@ -21,7 +21,7 @@ from collector.errors import CollectorError
 from collector.transport.config import CollectorConfig
 from collector.transport.service import collector_settings
 from edge_agent.contract import SCHEMA_VERSION, topics
-from edge_agent.contract.mqtt import MqttClient, Received
+from edge_agent.contract.mqtt import BrokerSettings, MqttClient, Received
 
 __all__ = ["TuneError", "threshold_command", "send_control"]
 
@@ -49,14 +49,7 @@ def send_control(
     cfg: CollectorConfig, site: str, box: str, command: dict[str, Any], timeout_s: float = 10.0
 ) -> dict[str, Any]:
     """Publish ``command`` to the box and return its ack; raises :class:`TuneError` on timeout."""
-    base = collector_settings(cfg)
-    settings = replace(
-        base,
-        client_id=f"{base.client_id}-tune-{command['command_id'][-8:]}",
-        clean=True,
-        protocol=311,
-    )
-    client = MqttClient(settings)
+    client = MqttClient(_control_settings(cfg, command["command_id"]))
     got: dict[str, Any] = {}
     answered = threading.Event()
 
@@ -85,6 +78,31 @@ def send_control(
     finally:
         client.stop()
     return got
+
+
+def _control_settings(cfg: CollectorConfig, command_id: str) -> BrokerSettings:
+    """The collector's broker settings under the control account, in a clean session of its own.
+
+    Mosquitto with ``use_username_as_clientid`` (the shipped config) names every session after
+    its account, so under the collector's own account this short-lived client would take over
+    the running collector's connection and, being clean, discard its session.
+    """
+    b = cfg.broker
+    if b.username is not None and b.control_username is None:
+        raise TuneError(
+            "broker.control_username is not set: tune needs an account of its own (the broker "
+            "binds client ids to accounts, so the collector's would take over its session); "
+            "create one with scripts/make_box_credentials.py --collector --user operator"
+        )
+    base = collector_settings(cfg)
+    return replace(
+        base,
+        client_id=f"{base.client_id}-tune-{command_id[-8:]}",
+        username=b.control_username or b.username,
+        password=b.control_password if b.control_username else b.password,
+        clean=True,
+        protocol=311,
+    )
 
 
 def _wait(cond, timeout_s: float) -> bool:
