@@ -8,6 +8,7 @@ them into a clean message and a non-zero exit without a traceback::
     ├── ContractError          a message does not satisfy the JSON Schema of the contract
     └── EdgeAgentError
         ├── ModelError             an ONNX model does not match the adapter asked for
+        │   └── ModelStoreError    a model download or install failed (nothing half-written)
         ├── SourceError            a camera or video file cannot be opened or read
         ├── GeometryError          a polygon or calibration is unusable
         ├── OutboxError            the durable outbox cannot store an event
@@ -24,6 +25,7 @@ __all__ = [
     "ConfigError",
     "describe_problems",
     "ModelError",
+    "ModelStoreError",
     "SourceError",
     "GeometryError",
     "ContractError",
@@ -38,6 +40,10 @@ class EdgeAgentError(GridwatchError):
 
 class ModelError(EdgeAgentError):
     """A model file is missing or its inputs/outputs do not fit the adapter."""
+
+
+class ModelStoreError(ModelError):
+    """``models fetch`` or ``models install`` failed: bad hash, HTTP error, no network, bad graph."""
 
 
 class SourceError(EdgeAgentError):

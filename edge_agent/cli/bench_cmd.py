@@ -32,7 +32,9 @@ def bench(
     model: Annotated[
         Path | None, typer.Option(help="ONNX model (default: the SSD person model).")
     ] = None,
-    model_kind: Annotated[ModelKind, typer.Option(help="Adapter of --model.")] = ModelKind.SSD_TF,
+    model_kind: Annotated[
+        ModelKind, typer.Option(help="Adapter of --model (auto: read off the graph).")
+    ] = ModelKind.AUTO,
     concurrent: Annotated[
         int | None,
         typer.Option(

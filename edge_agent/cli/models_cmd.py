@@ -13,6 +13,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
+from edge_agent.cli import models_store_cmd
 from edge_agent.cli.common import console, err_console, library_errors
 from edge_agent.config.models import ModelConfig, ModelKind, SlicingConfig
 from edge_agent.detect import build_detector
@@ -21,8 +22,12 @@ from edge_agent.detect.session import ModelSpec, open_session
 from edge_agent.errors import SourceError
 
 app = typer.Typer(
-    help="Inspect and time detection models; export your own YOLO weights.", no_args_is_help=True
+    help="Fetch, install, inspect and time detection models; export your own YOLO weights.",
+    no_args_is_help=True,
 )
+app.command("catalogue")(models_store_cmd.catalogue)
+app.command("fetch")(models_store_cmd.fetch)
+app.command("install")(models_store_cmd.install)
 
 EXPORT_HINT = (
     "ultralytics is not installed: install the optional 'export' extra, "
@@ -116,7 +121,9 @@ def _sample_frames(video: Path | None, count: int) -> list[np.ndarray]:
 @app.command("time")
 def time_model(
     model: Annotated[Path, typer.Argument(help="ONNX model file to time.")],
-    kind: Annotated[ModelKind, typer.Option(help="Adapter kind of the model.")] = ModelKind.SSD_TF,
+    kind: Annotated[
+        ModelKind, typer.Option(help="Adapter kind of the model (auto: read off the graph).")
+    ] = ModelKind.AUTO,
     video: Annotated[
         Path | None, typer.Option(help="Video whose keyframes are used (default: a grey frame).")
     ] = None,

@@ -20,7 +20,7 @@ from edge_agent.config.models import AgentConfig, ConstructionSettings, CrowdThr
 from edge_agent.contract.yamlfile import read_config_text
 from edge_agent.errors import ConfigError
 
-__all__ = ["ThresholdChange", "set_threshold", "threshold_keys", "apply_threshold"]
+__all__ = ["ThresholdChange", "set_threshold", "threshold_keys", "apply_threshold", "set_model"]
 
 _CONSTRUCTION_PREFIX = "construction."
 
@@ -102,20 +102,12 @@ def set_threshold(
     The write is atomic (temp file + rename), so a running agent never reads half a file.
     """
     path = Path(config_path)
-    rt = YAML()
-    rt.preserve_quotes = True
-    doc = rt.load(read_config_text(path))
+    rt, doc = _load_round_trip(path)
     try:
         old, new = apply_threshold(doc, camera, zone, key, value, str(path))
     except ValueError as err:
         raise ConfigError(str(path), [(f"{camera}/{zone}/{key}", value, str(err))]) from None
-    buf = io.StringIO()
-    rt.dump(doc, buf)
-    text = buf.getvalue()
-    cfg = parse(yaml.safe_load(text), source=f"{path} (after setting {camera}/{zone}/{key})")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    cfg = _write_validated(path, rt, doc, f"{camera}/{zone}/{key}")
     change = ThresholdChange(
         file=str(path),
         camera=camera,
@@ -134,3 +126,40 @@ def set_threshold(
     with audit.open("a", encoding="utf-8") as f:
         f.write(json.dumps(asdict(change), ensure_ascii=False) + "\n")
     return change, cfg
+
+
+def _load_round_trip(path: Path) -> tuple[YAML, CommentedMap]:
+    rt = YAML()
+    rt.preserve_quotes = True
+    return rt, rt.load(read_config_text(path))
+
+
+def _write_validated(path: Path, rt: YAML, doc: CommentedMap, what: str) -> AgentConfig:
+    """Validate the edited document as a whole, then replace the file atomically."""
+    buf = io.StringIO()
+    rt.dump(doc, buf)
+    text = buf.getvalue()
+    cfg = parse(yaml.safe_load(text), source=f"{path} (after setting {what})")
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return cfg
+
+
+def set_model(config_path: str | os.PathLike[str], model_path: str, kind: str) -> AgentConfig:
+    """Point the config's ``model`` at ``model_path`` of ``kind``, keeping comments and order.
+
+    Other ``model`` keys (confidence, threads, providers) are kept; ``input_size`` is dropped,
+    since it belonged to the previous model.
+    """
+    path = Path(config_path)
+    rt, doc = _load_round_trip(path)
+    if not isinstance(doc, dict):
+        raise ConfigError(str(path), [("", str(path), "not a YAML mapping")])
+    section = doc.get("model")
+    if not isinstance(section, dict):
+        section = doc["model"] = CommentedMap()
+    section["path"] = model_path
+    section["kind"] = kind
+    section.pop("input_size", None)
+    return _write_validated(path, rt, doc, "model.path")

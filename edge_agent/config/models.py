@@ -105,6 +105,7 @@ class MqttConfig(BrokerConnection):
 
 
 class ModelKind(StrEnum):
+    AUTO = "auto"  # read the layout off the graph (edge_agent.detect.adapters.detect_kind)
     SSD_TF = "ssd_tf"
     YOLO = "yolo"
     YOLOX = "yolox"
@@ -114,7 +115,9 @@ class ModelConfig(Strict):
     path: str = Field(
         "models/ssdlite_mobilenet_v2_person.onnx", description="ONNX file, relative to the project."
     )
-    kind: ModelKind = Field(ModelKind.SSD_TF, description="Output layout: ssd_tf, yolo or yolox.")
+    kind: ModelKind = Field(
+        ModelKind.AUTO, description="Output layout: auto (read off the graph), ssd_tf, yolo, yolox."
+    )
     input_size: tuple[int, int] | None = Field(
         None, description="Network input [width, height]; default read from the model."
     )

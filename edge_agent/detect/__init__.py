@@ -8,7 +8,7 @@ Example:
     'ssd_tf'
 """
 
-from edge_agent.detect.adapters import ADAPTERS, fitting_kinds, make_adapter
+from edge_agent.detect.adapters import ADAPTERS, detect_kind, fitting_kinds, make_adapter
 from edge_agent.detect.detector import (
     PROJECT_ROOT,
     Detector,
@@ -29,6 +29,7 @@ __all__ = [
     "StageTimings",
     "TensorSpec",
     "build_detector",
+    "detect_kind",
     "fitting_kinds",
     "keep_wanted",
     "make_adapter",

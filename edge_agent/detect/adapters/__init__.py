@@ -22,6 +22,7 @@ __all__ = [
     "YoloxAdapter",
     "make_adapter",
     "fitting_kinds",
+    "detect_kind",
 ]
 
 AdapterFactory = Callable[[ModelSpec, Thresholds, "tuple[int, int] | None"], Adapter]
@@ -40,8 +41,12 @@ def make_adapter(
     keep: Thresholds,
     input_size: tuple[int, int] | None = None,
 ) -> Adapter:
-    """The adapter for ``kind``, checked against ``spec`` (:class:`ModelError` if unfit)."""
-    return ADAPTERS[ModelKind(kind)](spec, keep, input_size)
+    """The adapter for ``kind`` (``auto``: read off the graph), checked against ``spec``.
+
+    Raises :class:`ModelError` if the model does not fit.
+    """
+    chosen = detect_kind(spec) if ModelKind(kind) is ModelKind.AUTO else ModelKind(kind)
+    return ADAPTERS[chosen](spec, keep, input_size)
 
 
 def fitting_kinds(spec: ModelSpec) -> dict[ModelKind, str]:
@@ -54,3 +59,23 @@ def fitting_kinds(spec: ModelSpec) -> dict[ModelKind, str]:
         except ModelError as err:
             verdicts[kind] = str(err)
     return verdicts
+
+
+def detect_kind(spec: ModelSpec) -> ModelKind:
+    """The one adapter kind whose layout the graph has; :class:`ModelError` if none or several.
+
+    The layouts are disjoint for fixed shapes (SSD: uint8 NHWC and four named outputs; YOLO:
+    ``[B, 4+classes, N]`` with fewer channels than anchors; YOLOX: ``[B, anchors, 5+classes]``);
+    a graph with dynamic output dimensions may fit several, and then the config must say.
+    """
+    verdicts = fitting_kinds(spec)
+    fits = [kind for kind, why in verdicts.items() if not why]
+    if len(fits) == 1:
+        return fits[0]
+    if not fits:
+        reasons = "; ".join(f"{kind.value}: {why}" for kind, why in verdicts.items())
+        raise ModelError(f"{spec.path}: no adapter kind fits this model ({reasons})")
+    names = ", ".join(k.value for k in fits)
+    raise ModelError(
+        f"{spec.path}: the graph fits several adapter kinds ({names}); set model.kind to one"
+    )

@@ -100,7 +100,7 @@ def test_time_on_unreadable_video(repo_root, tmp_path):
 def test_every_command_and_parameter_has_help():
     group = typer.main.get_command(app).commands["models"]
     assert group.help
-    assert sorted(group.commands) == ["export", "info", "time"]
+    assert sorted(group.commands) == ["catalogue", "export", "fetch", "info", "install", "time"]
     for name, command in group.commands.items():
         assert command.help, name
         for param in command.params:
