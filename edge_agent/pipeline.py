@@ -22,6 +22,7 @@ from edge_agent.analytics.crowd_density.zone import CrowdZone
 from edge_agent.analytics.registry import REGISTRY, by_name, runs_for
 from edge_agent.config.models import AgentConfig, CameraConfig, SlicingConfig
 from edge_agent.contract.incident import Incident
+from edge_agent.detect.auto_slicing import SlicingPlan, network_side
 from edge_agent.detections import PERSON_CLASS, Detections
 from edge_agent.frames import Frame
 from edge_agent.incidents.evidence import EvidenceStore
@@ -99,6 +100,8 @@ class CameraPipeline:
         services = services or Services()
         self.camera = camera
         self.detector = detector
+        #: What the camera's ``slicing`` setting runs per frame (``auto``: decided on probes).
+        self.slicing = SlicingPlan(camera.slicing, network_side(detector), camera.id)
         self.sink = sink
         self.clock = clock
         baseline_dir = services.baseline_dir or Path(cfg.baseline_dir)
@@ -157,8 +160,7 @@ class CameraPipeline:
                 slot.every_s = analytic.cadence_s(cfg, camera, zone)
 
     def process(self, frame: Frame) -> FrameResult:
-        dets = self.detector.detect(frame.image, self.camera.slicing)
-        timings = dict(getattr(self.detector, "last_timings", {}))
+        dets, timings = self.slicing.detect(self.detector, frame.image, frame.pts)
         t0 = time.perf_counter()
         people = dets.of_class(PERSON_CLASS)
         metrics: dict[str, ZoneMetrics] = {}

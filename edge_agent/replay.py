@@ -53,6 +53,7 @@ class ReplaySummary:
     zones: dict[str, ZoneSummary] = field(default_factory=dict)
     incidents: list[Incident] = field(default_factory=list)
     stage_s: dict[str, float] = field(default_factory=dict)
+    slicing: str = ""  # what the camera's slicing setting chose, and why (auto)
 
     def add(self, result: FrameResult) -> None:
         self.frames += 1
@@ -145,6 +146,7 @@ def replay_video(
                 opts.on_frame(result)
         if pipeline is not None:
             summary.incidents.extend(pipeline.finish())
+            summary.slicing = pipeline.slicing.choice.describe()
         for stage in ("demux_s", "decode_s", "convert_s"):
             summary.stage_s[stage.removesuffix("_s")] = getattr(source.stats, stage)
     return summary

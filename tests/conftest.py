@@ -14,6 +14,8 @@ collect_ignore = ["fixtures/rtsp_server.py"]
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
+#: Real busy footage from Debian's opencv-doc (scripts/setup installs it): 768x576, 10 fps, 795 frames.
+VTEST = Path("/usr/share/doc/opencv-doc/examples/data/vtest.avi")
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +28,10 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def vtest() -> Path:
+    """OpenCV's pedestrian clip; its absence is an error, never a skip (scripts/setup installs it)."""
+    assert VTEST.is_file(), f"{VTEST} missing: apt-get install opencv-doc (scripts/setup does)"
+    return VTEST

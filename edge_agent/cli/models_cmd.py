@@ -18,6 +18,7 @@ from edge_agent.cli.common import console, err_console, library_errors
 from edge_agent.config.models import ModelConfig, ModelKind, SlicingConfig
 from edge_agent.detect import build_detector
 from edge_agent.detect.adapters import fitting_kinds
+from edge_agent.detect.auto_slicing import SlicingPlan, SlicingSetting, network_side
 from edge_agent.detect.session import ModelSpec, open_session
 from edge_agent.errors import SourceError
 
@@ -132,24 +133,30 @@ def time_model(
     tile: Annotated[
         int | None, typer.Option(help="Also slice into tiles of this side (20% overlap).")
     ] = None,
+    auto_slicing: Annotated[
+        bool, typer.Option(help="Let 'slicing: auto' decide on the video's frames (1 s apart).")
+    ] = False,
 ) -> None:
     """Median milliseconds per frame of MODEL, per stage, on this machine (not a test)."""
     cfg = ModelConfig(path=str(model), kind=kind, threads=threads)
-    slicing = SlicingConfig(tile=tile) if tile else None
+    setting: SlicingSetting = SlicingConfig(tile=tile) if tile else "off"
     with library_errors():
         detector = build_detector(cfg, Path.cwd())
         frames = _sample_frames(video, runs)
-    detector.detect(frames[0], slicing)  # warm-up: first run allocates
+    plan = SlicingPlan("auto" if auto_slicing else setting, network_side(detector), model.stem)
+    detector.detect(frames[0], None)  # warm-up: first run allocates
     stages: dict[str, list[float]] = {}
     for i in range(runs):
-        detector.detect(frames[i % len(frames)], slicing)
-        for stage, seconds in detector.last_timings.items():
+        _, timings = plan.detect(detector, frames[i % len(frames)], float(i))
+        for stage, seconds in timings.items():
             stages.setdefault(stage, []).append(seconds * 1000)
     medians = {stage: statistics.median(ms) for stage, ms in stages.items()}
     total = statistics.median(map(sum, zip(*stages.values(), strict=True)))
     parts = ", ".join(f"{stage} {ms:.1f}" for stage, ms in medians.items())
+    chose = f"; slicing {plan.choice.describe()}" if auto_slicing else ""
     console.print(
-        f"{model} ({kind.value}, {threads} threads, {runs} runs, {len(frames)} distinct frames"
-        f"{f', tiles {tile}' if tile else ''}): {total:.1f} ms/frame ({parts})",
+        f"{model} ({detector.adapter.kind}, {threads} threads, {runs} runs, {len(frames)} "
+        f"distinct frames{f', tiles {tile}' if tile else ''}): {total:.1f} ms/frame ({parts})"
+        f"{chose}",
         soft_wrap=True,
     )

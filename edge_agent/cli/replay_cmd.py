@@ -155,6 +155,9 @@ def _print_summary(summary: ReplaySummary) -> None:
         f"camera [bold]{summary.camera}[/bold]: {summary.frames} frames analysed over "
         f"{span:.1f} s of video, {len(summary.incidents)} incident event(s)"
     )
+    detect_s = sum(summary.stage_s.get(k, 0.0) for k in ("preprocess", "inference"))
+    per_frame = detect_s / summary.frames * 1000 if summary.frames else 0.0
+    console.print(f"slicing {summary.slicing}; detection {per_frame:.1f} ms per analysed frame")
     table = Table(title="zones")
     for col in ("zone", "frames", "max count", "mean count", "incident events"):
         table.add_column(col, justify="right" if col != "zone" else "left")

@@ -10,6 +10,7 @@ import numpy as np
 import typer
 
 from edge_agent.cli.common import console, library_errors
+from edge_agent.detect.auto_slicing import SlicingPlan, network_side
 from edge_agent.errors import SourceError
 
 app = typer.Typer(
@@ -52,7 +53,8 @@ def preview(
         if frame is None:
             raise SourceError(f"{camera}: no frame could be read")
         detector = build_detector(cfg.model, config.parent)
-        dets = detector.detect(frame.image, cam.slicing)
+        plan = SlicingPlan(cam.slicing, network_side(detector), cam.id)
+        dets, _ = plan.detect(detector, frame.image, frame.pts)
     img = frame.image.copy()
     for zone in cam.zones:
         if zone.calibration is not None:

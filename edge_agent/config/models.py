@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -320,7 +320,11 @@ class CameraConfig(Strict):
 
     decode: DecodeMode = Field(DecodeMode.KEYFRAMES, description="keyframes or fps.")
     fps: float | None = Field(None, gt=0, le=60, description="Analysed frames/s when decode=fps.")
-    slicing: SlicingConfig | None = Field(None, description="Tiled inference for small people.")
+    slicing: SlicingConfig | Literal["auto", "off"] | None = Field(
+        "auto",
+        description="Tiled inference for small people: auto (tiles when the frame is much larger "
+        "than the network input and people are small in it), off, or {tile, overlap, full_frame}.",
+    )
     reconnect: ReconnectConfig = Field(default_factory=ReconnectConfig, description="Reconnects.")
     zones: list[ZoneConfig] = Field(default_factory=list, description="Zones in this view.")
     health: CameraHealthSettings | None = Field(
