@@ -11,10 +11,12 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from edge_agent.cli import sweep_cmd
 from edge_agent.cli.common import console, err_console, library_errors
 from edge_agent.config import AgentConfig, load
 from edge_agent.config.models import ModelConfig, ModelKind
 from edge_agent.errors import ConfigError
+from edge_agent.evaluate.cache import default_cache_dir
 from edge_agent.pipeline import FrameResult
 from edge_agent.replay import ReplayOptions, ReplaySummary, replay_video
 from edge_agent.sinks import JsonlWriter, ListSink
@@ -55,6 +57,29 @@ def replay(
         Path | None,
         typer.Option(help="Construction references; default: the config's, or a temp dir."),
     ] = None,
+    sweep: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="KEY=V1,V2,…: detect once, then score every combination of crowd thresholds "
+            "(repeat for more keys; one table row per setting)."
+        ),
+    ] = None,
+    expected: Annotated[
+        Path | None,
+        typer.Option(help="With --sweep: CSV zone,level,start_s,end_s of expected incidents."),
+    ] = None,
+    sweep_json: Annotated[
+        Path | None, typer.Option(help="With --sweep: also write the rows as JSON here.")
+    ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --sweep: where detections are kept (default ~/.cache/gridwatch/detections)."
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option(help="With --sweep: detect again, keep nothing.")
+    ] = False,
 ) -> None:
     """Analyse VIDEO as fast as possible and print a summary; incidents as JSONL or over MQTT."""
     from edge_agent.detect.detector import PROJECT_ROOT, build_detector
@@ -66,6 +91,11 @@ def replay(
         if cfg is not None:
             cfg = cfg.model_copy(update={"model": model_cfg})
         detector = build_detector(model_cfg, config.parent if config else PROJECT_ROOT)
+        if sweep:
+            keep = None if no_cache else (cache_dir or default_cache_dir())
+            extra = (fps, keep, expected, sweep_json)
+            sweep_cmd.sweep(video, cfg, camera, detector, sweep, extra)
+            return
         writer = JsonlWriter(jsonl) if jsonl else None
         sinks: list = [ListSink()] + ([writer] if writer else [])
         publisher = _publisher(mqtt, cfg) if mqtt else None

@@ -1,0 +1,1 @@
+"""Honest evaluation and tuning from recordings: hand counts, scenario truth, threshold sweeps."""
