@@ -7,13 +7,21 @@ from collections.abc import Iterator
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from edge_agent.errors import GridwatchError
 
-__all__ = ["console", "err_console", "library_errors"]
+__all__ = ["console", "err_console", "library_errors", "print_table"]
 
 console = Console(soft_wrap=True)  # long paths stay on one line: scripts grep them
 err_console = Console(stderr=True, soft_wrap=True)
+
+
+def print_table(table: Table) -> None:
+    """Print ``table`` at least as wide as its columns need: a pipe gets 80 columns by default,
+    which cuts every header and name (scripts and reports read these tables)."""
+    need = Console(width=10_000).measure(table).maximum
+    Console(soft_wrap=True, width=max(console.width, need)).print(table)
 
 
 @contextlib.contextmanager

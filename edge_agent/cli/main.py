@@ -8,6 +8,7 @@ from edge_agent.cli import (
     baseline_cmd,
     bench_cmd,
     config_cmd,
+    eval_cmd,
     models_cmd,
     replay_cmd,
     run_cmd,
@@ -28,4 +29,5 @@ app.add_typer(thresholds_cmd.app, name="thresholds")
 app.add_typer(zones_cmd.app, name="zones")
 app.add_typer(baseline_cmd.app, name="baseline")
 app.add_typer(models_cmd.app, name="models")
+app.add_typer(eval_cmd.app, name="eval")
 app.command("bench")(bench_cmd.bench)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
-from edge_agent.cli.common import console
+from edge_agent.cli.common import console, print_table
 from edge_agent.config import AgentConfig
 from edge_agent.evaluate.expected import load_expected
 from edge_agent.evaluate.run_sweep import SweepResult, run_sweep
@@ -72,6 +71,4 @@ def _print(result: SweepResult, keys: list[str], with_labels: bool) -> None:
         if with_labels:
             cells += [_fmt(r.precision, 2), _fmt(r.recall, 2)]
         table.add_row(*cells)
-    # a pipe gets 80 columns by default, which cuts every header: size the table to its columns
-    wide = Console(soft_wrap=True, width=max(console.width, 30 + 11 * len(cols)))
-    wide.print(table)
+    print_table(table)

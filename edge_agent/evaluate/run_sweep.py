@@ -6,11 +6,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
-
 from edge_agent.config.models import AgentConfig, CameraConfig
 from edge_agent.detect.detector import Detector
-from edge_agent.errors import SourceError
 from edge_agent.evaluate.cache import (
     DetectedFrame,
     cache_key,
@@ -18,6 +15,7 @@ from edge_agent.evaluate.cache import (
     save_frames,
 )
 from edge_agent.evaluate.expected import ExpectedIncident
+from edge_agent.evaluate.media import video_size
 from edge_agent.evaluate.sweep import SweepRow, score_setting, settings_grid
 from edge_agent.pipeline import FrameResult
 from edge_agent.replay import ReplayOptions, replay_video, whole_frame_config
@@ -36,19 +34,10 @@ class SweepResult:
     cached: bool
 
 
-def _size(video: Path) -> tuple[int, int]:
-    try:
-        with av.open(str(video)) as c:
-            ctx = c.streams.video[0].codec_context
-            return ctx.width, ctx.height
-    except (av.FFmpegError, IndexError) as err:
-        raise SourceError(f"{video}: cannot read video: {err}") from err
-
-
 def settled(video: Path, cfg: AgentConfig | None, camera_id: str | None, detector: Detector):
     """The config and camera a replay of ``video`` uses (whole frame without a config)."""
     if cfg is None:
-        cfg = whole_frame_config(video, *_size(video), detector.config)
+        cfg = whole_frame_config(video, *video_size(video), detector.config)
         return cfg, cfg.cameras[0]
     return cfg, cfg.camera(camera_id) if camera_id else cfg.cameras[0]
 
