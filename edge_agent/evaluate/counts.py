@@ -158,11 +158,14 @@ def count_people(
 
 
 def summarise(rows: list[CountRow]) -> list[CountSummary]:
-    """One summary per (model, setting, split), and per (model, setting) over all splits."""
+    """One summary per (model, setting, split), and per (model, setting) over all splits
+    (``all``) when there are several."""
     groups: dict[tuple[str, str, str], list[CountRow]] = {}
+    several = len({r.split for r in rows}) > 1
     for r in rows:
         groups.setdefault((r.model, r.setting, r.split), []).append(r)
-        groups.setdefault((r.model, r.setting, "all"), []).append(r)
+        if several:
+            groups.setdefault((r.model, r.setting, "all"), []).append(r)
     out = []
     for (model, setting, split), rs in groups.items():
         errors = [r.error for r in rs]
