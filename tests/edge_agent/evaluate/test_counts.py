@@ -78,3 +78,14 @@ def test_bad_slicing_list(repo_root, vtest):
     args = ["eval", "counts", str(vtest), "--labels", str(repo_root / LABELS), "--slicing", "x"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2 and "comma list of off, on, auto" in result.output
+
+
+def test_every_eval_command_and_parameter_has_help():
+    import typer
+
+    group = typer.main.get_command(app).commands["eval"]
+    assert sorted(group.commands) == ["counts", "scenario"]
+    for name, command in group.commands.items():
+        assert command.help, name
+        for param in command.params:
+            assert getattr(param, "help", None), f"{name} {param.name}"
