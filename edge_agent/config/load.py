@@ -44,8 +44,8 @@ def parse(data: Any, source: str = "<dict>") -> AgentConfig:
     Example:
         >>> cfg = parse({"box": {"site_id": "xitang", "box_id": "b1"},
         ...              "cameras": [{"id": "c1", "url": "clip.mp4"}]})
-        >>> cfg.model.kind.value
-        'ssd_tf'
+        >>> cfg.model.kind.value  # the adapter is read off the model's graph
+        'auto'
     """
     if not isinstance(data, dict):
         raise ConfigError(source, [("", data, "the top level must be a mapping")])

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import Field, ValidationError
 
 from edge_agent.config.models import ModelKind, Strict
 from edge_agent.contract.errors import problems_from_validation
+from edge_agent.contract.yamlfile import read_yaml
 from edge_agent.errors import ConfigError, ModelError
 
 __all__ = ["CATALOGUE", "CatalogueEntry", "Catalogue", "load_catalogue"]
@@ -50,12 +50,7 @@ class Catalogue(Strict):
 
 def load_catalogue(path: Path = CATALOGUE) -> Catalogue:
     """Read and validate a catalogue file (a :class:`ConfigError` names file, key and value)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise ConfigError(str(path), [("", str(path), f"cannot read: {err.strerror}")]) from None
-    except yaml.YAMLError as err:
-        raise ConfigError(str(path), [("", str(path), f"not YAML: {err}")]) from None
+    data = read_yaml(path)
     try:
         return Catalogue.model_validate(data)
     except ValidationError as err:
