@@ -17,7 +17,12 @@ import av
 import numpy as np
 
 from edge_agent.config.models import SlicingConfig
-from edge_agent.detect.auto_slicing import SlicingPlan, auto_tile_side, network_side
+from edge_agent.detect.auto_slicing import (
+    SlicingPlan,
+    SlicingSetting,
+    auto_tile_side,
+    network_side,
+)
 from edge_agent.detect.detector import Detector
 from edge_agent.detections import PERSON_CLASS
 from edge_agent.errors import ConfigError, SourceError
@@ -142,8 +147,12 @@ def count_people(
 ) -> list[CountRow]:
     """Run ``detector`` with ``setting`` (off, on, auto) over the labelled frames in time order."""
     net = network_side(detector)
-    choice = {"off": "off", "on": SlicingConfig(tile=auto_tile_side(net)), "auto": "auto"}
-    plan = SlicingPlan(choice[setting], net, name)  # type: ignore[arg-type]
+    choice: dict[str, SlicingSetting] = {
+        "off": "off",
+        "on": SlicingConfig(tile=auto_tile_side(net)),
+        "auto": "auto",
+    }
+    plan = SlicingPlan(choice[setting], net, name)
     rows = []
     for label in labels:
         found, timings = plan.detect(detector, frames[label.t_s], label.t_s)

@@ -30,7 +30,6 @@ class CatalogueEntry(Strict):
     kind: ModelKind = Field(..., description="Adapter kind the graph fits.")
     input_size: tuple[int, int] = Field(..., description="Network input [width, height].")
     source: str = Field(..., min_length=1, description="Provenance in words.")
-    confidence: float | None = Field(None, gt=0, le=1, description="Suggested model.confidence.")
 
     @property
     def filename(self) -> str:
