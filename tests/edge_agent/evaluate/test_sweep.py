@@ -109,10 +109,13 @@ def test_cache_round_trip(replayed, tmp_path):
 def test_cli_sweep_detects_once_then_reads_the_cache(shared_data, tmp_path):
     path = tmp_path / "box.yaml"
     path.write_text(json.dumps(config(shared_data / CLIP)))
+    expected = tmp_path / "expected.csv"
+    expected.write_text("zone,level,start_s,end_s\nfloor,advisory,0,140\n")
     args = [
         "replay", str(shared_data / CLIP), "--config", str(path),
         "--sweep", "raise_after_s=0,5", "--sweep", "clear_after_s=2,30",
         "--cache-dir", str(tmp_path / "cache"), "--sweep-json", str(tmp_path / "s.json"),
+        "--expected", str(expected),
     ]  # fmt: skip
     first = CliRunner().invoke(app, args)
     assert first.exit_code == 0, first.output
@@ -121,6 +124,7 @@ def test_cli_sweep_detects_once_then_reads_the_cache(shared_data, tmp_path):
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 0 and "read from cache" in again.output
     assert json.loads((tmp_path / "s.json").read_text())["rows"] == rows
+    assert "precision" in first.output and all(r["recall"] == 1.0 for r in rows)
     assert [r["setting"] for r in rows] == [
         {"raise_after_s": 0, "clear_after_s": 2},
         {"raise_after_s": 0, "clear_after_s": 30},
