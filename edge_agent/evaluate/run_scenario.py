@@ -18,7 +18,6 @@ from edge_agent.evaluate.media import video_size
 from edge_agent.evaluate.scenario import ScenarioScore, Truth, score_scenario
 from edge_agent.replay import ReplayOptions, replay_video
 from edge_agent.sinks import ListSink
-from edge_agent.watchers import construction_factory
 
 __all__ = ["scenario_config", "run_scenario"]
 
@@ -51,6 +50,6 @@ def run_scenario(
     """Score of the run and the frames it analysed (references live in a temp folder)."""
     sink = ListSink()
     with tempfile.TemporaryDirectory(prefix="gridwatch-eval-") as refs:
-        opts = ReplayOptions(watcher_factory=construction_factory(None, Path(refs)))
+        opts = ReplayOptions(analytics=None, baseline_dir=Path(refs))  # all the zone asks for
         summary = replay_video(video, cfg, None, sink, detector, opts)
     return score_scenario(truth, summary.incidents), summary.frames

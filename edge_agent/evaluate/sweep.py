@@ -13,14 +13,16 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from edge_agent.config.models import AgentConfig, CameraConfig, CrowdThresholds, ZoneKind
+from edge_agent.analytics.crowd_density import ANALYTIC as CROWD_DENSITY
+from edge_agent.analytics.crowd_density.zone import CrowdZone
+from edge_agent.analytics.registry import serving
+from edge_agent.config.models import AgentConfig, CameraConfig, CrowdThresholds
 from edge_agent.contract.errors import problems_from_validation
 from edge_agent.contract.incident import EventState, IncidentKind, Level
-from edge_agent.crowd.zone import CrowdZone
 from edge_agent.errors import ConfigError
 from edge_agent.evaluate.cache import DetectedFrame
 from edge_agent.evaluate.expected import Episode, ExpectedIncident, match_episodes
-from edge_agent.pipeline import zone_area_m2
+from edge_agent.zones.area import zone_area_m2
 from edge_agent.zones.geometry import PolygonZone
 
 __all__ = ["SweepRow", "parse_sweeps", "settings_grid", "score_setting"]
@@ -92,7 +94,7 @@ def score_setting(
     """One row per crowd zone of ``camera`` for ``setting`` applied over its thresholds."""
     rows = []
     for zone in camera.zones:
-        if zone.kind is ZoneKind.CONSTRUCTION_WATCH:
+        if CROWD_DENSITY not in serving(zone.kind):
             continue
         row = SweepRow(dict(setting), zone.id)
         try:

@@ -18,7 +18,6 @@ from edge_agent.evaluate.run_scenario import run_scenario, scenario_config
 from edge_agent.evaluate.scenario import load_truth, score_scenario
 from edge_agent.replay import ReplayOptions, replay_video
 from edge_agent.sinks import ListSink
-from edge_agent.watchers import construction_factory
 
 STEP_S = 900.0
 #: A 6 m2 roof appearing at step 6 of 11 in the car park, light fading, a shadow, jitter (the watch's own
@@ -86,7 +85,7 @@ def test_structure_found_with_its_box_area_and_delay(run):
 def test_a_box_elsewhere_is_one_missed_and_one_false(run, shed, tmp_path):
     truth, _, _, cfg, detector = run
     sink = ListSink()
-    opts = ReplayOptions(watcher_factory=construction_factory(None, tmp_path))
+    opts = ReplayOptions(analytics=None, baseline_dir=tmp_path)
     incidents = replay_video(shed[0], cfg, None, sink, detector, opts).incidents
     elsewhere = dataclasses.replace(
         truth, structure=truth.structure | {"final_bbox": [0, 0, 40, 40]}
