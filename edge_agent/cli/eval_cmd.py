@@ -55,27 +55,11 @@ def counts(
     json_out: JsonOption = None,
 ) -> None:
     """Error per labelled frame, MAE and MAPE per model and slicing setting."""
-    from edge_agent.detect.detector import build_detector
-    from edge_agent.evaluate.counts import count_people, frames_at, load_labels, summarise
+    from edge_agent.evaluate.counts import evaluate_counts, summarise
 
+    models = model or [Path(ModelConfig().path)]
     with library_errors():
-        settings = _settings(slicing)
-        rows_in = load_labels(labels)
-        if split is not None:
-            rows_in = [r for r in rows_in if r.split == split]
-            if not rows_in:
-                raise ConfigError(str(labels), [("split", split, "no label has this split")])
-        frames = frames_at(video, [r.t_s for r in rows_in])
-        rows = []
-        for path in model or [Path(ModelConfig().path)]:
-            cfg = (
-                ModelConfig(path=str(path))
-                if confidence is None
-                else ModelConfig(path=str(path), confidence=confidence)
-            )
-            detector = build_detector(cfg, Path.cwd())
-            for setting in settings:
-                rows += count_people(detector, path.stem, setting, rows_in, frames)
+        rows = evaluate_counts(video, labels, models, _settings(slicing), split, confidence)
     summaries = summarise(rows)
     _print_counts(summaries)
     if json_out is not None:

@@ -16,14 +16,14 @@ from pathlib import Path
 import av
 import numpy as np
 
-from edge_agent.config.models import SlicingConfig
+from edge_agent.config.models import ModelConfig, SlicingConfig
 from edge_agent.detect.auto_slicing import (
     SlicingPlan,
     SlicingSetting,
     auto_tile_side,
     network_side,
 )
-from edge_agent.detect.detector import Detector
+from edge_agent.detect.detector import Detector, build_detector
 from edge_agent.detections import PERSON_CLASS
 from edge_agent.errors import ConfigError, SourceError
 
@@ -33,6 +33,7 @@ __all__ = [
     "CountSummary",
     "SETTINGS",
     "count_people",
+    "evaluate_counts",
     "frames_at",
     "load_labels",
     "summarise",
@@ -193,3 +194,27 @@ def summarise(rows: list[CountRow]) -> list[CountSummary]:
             )
         )
     return out
+
+
+def evaluate_counts(
+    video: Path,
+    labels_path: Path,
+    models: list[Path],
+    settings: list[str],
+    split: str | None = None,
+    confidence: float | None = None,
+) -> list[CountRow]:
+    """Every model x setting over the labelled frames (of ``split``, if given)."""
+    labels = load_labels(labels_path)
+    if split is not None:
+        labels = [lb for lb in labels if lb.split == split]
+        if not labels:
+            raise ConfigError(str(labels_path), [("split", split, "no label has this split")])
+    frames = frames_at(video, [lb.t_s for lb in labels])
+    rows: list[CountRow] = []
+    for path in models:
+        extra = {} if confidence is None else {"confidence": confidence}
+        detector = build_detector(ModelConfig(path=str(path), **extra), Path.cwd())
+        for setting in settings:
+            rows += count_people(detector, path.stem, setting, labels, frames)
+    return rows
