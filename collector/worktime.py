@@ -2,8 +2,10 @@
 
 Two clocks share one small interface (``working_seconds(a, b)`` and ``add(start, seconds)``):
 
-- :class:`WorkCalendar` counts only working hours on working days: weekends and holidays are off,
-  make-up working days (``workdays``) are on even when they fall on a weekend;
+- :class:`WorkCalendar` counts only working hours on working days. A day is decided in this order:
+  the center's own working days (``workdays``), the center's own days off (``holidays``), China's
+  statutory adjusted working days (调休) and holidays (``statutory``, see :mod:`collector.holidays`),
+  then the weekend;
 - :class:`ContinuousClock` counts every second (crowd tickets do not wait for Monday).
 
 All functions are pure; datetimes must carry a time zone.
@@ -24,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Protocol
 
+from collector.holidays import StatutoryDays, coverage_warning
+
 __all__ = ["Clock", "WorkCalendar", "ContinuousClock", "MAX_DAYS", "MAX_SPAN_DAYS"]
 
 MAX_DAYS = 3660
@@ -41,6 +45,8 @@ class Clock(Protocol):
     def working_seconds(self, a: datetime, b: datetime) -> float: ...
 
     def add(self, start: datetime, seconds: float) -> datetime: ...
+
+    def coverage_warning(self, ts: datetime) -> str | None: ...
 
 
 def _aware(ts: datetime) -> datetime:
@@ -63,6 +69,9 @@ class ContinuousClock:
     def add(self, start: datetime, seconds: float) -> datetime:
         return _aware(start) + timedelta(seconds=seconds)
 
+    def coverage_warning(self, ts: datetime) -> str | None:
+        return None  # holidays do not matter to a clock that never stops
+
 
 @dataclass(frozen=True)
 class WorkCalendar:
@@ -72,8 +81,10 @@ class WorkCalendar:
         tz: the calendar's local time zone.
         hours: the day's working intervals, ordered, not overlapping (08:30-12:00, 13:30-17:30).
         weekend: weekdays off (Monday = 0); default Saturday and Sunday.
-        holidays: dates off.
-        workdays: make-up working days (on even if they fall on a weekend).
+        holidays: the center's own dates off (on top of the statutory ones).
+        workdays: the center's own working dates (on even on a weekend or a statutory holiday).
+        statutory: China's holidays and adjusted working days, or None (weekends only).
+        own_years: years whose statutory days the center listed itself (no coverage warning).
     """
 
     tz: tzinfo
@@ -81,6 +92,8 @@ class WorkCalendar:
     weekend: frozenset[int] = frozenset({5, 6})
     holidays: frozenset[date] = field(default_factory=frozenset)
     workdays: frozenset[date] = field(default_factory=frozenset)
+    statutory: StatutoryDays | None = None
+    own_years: frozenset[int] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
         if not self.hours:
@@ -99,7 +112,21 @@ class WorkCalendar:
     def is_workday(self, d: date) -> bool:
         if d in self.workdays:
             return True
-        return d.weekday() not in self.weekend and d not in self.holidays
+        if d in self.holidays:
+            return False
+        if self.statutory is not None:
+            if d in self.statutory.workdays:
+                return True
+            if d in self.statutory.holidays:
+                return False
+        return d.weekday() not in self.weekend
+
+    def coverage_warning(self, ts: datetime) -> str | None:
+        """Why a deadline at ``ts`` may be wrong (its year has no statutory days), or None."""
+        if self.statutory is None:
+            return None
+        day = _aware(ts).astimezone(self.tz).date()
+        return coverage_warning(day, self.statutory, self.own_years)
 
     def _intervals(self, d: date) -> list[tuple[datetime, datetime]]:
         if not self.is_workday(d):

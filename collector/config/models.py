@@ -15,6 +15,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from collector.holidays import statutory_days
 from collector.worktime import Clock, ContinuousClock, WorkCalendar
 from edge_agent.contract.incident import EMITTED_LEVELS, Level
 
@@ -154,11 +155,38 @@ class RoutingRule(Strict):
 
 
 class CalendarConfig(Strict):
+    """The working calendar: China's statutory days (``chinese-calendar``), the center's on top."""
+
     utc_offset: str = Field("+08:00", pattern=r"^[+-]\d{2}:\d{2}$", description="Local offset.")
     hours: list[tuple[time, time]] = Field(..., min_length=1, description="Daily working hours.")
     weekend: list[int] = Field([5, 6], description="Weekdays off, Monday = 0.")
-    holidays: list[date] = Field(default_factory=list, description="Dates off.")
-    workdays: list[date] = Field(default_factory=list, description="Make-up working days.")
+    statutory: bool = Field(
+        True,
+        description="Take China's statutory holidays and adjusted working days (调休) from the "
+        "chinese-calendar library.",
+    )
+    holidays: list[date] = Field(
+        default_factory=list, description="The center's own dates off, on top of the statutory."
+    )
+    workdays: list[date] = Field(
+        default_factory=list,
+        description="The center's own working dates (win over weekends and statutory holidays).",
+    )
+    own_years: list[Annotated[int, Field(ge=1949, le=2200)]] = Field(
+        default_factory=list,
+        description="Years whose statutory days are listed here by hand because the installed "
+        "chinese-calendar does not cover them yet (silences the coverage warning).",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> CalendarConfig:
+        both = sorted(set(self.holidays) & set(self.workdays))
+        if both:
+            raise ValueError(f"{both[0].isoformat()} is both in holidays and in workdays")
+        bad = [d for d in self.weekend if not 0 <= d <= 6]
+        if bad:
+            raise ValueError(f"weekend day {bad[0]} is not a weekday number 0 (Monday) .. 6")
+        return self
 
     def tz(self) -> timezone:
         sign = -1 if self.utc_offset[0] == "-" else 1
@@ -172,6 +200,8 @@ class CalendarConfig(Strict):
             weekend=frozenset(self.weekend),
             holidays=frozenset(self.holidays),
             workdays=frozenset(self.workdays),
+            statutory=statutory_days() if self.statutory else None,
+            own_years=frozenset(self.own_years),
         )
 
     def clock(self, kind: ClockKind) -> Clock:

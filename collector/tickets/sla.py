@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from collector.config.models import CenterConfig, ClockKind
+from collector.holidays import warn_once
 from collector.tickets.model import Ticket
 from collector.tickets.workflow import CLOCK_RUNNING, State
 from collector.worktime import Clock
@@ -51,7 +52,12 @@ def budget_for(category: str, urgent: bool, center: CenterConfig) -> tuple[str, 
 
 
 def due_time(start: datetime, budget_s: float, paused_s: float, clock: Clock) -> datetime:
-    return clock.add(start, budget_s + paused_s)
+    """The due time; logs a warning when it falls in a year the holiday library lacks."""
+    due = clock.add(start, budget_s + paused_s)
+    message = clock.coverage_warning(due)
+    if message is not None:
+        warn_once(due.year, message)
+    return due
 
 
 def used_seconds(ticket: Ticket, now: datetime, clock: Clock) -> float:
