@@ -142,9 +142,9 @@ class WorkCalendar:
         if b < a:
             return -self.working_seconds(b, a)
         day, last = a.astimezone(self.tz).date(), b.astimezone(self.tz).date()
-        if (last - day).days > MAX_DAYS:
+        if (last - day).days > MAX_SPAN_DAYS:
             raise ValueError(
-                f"span {a.isoformat()} .. {b.isoformat()} is longer than {MAX_DAYS} days"
+                f"span {a.isoformat()} .. {b.isoformat()} is longer than {MAX_SPAN_DAYS} days"
             )
         total = 0.0
         while day <= last:

@@ -1,4 +1,5 @@
-"""``collector run --config FILE``: ingest incidents from the broker until SIGINT/SIGTERM."""
+"""``collector run --config FILE``: ingest incidents from the broker until SIGINT/SIGTERM, and run
+the timed jobs (escalation on the working calendar) on the ``scheduler`` schedule."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import typer
 
 from collector.cli.common import err_console, library_errors
 from collector.ingest.filing import default_filer
+from collector.scheduler import Scheduler
 from collector.transport.config import load_config
 from collector.transport.service import IngestService
 
@@ -40,7 +42,10 @@ def run(
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    scheduler = Scheduler(cfg.db, cfg.scheduler) if cfg.scheduler.enabled else None
     service.start()
+    if scheduler is not None:
+        scheduler.start()
     err_console.print(f"collector: {cfg.broker.url} -> {cfg.db}", highlight=False)
     started = last = time.monotonic()
     generation, shown_error = 0, None
@@ -63,6 +68,8 @@ def run(
                 f"connected {service.client.connected}",
                 highlight=False,
             )
+    if scheduler is not None:
+        scheduler.stop()
     service.stop()
     s = service.stats
     err_console.print(

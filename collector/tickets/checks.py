@@ -65,7 +65,7 @@ _ORDER = (
 
 
 #: History rows that record a change of a ticket but not a workflow step (the state stays).
-NOTE_ACTIONS = ("raise_priority", "supervise")
+NOTE_ACTIONS = ("raise_priority", "supervise", "remind", "discipline")
 
 
 def _history_problems(t: Ticket, history: list[AuditRow]) -> list[str]:

@@ -8,11 +8,16 @@ function that writes them (idempotent: each notice has a unique key).
   **discipline** record for the discipline office, per responsible unit;
 - a unit that returned a ticket without a reason: a **discipline** record, once per return.
 
-``collector tickets escalate [--now ...]`` runs :func:`escalate` once (from cron or a timer).
+Each new notice is a ``notifications`` row (its ``key`` is unique per ticket, step and unit) and a
+history row (``remind``, ``supervise``, ``discipline``: the feed sends it), committed together: the
+long-running collector (:mod:`collector.scheduler`) runs :func:`escalate` on a schedule, and a
+step is taken exactly once however often, by however many collectors, and across crashes.
+``collector tickets escalate [--now ...]`` runs it once by hand.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,11 +27,18 @@ from collector.config.models import CenterConfig, Role
 from collector.store import write_transaction
 from collector.tickets.effects import center_unit
 from collector.tickets.model import AuditRow, Ticket, to_db_time
-from collector.tickets.repo import list_tickets, write_audit
+from collector.tickets.repo import get_ticket, list_tickets, write_audit
 from collector.tickets.sla import sla
 from collector.tickets.workflow import CLOCK_RUNNING, State
 
-__all__ = ["Notice", "plan_escalations", "escalate", "list_notices"]
+__all__ = [
+    "Notice",
+    "NOTICE_ACTIONS",
+    "plan_escalations",
+    "escalate",
+    "escalation_candidates",
+    "list_notices",
+]
 
 
 @dataclass(frozen=True)
@@ -106,14 +118,17 @@ def plan_escalations(
     return notices
 
 
-def escalate(db: sqlite_utils.Database, now: datetime, center: CenterConfig) -> list[Notice]:
-    """Run the scheduler once; returns the notices that were new."""
+def escalate(
+    db: sqlite_utils.Database,
+    now: datetime,
+    center: CenterConfig,
+    ticket_ids: Collection[int] | None = None,
+) -> list[Notice]:
+    """Run the scheduler once (over ``ticket_ids`` only, if given); returns the new notices."""
     new: list[Notice] = []
     # read and write under one write lock, so a step taken meanwhile cannot be escalated stale
     with write_transaction(db):
-        tickets = [t for s in (*CLOCK_RUNNING, State.SUSPENDED) for t in list_tickets(db, state=s)]
-        rows = db.query("SELECT * FROM ticket_audit WHERE action = 'return' ORDER BY id")
-        returns = [AuditRow.from_row(r) for r in rows]
+        tickets, returns = _escalation_inputs(db, ticket_ids)
         state_of = {t.id: t.state.value for t in tickets}
         for n in plan_escalations(tickets, returns, now, center):
             cursor = db.execute(
@@ -123,22 +138,63 @@ def escalate(db: sqlite_utils.Database, now: datetime, center: CenterConfig) -> 
             )
             if cursor.rowcount:
                 new.append(n)
-                if n.kind == "supervision":
-                    # the center now follows the ticket: a history row, so the feed shows it too
-                    db.execute(
-                        "UPDATE tickets SET supervised = 1, updated_at = ? WHERE id = ?",
-                        [to_db_time(now), n.ticket_id],
-                    )
-                    state = state_of[n.ticket_id]
-                    write_audit(
-                        db,
-                        n.ticket_id,
-                        ("supervise", state, state),
-                        ("scheduler", Role.SYSTEM.value),
-                        now,
-                        n.reason,
-                    )
+                _record_notice(db, n, now, state_of)
     return new
+
+
+def _escalation_inputs(
+    db: sqlite_utils.Database, ticket_ids: Collection[int] | None
+) -> tuple[list[Ticket], list[AuditRow]]:
+    """The tickets on the clock or suspended, and the returns (of ``ticket_ids`` if given)."""
+    watched = (*CLOCK_RUNNING, State.SUSPENDED)
+    sql = "SELECT * FROM ticket_audit WHERE action = 'return'"
+    if ticket_ids is None:
+        tickets = [t for s in watched for t in list_tickets(db, state=s)]
+        rows = db.query(sql + " ORDER BY id")
+    else:
+        ids = sorted(set(ticket_ids))
+        tickets = [t for i in ids if (t := get_ticket(db, i)).state in watched]
+        marks = ", ".join("?" for _ in ids)
+        rows = db.query(sql + f" AND ticket_id IN ({marks}) ORDER BY id", ids)
+    return tickets, [AuditRow.from_row(r) for r in rows]
+
+
+NOTICE_ACTIONS = {"reminder": "remind", "supervision": "supervise", "discipline": "discipline"}
+"""The history action of each notice kind: a notice is a ticket change the feed sends too."""
+
+
+def _record_notice(
+    db: sqlite_utils.Database, n: Notice, now: datetime, state_of: dict[int, str]
+) -> None:
+    """The notice's history row, in the transaction of its ``notifications`` row."""
+    state = state_of.get(n.ticket_id)
+    if state is None:  # a reasonless return of a ticket no longer on the clock
+        row = db.execute("SELECT state FROM tickets WHERE id = ?", [n.ticket_id]).fetchone()
+        state = str(row[0])
+    values: dict[str, object] = {"updated_at": to_db_time(now)}
+    if n.kind == "supervision":  # the center now follows the ticket
+        values["supervised"] = 1
+    db.table("tickets").update(n.ticket_id, values)
+    write_audit(
+        db,
+        n.ticket_id,
+        (NOTICE_ACTIONS[n.kind], state, state),
+        ("scheduler", Role.SYSTEM.value),
+        now,
+        n.reason,
+        {"key": n.key, "recipient": n.recipient, "unit": n.unit},
+    )
+
+
+def escalation_candidates(db: sqlite_utils.Database) -> list[int]:
+    """Ids of the tickets :func:`escalate` may write for: on the clock, suspended, or returned."""
+    states = [s.value for s in (*CLOCK_RUNNING, State.SUSPENDED)]
+    marks = ", ".join("?" for _ in states)
+    sql = (
+        f"SELECT id FROM tickets WHERE state IN ({marks}) UNION "
+        "SELECT DISTINCT ticket_id FROM ticket_audit WHERE action = 'return' ORDER BY 1"
+    )
+    return [int(r[0]) for r in db.execute(sql, states).fetchall()]
 
 
 def list_notices(

@@ -10,6 +10,7 @@ Example YAML::
       shared_group: collectors        # optional; two collectors split the load (MQTT v5)
     db: var/collector.sqlite
     box_keys_file: /etc/gridwatch/box-keys.yaml
+    scheduler: {every_s: 60}          # escalation on the working calendar, inside `collector run`
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from collector.errors import ConfigError
+from collector.scheduler.config import SchedulerConfig
 from edge_agent.contract.broker_config import BrokerConnection, TlsConfig
 from edge_agent.contract.errors import ContractError, problems_from_validation
 from edge_agent.contract.signing import load_key
@@ -69,6 +71,9 @@ class CollectorConfig(_Strict):
     dead_letter_raw_bytes: int = Field(4096, ge=0, description="Raw bytes kept per dead letter.")
     batch_max: int = Field(500, ge=1, le=10000, description="Messages per commit.")
     batch_wait_ms: int = Field(20, ge=0, le=5000, description="Wait this long to fill a batch.")
+    scheduler: SchedulerConfig = Field(
+        default_factory=SchedulerConfig, description="Timed jobs: escalation, device health."
+    )
 
 
 def _expand(value, problems, path=""):
