@@ -38,6 +38,7 @@ MIGRATION_MODULES: list[str] = [
     "collector.feed.schema",
     "collector.ingest.schema",
     "collector.accounts.schema",
+    "collector.deadletters.schema",
 ]
 """Modules imported by :func:`load_all` before migrating; each registers migrations on import."""
 

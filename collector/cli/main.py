@@ -7,6 +7,7 @@ import typer
 from collector.cli import (
     accounts_cmd,
     bench_cmd,
+    deadletters_cmd,
     demo_cmd,
     feed_cmd,
     grid_cmd,
@@ -30,6 +31,7 @@ app.command(name="run")(run_cmd.run)
 app.command(name="tune")(tune_cmd.tune)
 app.command(name="demo")(demo_cmd.demo)
 app.command(name="bench")(bench_cmd.bench)
+app.add_typer(deadletters_cmd.app, name="dead-letters")
 # tickets, grid map, statistics
 app.add_typer(tickets_cmd.app, name="tickets")
 app.add_typer(grid_cmd.app, name="grid")

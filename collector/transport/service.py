@@ -28,7 +28,13 @@ from collector.transport.config import CollectorConfig, load_box_keys
 from edge_agent.contract import topics
 from edge_agent.contract.mqtt import BrokerSettings, MqttClient, Received
 
-__all__ = ["IngestStats", "IngestService", "collector_settings", "subscriptions"]
+__all__ = [
+    "IngestStats",
+    "IngestService",
+    "collector_settings",
+    "ingest_limits",
+    "subscriptions",
+]
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +83,17 @@ def subscriptions(cfg: CollectorConfig) -> list[str]:
     ]
 
 
+def ingest_limits(cfg: CollectorConfig) -> Limits:
+    """What a message must satisfy to be stored (also used by ``collector dead-letters retry``)."""
+    return Limits(
+        max_message_bytes=cfg.max_message_bytes,
+        max_evidence_bytes=cfg.max_evidence_bytes,
+        require_signatures=cfg.require_signatures,
+        keys=load_box_keys(cfg.box_keys_file),
+        hold_orphans=bool(cfg.broker.shared_group and cfg.broker.protocol == 5),
+    )
+
+
 class IngestService:
     """Owns one worker thread with its own store connection; ``start``/``stop`` or ``run(stop_event)``."""
 
@@ -89,13 +106,7 @@ class IngestService:
         self.cfg, self.filer, self.on_batch = cfg, filer, on_batch
         open_store(cfg.db).close()  # migrate now: a bad store fails here, not in the thread
         self.db: sqlite_utils.Database | None = None
-        self.limits = Limits(
-            max_message_bytes=cfg.max_message_bytes,
-            max_evidence_bytes=cfg.max_evidence_bytes,
-            require_signatures=cfg.require_signatures,
-            keys=load_box_keys(cfg.box_keys_file),
-            hold_orphans=bool(cfg.broker.shared_group and cfg.broker.protocol == 5),
-        )
+        self.limits = ingest_limits(cfg)
         self.stats = IngestStats()
         self.client = MqttClient(collector_settings(cfg), manual_ack=True)
         self._queue: queue.Queue[Received] = queue.Queue()
