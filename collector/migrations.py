@@ -39,6 +39,7 @@ MIGRATION_MODULES: list[str] = [
     "collector.ingest.schema",
     "collector.accounts.schema",
     "collector.deadletters.schema",
+    "collector.devices.schema",
 ]
 """Modules imported by :func:`load_all` before migrating; each registers migrations on import."""
 

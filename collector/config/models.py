@@ -33,6 +33,7 @@ __all__ = [
     "CalendarConfig",
     "Escalation",
     "Scoring",
+    "DeviceHealth",
     "Policy",
     "CameraZone",
     "Camera",
@@ -238,9 +239,38 @@ class Scoring(Strict):
         return self
 
 
+class DeviceHealth(Strict):
+    """When an edge box or a camera becomes a device-fault ticket (see :mod:`collector.devices`)."""
+
+    category: CategoryCode = Field(
+        "9003", description="Ticket category of device faults (tamper, box or camera offline)."
+    )
+    box_offline_after_min: float = Field(
+        2, ge=0, description="A box's last will ('offline') held this long opens a ticket."
+    )
+    box_silent_after_min: float = Field(
+        15,
+        gt=0,
+        description="A box heard of not at all this long (stopped and not back, or online but "
+        "without status or metrics) opens a ticket.",
+    )
+    camera_offline_after_min: float = Field(
+        10, ge=0, description="A camera offline or reconnecting this long opens a ticket."
+    )
+    dispatch: bool = Field(
+        True, description="Register and dispatch a device-fault ticket at once (its routing)."
+    )
+    fallback_cell: Annotated[str, Field(pattern=r"^\d{15}$")] | None = Field(
+        None, description="Cell of a box missing from the camera registry (default: first cell)."
+    )
+
+
 class Policy(Strict):
     escalation: Escalation = Field(default_factory=Escalation, description="Scheduler settings.")
     scoring: Scoring = Field(default_factory=Scoring, description="Unit score scheme.")
+    devices: DeviceHealth = Field(
+        default_factory=DeviceHealth, description="Device health: when faults become tickets."
+    )
 
 
 class CameraZone(Strict):

@@ -27,31 +27,17 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from collector.config.models import CenterConfig
+from collector.devices.job import device_health_job
 from collector.errors import ConfigError
 from collector.grid.store import load_center
 from collector.scheduler.config import SchedulerConfig
+from collector.scheduler.context import Job, JobContext
 from collector.store import open_store
 from collector.tickets.escalation import escalate, escalation_candidates
 
 __all__ = ["JOBS", "Job", "JobContext", "Scheduler", "SchedulerStats"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class JobContext:
-    db: sqlite_utils.Database
-    now: datetime
-    center: CenterConfig
-    cfg: SchedulerConfig
-    pause: Callable[[float], bool]
-    """Sleep this many seconds; True when the scheduler is stopping (stop early)."""
-
-
-@dataclass(frozen=True)
-class Job:
-    name: str
-    run: Callable[[JobContext], int]
 
 
 def escalation_job(ctx: JobContext) -> int:
@@ -78,7 +64,10 @@ def _escalate_chunk(ctx: JobContext, ids: list[int]) -> int:
     return sum(_escalate_chunk(ctx, [i]) for i in ids)
 
 
-JOBS: tuple[Job, ...] = (Job("escalation", escalation_job),)
+JOBS: tuple[Job, ...] = (
+    Job("device_health", device_health_job),
+    Job("escalation", escalation_job),
+)
 """The jobs of one round, in order."""
 
 

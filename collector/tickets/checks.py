@@ -65,7 +65,14 @@ _ORDER = (
 
 
 #: History rows that record a change of a ticket but not a workflow step (the state stays).
-NOTE_ACTIONS = ("raise_priority", "supervise", "remind", "discipline")
+NOTE_ACTIONS = (
+    "raise_priority",
+    "supervise",
+    "remind",
+    "discipline",
+    "device_fault",
+    "device_recovered",
+)
 
 
 def _history_problems(t: Ticket, history: list[AuditRow]) -> list[str]:

@@ -29,7 +29,7 @@ from tests.collector.builders import example_center
         ("330421101002005", "0101", ("xitang-squad",), "assign", "category 0101 default"),
         ("330421101002005", "9101", ("market-supervision",), "assign", "category 9101 default"),
         # direct mode: the center itself
-        ("330421101001001", "9003", ("xitang-center",), "direct", "category 9003 default"),
+        ("330421101001001", "9003", ("camera-maintenance",), "assign", "category 9003 default"),
         # a cell outside the map still routes by category
         ("unassigned", "9002", ("tourism-office",), "assign", "category 9002 default"),
     ],
