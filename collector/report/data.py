@@ -43,6 +43,8 @@ def gather(db: sqlite_utils.Database, period_text: str) -> ReportInput:
     center = load_center(db)
     period = parse_period(period_text, center.calendar.tz())
     stats = compute_stats(db, center, StatsFilter(period=period), as_of=period.end)
-    tickets = [t for t in list_tickets(db) if period.contains(t.received_at)]
+    tickets = [  # a replayed recording is not the center's work
+        t for t in list_tickets(db) if period.contains(t.received_at) and t.source != "replay"
+    ]
     weeks = weeks_between(period.start, period.end, center.calendar.tz())
     return ReportInput(center, period, tickets, stats, weeks)

@@ -108,6 +108,7 @@ def compute_stats(
     if as_of is None:
         raise ValueError("compute_stats needs as_of")
     tickets = list_tickets(db, unit=filt.unit, cell=filt.cell, category=filt.category)
+    tickets = [t for t in tickets if t.source != "replay"]  # a recording is not the center's work
     if filt.period is not None:
         tickets = [t for t in tickets if filt.period.contains(t.received_at)]
     groups = _groups(tickets, center)

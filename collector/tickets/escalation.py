@@ -156,7 +156,10 @@ def _escalation_inputs(
         tickets = [t for i in ids if (t := get_ticket(db, i)).state in watched]
         marks = ", ".join("?" for _ in ids)
         rows = db.query(sql + f" AND ticket_id IN ({marks}) ORDER BY id", ids)
-    return tickets, [AuditRow.from_row(r) for r in rows]
+    # a replay escalates to nobody
+    replays = {int(r[0]) for r in db.execute("SELECT id FROM tickets WHERE source = 'replay'")}
+    returns = [a for r in rows if (a := AuditRow.from_row(r)).ticket_id not in replays]
+    return [t for t in tickets if t.id not in replays], returns
 
 
 NOTICE_ACTIONS = {"reminder": "remind", "supervision": "supervise", "discipline": "discipline"}
@@ -191,7 +194,7 @@ def escalation_candidates(db: sqlite_utils.Database) -> list[int]:
     states = [s.value for s in (*CLOCK_RUNNING, State.SUSPENDED)]
     marks = ", ".join("?" for _ in states)
     sql = (
-        f"SELECT id FROM tickets WHERE state IN ({marks}) UNION "
+        f"SELECT id FROM tickets WHERE state IN ({marks}) AND source != 'replay' UNION "
         "SELECT DISTINCT ticket_id FROM ticket_audit WHERE action = 'return' ORDER BY 1"
     )
     return [int(r[0]) for r in db.execute(sql, states).fetchall()]

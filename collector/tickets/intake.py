@@ -14,7 +14,10 @@ Rules (time = the event's ``observed_at``, never the wall clock):
   category's ``urgent_from_level``, makes it urgent;
 - a critical event of a category with ``critical_units`` registers and dispatches the ticket at
   once in supervise mode to all of them (or re-dispatches a running ticket to them);
-- a ``cleared`` event is recorded (``cleared_at``) but closes nothing: a person does.
+- a ``cleared`` event is recorded (``cleared_at``) but closes nothing: a person does;
+- a replayed event (``replay``: published by ``edge-agent replay``) opens or joins only tickets of
+  source ``replay``, at the recording's own times, and never dispatches anyone; statistics,
+  reports and escalation leave those tickets out (docs/CONTRACT.md, "Replay into a live center").
 """
 
 from __future__ import annotations
@@ -89,9 +92,11 @@ def _find_open(db: sqlite_utils.Database, inc: Incident, cat: Category) -> int |
     if same_incident:
         return int(same_incident[0]["id"])
     window = timedelta(minutes=cat.correlation_window_min)
+    # a replay never joins a live ticket, nor a live event a replayed one
+    apart = "source = 'replay'" if inc.replay else "source != 'replay'"
     rows = db.query(
         f"SELECT id, last_observed_at FROM tickets WHERE site = ? AND camera = ? AND zone = ? "
-        f"AND category = ? AND state NOT IN ({marks}) ORDER BY id DESC",
+        f"AND category = ? AND state NOT IN ({marks}) AND {apart} ORDER BY id DESC",
         [inc.site, inc.camera, inc.zone, cat.code, *finals],
     )
     for row in rows:
@@ -107,7 +112,7 @@ def _open(db: sqlite_utils.Database, inc: Incident, cat: Category, cell: str) ->
         grid_cell=cell,
         title=f"{cat.name}: {inc.camera}/{inc.zone}",
         at=inc.observed_at,
-        source="incident",
+        source="replay" if inc.replay else "incident",
         priority=inc.level.rank,
         urgent=inc.level.rank >= cat.urgent_from_level.rank,
         level=inc.level,
@@ -232,7 +237,8 @@ def file_incident(
         raised = _update_ticket(db, ticket, inc, cat)
         dispatched: tuple[str, ...] = ()
         if (
-            inc.level is Level.CRITICAL
+            not inc.replay  # a replayed crowd calls nobody out
+            and inc.level is Level.CRITICAL
             and cat.critical_units
             and inc.state is not EventState.CLEARED
         ):

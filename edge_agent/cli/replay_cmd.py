@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -123,12 +124,15 @@ def replay(
 
 
 class _Fanout:
+    """Every sink gets each incident, marked as a replay (the center files replays apart)."""
+
     def __init__(self, sinks: list) -> None:
         self.sinks = sinks
 
     def emit(self, incident) -> None:
+        marked = dataclasses.replace(incident, replay=True)
         for s in self.sinks:
-            s.emit(incident)
+            s.emit(marked)
 
 
 def _check_camera(path: Path | None, cfg: AgentConfig | None, camera: str | None) -> None:

@@ -11,6 +11,9 @@ from ulid import ULID
 
 from edge_agent.contract import SCHEMA_VERSION, validate_incident
 
+REPLAY_SCHEMA_VERSION = "1.1"
+"""Minor 1 of the incident schema adds the optional ``replay`` flag."""
+
 __all__ = [
     "IncidentKind",
     "Level",
@@ -113,6 +116,8 @@ class Incident:
     evidence: tuple[Evidence, ...] = ()
     stream_pts: float | None = None
     event_id: str = field(default_factory=new_id)
+    replay: bool = False
+    """Published by ``edge-agent replay`` from a recording (schema 1.1): filed apart by the center."""
 
     def __post_init__(self) -> None:
         if self.level is Level.NORMAL:
@@ -144,6 +149,9 @@ class Incident:
         }
         if self.stream_pts is not None:
             payload["stream_pts"] = round(float(self.stream_pts), 3)
+        if self.replay:  # minor 1 adds the flag: a 1.0 collector ignores it, never refuses it
+            payload["schema_version"] = REPLAY_SCHEMA_VERSION
+            payload["replay"] = True
         if validate:
             validate_incident(payload)
         return payload
@@ -176,6 +184,7 @@ class Incident:
             evidence=tuple(_evidence(e) for e in payload["evidence"]),
             stream_pts=payload.get("stream_pts"),
             event_id=payload["event_id"],
+            replay=bool(payload.get("replay", False)),
         )
 
 
