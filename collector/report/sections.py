@@ -172,6 +172,7 @@ def trend_section(data: ReportInput) -> Section:
                     w.weeks,
                     {"closed on time (%)": share},
                     "%",
+                    integer=False,
                 ),
                 "on-time share per week",
             ),
