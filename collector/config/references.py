@@ -45,7 +45,9 @@ def reference_problems(cfg: CenterConfig) -> list[tuple[str, object, str]]:
             (f"cells.{code}.units", c, "unknown category") for c in cell.units if c not in codes
         ]
     if cfg.policy.devices.category not in codes:
-        problems.append(("policy.devices.category", cfg.policy.devices.category, "unknown category"))
+        problems.append(
+            ("policy.devices.category", cfg.policy.devices.category, "unknown category")
+        )
     kinds = [k for cat in cfg.categories for k in cat.incident_kinds]
     problems += [("categories", k, "incident kind in two categories") for k in _dupes(kinds)]
     return problems

@@ -12,7 +12,9 @@ Example:
     >>> center, _, geo = read_center("configs/grid/cells.geojson")
     >>> _ = import_center(db, center, geo, "example")
     >>> html = render_report(db, "2026-Q3", generated="2026-10-01")
-    >>> "Unit league table" in html
+    >>> "单位考核排名" in html
+    True
+    >>> "Unit league table" in render_report(db, "2026-Q3", "2026-10-01", lang="en")
     True
 """
 
@@ -23,6 +25,7 @@ import sqlite_utils
 from collector.report import sections, units
 from collector.report.data import ReportInput, gather
 from collector.report.html import Report, render_html
+from collector.report.i18n import DEFAULT_LANGUAGE, _, use_language
 from collector.report.words import center_name
 
 __all__ = ["ReportInput", "gather", "build_report", "render_report"]
@@ -34,14 +37,19 @@ def build_report(db: sqlite_utils.Database, data: ReportInput, generated: str) -
     start = p.start.date().isoformat()
     last = (p.end.astimezone(data.tz) - p.end.resolution).date().isoformat()
     return Report(
-        title=f"Thematic report {p.label}: recurring problems and unit performance",
-        subtitle=(
-            f"Enforcement cases received from {start} to {last} (local time), with their state "
-            f"at the end of the period. Center: {center_name(data.center)}."
+        title=_(
+            "Thematic report {period}: recurring problems and unit performance", period=p.label
+        ),
+        subtitle=_(
+            "Enforcement cases received from {start} to {last} (local time), with their state "
+            "at the end of the period. Center: {center}.",
+            start=start,
+            last=last,
+            center=center_name(data.center),
         ),
         generated=generated,
         summary=sections.summary(data),
-        guide=sections.GUIDE,
+        guide=sections.guide(),
         sections=[
             sections.by_category(data),
             sections.hotspot_section(data),
@@ -54,6 +62,12 @@ def build_report(db: sqlite_utils.Database, data: ReportInput, generated: str) -
     )
 
 
-def render_report(db: sqlite_utils.Database, period_text: str, generated: str) -> str:
-    """The whole HTML page of the report for ``period_text`` (e.g. ``2026-Q3``)."""
-    return render_html(build_report(db, gather(db, period_text), generated))
+def render_report(
+    db: sqlite_utils.Database,
+    period_text: str,
+    generated: str,
+    lang: str = DEFAULT_LANGUAGE,
+) -> str:
+    """The whole HTML page of the report for ``period_text`` (e.g. ``2026-Q3``), in ``lang``."""
+    with use_language(lang):
+        return render_html(build_report(db, gather(db, period_text), generated))

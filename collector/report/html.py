@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from collector.report.i18n import N_, _, language
+
 __all__ = ["Table", "Section", "Report", "render_html"]
 
 
@@ -20,7 +22,7 @@ class Table:
     rows: Sequence[Sequence[object]]
     numeric: frozenset[int] = frozenset()
     nowrap: frozenset[int] = frozenset()
-    empty: str = "Nothing to report for this period."
+    empty: str = N_("Nothing to report for this period.")  # a msgid: translated when rendered
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Report:
 
 _CSS = """
 @page { size: A4 portrait; margin: 16mm 14mm 18mm 14mm; }
-body { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 10.5pt;
+body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 10.5pt;
        color: #1a1a1a; max-width: 190mm; margin: 0 auto; padding: 8mm 0; line-height: 1.4; }
 h1 { font-size: 19pt; margin: 0 0 2mm 0; color: #1f4e79; }
 h2 { font-size: 13pt; margin: 8mm 0 1.5mm 0; color: #1f4e79; border-bottom: 1.5px solid #1f4e79;
@@ -81,7 +83,7 @@ def _cell(value: object, numeric: bool, nowrap: bool) -> str:
 
 def _table(table: Table) -> str:
     if not table.rows:
-        return f'<p class="note">{escape(table.empty)}</p>'
+        return f'<p class="note">{escape(_(table.empty))}</p>'
     head = "".join(
         f'<th class="num">{escape(h)}</th>' if i in table.numeric else f"<th>{escape(h)}</th>"
         for i, h in enumerate(table.headers)
@@ -120,14 +122,16 @@ def render_html(report: Report) -> str:
     return "\n".join(
         [
             "<!DOCTYPE html>",
-            '<html lang="en"><head><meta charset="utf-8">',
+            f'<html lang="{language()}"><head><meta charset="utf-8">',
             f"<title>{escape(report.title)}</title><style>{_CSS}</style></head><body>",
             f"<h1>{escape(report.title)}</h1>",
             f'<p class="sub">{escape(report.subtitle)}</p>',
             f'<div class="summary">{figures}</div>',
             f'<div class="guide"><ul>{guide}</ul></div>' if guide else "",
             *(_section(s) for s in report.sections),
-            f"<footer>Generated {escape(report.generated)} by gridwatch collector.</footer>",
+            "<footer>"
+            + escape(_("Generated {generated} by gridwatch collector.", generated=report.generated))
+            + "</footer>",
             "</body></html>",
         ]
     )

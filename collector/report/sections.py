@@ -7,10 +7,12 @@ from __future__ import annotations
 from collector.report import analysis, charts
 from collector.report.data import ReportInput
 from collector.report.html import Section, Table
-from collector.report.words import capped, category_name, cell_name, local, pct
+from collector.report.i18n import N_, _
+from collector.report.words import capped, category_name, cell_name, headers, local, pct
 
 __all__ = [
     "GUIDE",
+    "guide",
     "summary",
     "by_category",
     "hotspot_section",
@@ -25,28 +27,39 @@ HOTSPOT_MIN = 3
 """A hotspot is a category, cell and week with at least this many cases."""
 
 GUIDE = [
-    "A case (ticket) is one problem reported by a camera, a patrol or a citizen; the center "
-    "registers it, dispatches it to a responsible unit with a deadline, checks the result and "
-    "closes it.",
-    "A grid cell is the smallest management area (a lane, a bridge, a block); its code has 15 "
-    "digits and its name says where it is.",
-    "Rates: completion = solved ÷ received; closure and on-time closure = closed (on time) ÷ "
-    "cases whose deadline had passed or that were closed.",
-    "Weeks are calendar weeks (Monday to Sunday) in local time, labelled year-W(week number).",
+    N_(
+        "A case (ticket) is one problem reported by a camera, a patrol or a citizen; the center "
+        "registers it, dispatches it to a responsible unit with a deadline, checks the result and "
+        "closes it."
+    ),
+    N_(
+        "A grid cell is the smallest management area (a lane, a bridge, a block); its code has 15 "
+        "digits and its name says where it is."
+    ),
+    N_(
+        "Rates: completion = solved ÷ received; closure and on-time closure = closed (on time) ÷ "
+        "cases whose deadline had passed or that were closed."
+    ),
+    N_("Weeks are calendar weeks (Monday to Sunday) in local time, labelled year-W(week number)."),
 ]
+"""msgids: translated by :func:`guide`."""
+
+
+def guide() -> list[str]:
+    return [_(g) for g in GUIDE]
 
 
 def summary(data: ReportInput) -> list[tuple[str, str]]:
     f = data.stats.overall
     return [
-        ("cases received", str(f.received)),
-        ("solved (closed)", str(f.solved)),
-        ("in progress", str(f.in_progress)),
-        ("completion rate (solved ÷ received)", pct(f.completion_rate)),
-        ("suspended / returned / void", f"{f.suspended} / {f.returned} / {f.void}"),
-        ("cases due to close", str(f.due_to_close)),
-        ("closure rate", pct(f.closure_rate)),
-        ("on-time closure rate", pct(f.on_time_closure_rate)),
+        (_("cases received"), str(f.received)),
+        (_("solved (closed)"), str(f.solved)),
+        (_("in progress"), str(f.in_progress)),
+        (_("completion rate (solved ÷ received)"), pct(f.completion_rate)),
+        (_("suspended / returned / void"), f"{f.suspended} / {f.returned} / {f.void}"),
+        (_("cases due to close"), str(f.due_to_close)),
+        (_("closure rate"), pct(f.closure_rate)),
+        (_("on-time closure rate"), pct(f.on_time_closure_rate)),
     ]
 
 
@@ -63,11 +76,15 @@ def by_category(data: ReportInput) -> Section:
         for code, f in data.stats.by.get("category", {}).items()
     ]
     return Section(
-        "Cases by category",
-        "Each row is one kind of problem: how many cases came in during the period, how many were "
-        "solved or still in progress at its end, and the share solved and closed on time.",
+        _("Cases by category"),
+        _(
+            "Each row is one kind of problem: how many cases came in during the period, how many "
+            "were solved or still in progress at its end, and the share solved and closed on time."
+        ),
         Table(
-            ["Category", "Received", "Solved", "In progress", "Completion", "On-time closure"],
+            headers(
+                "Category", "Received", "Solved", "In progress", "Completion", "On-time closure"
+            ),
             rows,
             frozenset({1, 2, 3, 4, 5}),
         ),
@@ -82,11 +99,14 @@ def hotspot_section(data: ReportInput) -> Section:
     ]
     shown, notes = capped(rows)
     return Section(
-        "Hotspots: category × cell × week",
-        f"Each row is a place and week where one kind of problem was reported {HOTSPOT_MIN} or "
-        "more times; the places at the top need a campaign rather than case-by-case handling.",
+        _("Hotspots: category × cell × week"),
+        _(
+            "Each row is a place and week where one kind of problem was reported {n} or more "
+            "times; the places at the top need a campaign rather than case-by-case handling.",
+            n=HOTSPOT_MIN,
+        ),
         Table(
-            ["Category", "Grid cell", "Week", "Cases", "Still open"],
+            headers("Category", "Grid cell", "Week", "Cases", "Still open"),
             shown,
             frozenset({3, 4}),
             frozenset({2}),
@@ -100,7 +120,7 @@ def repeat_section(data: ReportInput) -> Section:
     rows = [
         [
             cell_name(data, r.cell),
-            r.zone or "(whole cell)",
+            r.zone or _("(whole cell)"),
             category_name(data, r.category),
             r.tickets,
             r.weeks,
@@ -112,13 +132,15 @@ def repeat_section(data: ReportInput) -> Section:
     ]
     shown, notes = capped(rows, REPEAT_ROWS)
     return Section(
-        "Repeat locations",
-        "Each row is a place where the same problem was reported three or more times in "
-        'different weeks, or twice again after being fixed; "after closure" counts the cases '
-        "reported there again after an earlier case had been closed, a sign that the fix did not "
-        "hold.",
+        _("Repeat locations"),
+        _(
+            "Each row is a place where the same problem was reported three or more times in "
+            'different weeks, or twice again after being fixed; "after closure" counts the cases '
+            "reported there again after an earlier case had been closed, a sign that the fix did "
+            "not hold."
+        ),
         Table(
-            [
+            headers(
                 "Grid cell",
                 "Camera zone",
                 "Category",
@@ -127,7 +149,7 @@ def repeat_section(data: ReportInput) -> Section:
                 "After closure",
                 "First",
                 "Last",
-            ],
+            ),
             shown,
             frozenset({3, 4, 5}),
             frozenset({6, 7}),
@@ -143,38 +165,40 @@ def trend_section(data: ReportInput) -> Section:
     ]
     names = {c: category_name(data, c) for c in w.by_category}
     return Section(
-        "Trends by week",
-        "The first chart compares cases received and closed each week, the second splits the "
-        "received cases by category, the third shows the share of each week's closures that met "
-        "their deadline.",
+        _("Trends by week"),
+        _(
+            "The first chart compares cases received and closed each week, the second splits the "
+            "received cases by category, the third shows the share of each week's closures that "
+            "met their deadline."
+        ),
         charts=[
             (
                 charts.line_chart(
-                    "Cases received and closed per week",
+                    _("Cases received and closed per week"),
                     w.weeks,
-                    {"received": w.received, "closed": w.closed},
-                    "cases",
+                    {_("received"): w.received, _("closed"): w.closed},
+                    _("cases"),
                 ),
-                "received and closed per week",
+                _("received and closed per week"),
             ),
             (
                 charts.stacked_bars(
-                    "Cases received per week, by category",
+                    _("Cases received per week, by category"),
                     w.weeks,
                     {names[c]: v for c, v in w.by_category.items()},
-                    "cases",
+                    _("cases"),
                 ),
-                "received per week by category",
+                _("received per week by category"),
             ),
             (
                 charts.line_chart(
-                    "Closures on time, per week of closing",
+                    _("Closures on time, per week of closing"),
                     w.weeks,
-                    {"closed on time (%)": share},
+                    {_("closed on time (%)"): share},
                     "%",
                     integer=False,
                 ),
-                "on-time share per week",
+                _("on-time share per week"),
             ),
         ],
     )

@@ -8,7 +8,18 @@ import sqlite_utils
 from collector.report import analysis
 from collector.report.data import ReportInput
 from collector.report.html import Section, Table
-from collector.report.words import capped, category_name, cell_name, hours, local, pct, unit_name
+from collector.report.i18n import _
+from collector.report.words import (
+    capped,
+    category_name,
+    cell_name,
+    headers,
+    hours,
+    local,
+    pct,
+    state_name,
+    unit_name,
+)
 from collector.tickets.repo import ticket_history
 
 __all__ = ["league_section", "overdue_section", "returned_section"]
@@ -25,7 +36,7 @@ def league_section(data: ReportInput) -> Section:
                 rank,
                 unit_name(data, s.unit),
                 f.received if f else 0,
-                pct(f.on_time_closure_rate) if f else "n/a",
+                pct(f.on_time_closure_rate) if f else _("n/a"),
                 round(sum(s.earned.values()), 1),
                 round(sum(s.deducted.values()), 1),
                 round(s.total, 1),
@@ -33,21 +44,32 @@ def league_section(data: ReportInput) -> Section:
         )
     scheme = data.center.policy.scoring
     return Section(
-        "Unit league table (100-point score)",
-        "Units ranked by their assessment score out of 100: points are earned for closing cases "
-        "on time and at all, for urgent cases and clean first results, and deducted for rework, "
-        "returns without a reason and falsified results.",
+        _("Unit league table (100-point score)"),
+        _(
+            "Units ranked by their assessment score out of 100: points are earned for closing "
+            "cases on time and at all, for urgent cases and clean first results, and deducted for "
+            "rework, returns without a reason and falsified results."
+        ),
         Table(
-            ["Rank", "Unit", "Cases", "On-time closure", "Earned", "Deducted", "Score"],
+            headers("Rank", "Unit", "Cases", "On-time closure", "Earned", "Deducted", "Score"),
             rows,
             frozenset({0, 2, 3, 4, 5, 6}),
         ),
         notes=[
-            f"Scheme: on-time closure {scheme.on_time_closure:g}, closure {scheme.closure:g}, "
-            f"urgent {scheme.urgent:g}, first-pass verification {scheme.first_pass:g}, no returns "
-            f"{scheme.no_return:g}; minus {scheme.rework_penalty:g} per rework, "
-            f"{scheme.return_without_reason_penalty:g} per return without reason, "
-            f"{scheme.falsified_penalty:g} per falsified result."
+            _(
+                "Scheme: on-time closure {on_time:g}, closure {closure:g}, urgent {urgent:g}, "
+                "first-pass verification {first:g}, no returns {no_return:g}; minus {rework:g} "
+                "per rework, {no_reason:g} per return without reason, {falsified:g} per "
+                "falsified result.",
+                on_time=scheme.on_time_closure,
+                closure=scheme.closure,
+                urgent=scheme.urgent,
+                first=scheme.first_pass,
+                no_return=scheme.no_return,
+                rework=scheme.rework_penalty,
+                no_reason=scheme.return_without_reason_penalty,
+                falsified=scheme.falsified_penalty,
+            )
         ],
     )
 
@@ -61,7 +83,7 @@ def overdue_section(data: ReportInput) -> Section:
             cell_name(data, x.ticket.grid_cell),
             ", ".join(unit_name(data, u) for u in x.ticket.units) or "-",
             local(x.ticket.due_at, data),
-            "closed late" if x.closed else x.ticket.state.value,
+            _("closed late") if x.closed else state_name(x.ticket.state.value),
             round(hours(x.late_by) / 24, 1),
         ]
         for x in late
@@ -69,19 +91,26 @@ def overdue_section(data: ReportInput) -> Section:
     shown, notes = capped(rows)
     closed = sum(x.closed for x in late)
     return Section(
-        "Overdue tickets",
-        "Each row is a case whose deadline passed before its result was reported: either closed "
-        'late, or still open at the end of the period; "days late" is calendar time past the '
-        "deadline, to the result report or to the period's end.",
+        _("Overdue tickets"),
+        _(
+            "Each row is a case whose deadline passed before its result was reported: either "
+            'closed late, or still open at the end of the period; "days late" is calendar time '
+            "past the deadline, to the result report or to the period's end."
+        ),
         Table(
-            ["Case", "Category", "Grid cell", "Units", "Deadline", "Status", "Days late"],
+            headers("Case", "Category", "Grid cell", "Units", "Deadline", "Status", "Days late"),
             shown,
             frozenset({0, 6}),
             frozenset({4}),
         ),
         notes=[
-            f"{len(late)} cases not closed on time: {closed} closed late, "
-            f"{len(late) - closed} still open past the deadline.",
+            _(
+                "{n} cases not closed on time: {closed} closed late, {still} still open past the "
+                "deadline.",
+                n=len(late),
+                closed=closed,
+                still=len(late) - closed,
+            ),
             *notes,
         ],
     )
@@ -99,7 +128,7 @@ def returned_section(db: sqlite_utils.Database, data: ReportInput) -> Section:
     rows = []
     for t in sorted((t for t in data.tickets if t.returns), key=lambda t: (-t.returns, t.id)):
         by = _returned_by(db, t.id)
-        units = ", ".join(sorted({unit_name(data, u) for u, _ in by}))
+        units = ", ".join(sorted({unit_name(data, u) for u, _with_reason in by}))
         rows.append(
             [
                 t.id,
@@ -108,16 +137,18 @@ def returned_section(db: sqlite_utils.Database, data: ReportInput) -> Section:
                 units,
                 t.returns,
                 t.returns_no_reason,
-                t.state.value,
+                state_name(t.state.value),
             ]
         )
     shown, notes = capped(rows)
     return Section(
-        "Returned tickets",
-        "Each row is a case a unit sent back to the center instead of handling it; returns "
-        "without a reason are reported to the discipline office and cost the unit points.",
+        _("Returned tickets"),
+        _(
+            "Each row is a case a unit sent back to the center instead of handling it; returns "
+            "without a reason are reported to the discipline office and cost the unit points."
+        ),
         Table(
-            [
+            headers(
                 "Case",
                 "Category",
                 "Grid cell",
@@ -125,13 +156,16 @@ def returned_section(db: sqlite_utils.Database, data: ReportInput) -> Section:
                 "Returns",
                 "Without reason",
                 "State now",
-            ],
+            ),
             shown,
             frozenset({0, 4, 5}),
         ),
         notes=[
-            f"{data.stats.overall.returned} cases were still back at the center at the end of "
-            'the period (state "returned").',
+            _(
+                "{n} cases were still back at the center at the end of the period (state "
+                '"returned").',
+                n=data.stats.overall.returned,
+            ),
             *notes,
         ],
     )

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from collector.config.models import CenterConfig
 from collector.report.data import ReportInput
+from collector.report.i18n import N_, _, name
 
 __all__ = [
     "MAX_ROWS",
@@ -19,6 +20,9 @@ __all__ = [
     "unit_name",
     "hours",
     "capped",
+    "headers",
+    "STATES",
+    "state_name",
 ]
 
 MAX_ROWS = 40
@@ -26,11 +30,12 @@ MAX_ROWS = 40
 
 
 def center_name(center: CenterConfig) -> str:
-    return next((u.name for u in center.units if u.kind.value == "center"), "enforcement center")
+    found = next((u.name for u in center.units if u.kind.value == "center"), None)
+    return name(found) if found else _("enforcement center")
 
 
 def pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.1f}%"
+    return _("n/a") if value is None else f"{100 * value:.1f}%"
 
 
 def local(ts: datetime | None, data: ReportInput) -> str:
@@ -39,18 +44,18 @@ def local(ts: datetime | None, data: ReportInput) -> str:
 
 def cell_name(data: ReportInput, code: str) -> str:
     info = data.center.cells.get(code)
-    return f"{info.name} ({code})" if info else code
+    return f"{name(info.name)} ({code})" if info else code
 
 
 def category_name(data: ReportInput, code: str) -> str:
     try:
-        return f"{code} {data.center.category(code).name}"
+        return f"{code} {name(data.center.category(code).name)}"
     except KeyError:
         return code
 
 
 def unit_name(data: ReportInput, unit_id: str) -> str:
-    return next((u.name for u in data.center.units if u.id == unit_id), unit_id)
+    return next((name(u.name) for u in data.center.units if u.id == unit_id), unit_id)
 
 
 def hours(delta: timedelta) -> float:
@@ -62,4 +67,31 @@ def capped(
 ) -> tuple[Sequence[Sequence[object]], list[str]]:
     if len(rows) <= most:
         return rows, []
-    return rows[:most], [f"{len(rows) - most} more rows not printed (of {len(rows)})."]
+    note = _("{n} more rows not printed (of {total}).", n=len(rows) - most, total=len(rows))
+    return rows[:most], [note]
+
+
+def headers(*msgids: str) -> list[str]:
+    """Column headings in the report's language."""
+    return [_(m) for m in msgids]
+
+
+STATES = {
+    "received": N_("received"),
+    "registered": N_("registered"),
+    "void": N_("void"),
+    "duplicate": N_("duplicate"),
+    "dispatched": N_("dispatched"),
+    "returned": N_("returned"),
+    "accepted": N_("accepted"),
+    "extension_requested": N_("extension requested"),
+    "suspended": N_("suspended"),
+    "reported": N_("reported"),
+    "verified": N_("verified"),
+    "closed": N_("closed"),
+}
+"""Ticket states as the report prints them (msgids)."""
+
+
+def state_name(value: str) -> str:
+    return _(STATES[value]) if value in STATES else value

@@ -29,9 +29,8 @@ def quarter(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict]:
     generate_quarter(db, example_center()[0], N, seed=5)
     db.close()
     runner = CliRunner()
-    done = runner.invoke(
-        app, ["report", "--period", PERIOD, "--out", str(out), "--db", str(db_path)]
-    )
+    args = ["report", "--period", PERIOD, "--out", str(out), "--db", str(db_path), "--lang", "en"]
+    done = runner.invoke(app, args)
     assert done.exit_code == 0, done.output
     stats = runner.invoke(
         app,
@@ -148,7 +147,8 @@ def test_an_empty_period_renders_and_says_so(quarter: tuple[Path, str, dict]) ->
     db_path, _, _ = quarter
     out = db_path.parent / "empty.html"
     done = CliRunner().invoke(
-        app, ["report", "--period", "2025-Q1", "--out", str(out), "--db", str(db_path)]
+        app,
+        ["report", "--period", "2025-Q1", "--out", str(out), "--db", str(db_path), "--lang", "en"],
     )
     assert done.exit_code == 0, done.output
     summary, sections = read_report(out.read_text(encoding="utf-8"))

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from collector.feed.changes import read_changes
+
 from collector.scheduler import Scheduler, SchedulerConfig
 from collector.store import open_store
 from collector.tickets import (
