@@ -89,8 +89,8 @@ def test_a_round_takes_each_due_step_once_and_the_feed_sends_it(tmp_path: Path) 
     path = tmp_path / "c.sqlite"
     ids = dispatched_tickets(path, 3)
     scheduler = Scheduler(str(path), SchedulerConfig(chunk=2, chunk_pause_ms=0))
-    assert scheduler.run_once() == {"escalation": 3 * STEPS_PER_TICKET}
-    assert scheduler.run_once() == {"escalation": 0}
+    assert scheduler.run_once() == {"device_health": 0, "escalation": 3 * STEPS_PER_TICKET}
+    assert scheduler.run_once()["escalation"] == 0
     assert_exactly_once(path, ids)
     db = open_store(path)
     sent = [c.action for c in read_changes(db, 0, 1000) if c.actor == "scheduler"]
@@ -110,16 +110,16 @@ def test_the_working_calendar_decides_when_a_step_is_due(tmp_path: Path) -> None
     apply_action(db, t.id, Action.DISPATCH, args, CENTER)
     db.close()
 
-    def at(now: datetime) -> dict[str, int]:
-        return Scheduler(str(path), SchedulerConfig(), clock=lambda: now).run_once()
+    def at(now: datetime) -> int:
+        return Scheduler(str(path), SchedulerConfig(), clock=lambda: now).run_once()["escalation"]
 
-    assert at(local(2015, 5, 3, 23, 0)) == {"escalation": 0}  # 1.5 h used: holiday, weekend
-    assert at(local(2015, 5, 4, 14, 0)) == {"escalation": 0}  # Mon 5.5 h of 8: green
-    assert at(local(2015, 5, 4, 15, 0)) == {"escalation": 1}  # 6.5 h of 8: the reminder
-    assert at(local(2015, 5, 4, 17, 0)) == {"escalation": 1}  # due Mon 16:30: supervision
-    assert at(local(2015, 5, 5, 0, 0)) == {"escalation": 0}  # 7.5 clock hours late
-    assert at(local(2015, 5, 5, 9, 0)) == {"escalation": 1}  # over 8 h late: discipline
-    assert at(local(2015, 5, 6, 9, 0)) == {"escalation": 0}
+    assert at(local(2015, 5, 3, 23, 0)) == 0  # 1.5 h used: holiday, weekend
+    assert at(local(2015, 5, 4, 14, 0)) == 0  # Mon 5.5 h of 8: green
+    assert at(local(2015, 5, 4, 15, 0)) == 1  # 6.5 h of 8: the reminder
+    assert at(local(2015, 5, 4, 17, 0)) == 1  # due Mon 16:30: supervision
+    assert at(local(2015, 5, 5, 0, 0)) == 0  # 7.5 clock hours late
+    assert at(local(2015, 5, 5, 9, 0)) == 1  # over 8 h late: discipline
+    assert at(local(2015, 5, 6, 9, 0)) == 0
 
 
 def test_no_center_imported_skips_the_round(tmp_path: Path) -> None:
