@@ -7,6 +7,7 @@ import typer
 from collector.cli import (
     accounts_cmd,
     bench_cmd,
+    calendar_cmd,
     deadletters_cmd,
     demo_cmd,
     feed_cmd,
@@ -35,6 +36,7 @@ app.add_typer(deadletters_cmd.app, name="dead-letters")
 # tickets, grid map, statistics
 app.add_typer(tickets_cmd.app, name="tickets")
 app.add_typer(grid_cmd.app, name="grid")
+app.add_typer(calendar_cmd.app, name="calendar")
 app.command(name="stats")(stats_cmd.stats)
 # central queue (docs/OPEN311.md)
 app.command(name="serve")(serve_cmd.serve)

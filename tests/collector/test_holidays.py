@@ -3,18 +3,21 @@ center's own days on top, and the warning for a year the library does not cover 
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from typer.testing import CliRunner
 
 import collector.holidays as holidays_mod
+from collector.cli.main import app
 from collector.config.load import parse_center
 from collector.errors import ConfigError
 from collector.holidays import statutory_days
 from collector.tickets.sla import budget_for, due_time
 from collector.worktime import WorkCalendar
-from tests.collector.builders import example_center
+from tests.collector.builders import center_db, example_center
 
 TZ = timezone(timedelta(hours=8))
 H = 3600
@@ -153,3 +156,21 @@ def test_bad_calendar_config_names_the_key(calendar_yaml: dict, message: str) ->
     with pytest.raises(ConfigError, match=message) as err:
         parse_center(data, "calendar.yaml")
     assert "calendar" in str(err.value)
+
+
+def test_calendar_show_and_check_cli(tmp_path) -> None:
+    db = str(tmp_path / "c.sqlite")
+    center_db(db).close()
+    runner = CliRunner()
+    shown = runner.invoke(app, ["calendar", "show", "--year", "2026", "--db", db, "--json"])
+    assert shown.exit_code == 0, shown.output
+    days = dict(json.loads(shown.output)["days"])
+    assert days["2026-02-14"] == "worked (statutory)"  # the adjusted Saturday
+    assert days["2026-10-01"] == "off (statutory)"
+    assert "2026-10-03" not in days  # a Saturday off is no exception
+    later = statutory_days().last_year + 1
+    out = runner.invoke(app, ["calendar", "show", "--year", str(later), "--db", db])
+    assert out.exit_code == 0 and f"in {later}, which chinese-calendar" in out.output
+    check = runner.invoke(app, ["calendar", "check", "--years", "1", "--db", db])
+    covered = datetime.now().year + 1 <= statutory_days().last_year
+    assert check.exit_code == (0 if covered else 1), check.output
