@@ -73,5 +73,13 @@ def run(
     service.stop()
     s = service.stats
     err_console.print(
-        f"stopped: stored {s.stored} dup {s.duplicates} dead {s.dead}", highlight=False
+        f"stopped: stored {s.stored} dup {s.duplicates} dead {s.dead}{_scheduled(scheduler)}",
+        highlight=False,
     )
+
+
+def _scheduled(scheduler: Scheduler | None) -> str:
+    """The steps the scheduler took (escalation notices, device faults filed)."""
+    if scheduler is None:
+        return ""
+    return "".join(f" {job} {n}" for job, n in sorted(scheduler.stats.steps.items()))
