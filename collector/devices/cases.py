@@ -17,6 +17,7 @@ import sqlite_utils
 
 from collector.config.models import CenterConfig, Role
 from collector.devices.health import CAMERA_DOWN, BoxSeen, CameraSeen, Fault
+from collector.errors import IntakeError
 from collector.tickets.model import from_db_time, to_db_time
 from collector.tickets.repo import NewTicket, get_ticket, receive, write_audit
 from collector.tickets.routing import route
@@ -69,7 +70,10 @@ def _cell(center: CenterConfig, f: Fault) -> str:
     cams = [c for c in cams if c.id == f.camera] or cams
     if cams:
         return cams[0].zones[0].cell
-    return center.policy.devices.fallback_cell or sorted(center.cells)[0]
+    fallback = center.policy.devices.fallback_cell or min(center.cells, default=None)
+    if fallback is None:
+        raise IntakeError(f"{f.device}: no cell for its ticket (camera registry, cells, fallback)")
+    return fallback
 
 
 def _open_ticket(db: sqlite_utils.Database, f: Fault, center: CenterConfig) -> int | None:
