@@ -148,7 +148,7 @@ def collector_yaml(tmp_path: Path, db: Path, url: str, name: str) -> Path:
         "broker": {"url": url, "client_id": f"collector-{name}"},
         "db": str(db),
         "require_signatures": False,
-        "scheduler": {"every_s": 0.5, "chunk": 4, "chunk_pause_ms": 30},
+        "scheduler": {"every_s": 0.5, "chunk": 2, "chunk_pause_ms": 30},
     }
     path = tmp_path / f"{name}.yaml"
     path.write_text(yaml.safe_dump(cfg), encoding="utf-8")
@@ -184,7 +184,7 @@ def stop(proc: subprocess.Popen) -> None:
 @pytest.mark.integration
 def test_exactly_once_across_a_sigkill(tmp_path: Path, mosquitto) -> None:
     path = tmp_path / "c.sqlite"
-    ids = dispatched_tickets(path, 120)
+    ids = dispatched_tickets(path, 60)
     expected = len(ids) * STEPS_PER_TICKET
     config = collector_yaml(tmp_path, path, mosquitto.url, "a")
     log = tmp_path / "collector.log"
