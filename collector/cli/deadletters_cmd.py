@@ -25,7 +25,7 @@ from collector.deadletters import (
     review_trail,
 )
 from collector.deadletters.review import preview
-from collector.ingest.store import default_filer, file_pending
+from collector.ingest.filing import default_filer, file_pending
 from collector.store import DEFAULT_DB, open_store
 from collector.transport.config import CollectorConfig, load_config
 from collector.transport.service import ingest_limits

@@ -15,7 +15,7 @@ import typer
 from collector.cli.common import err_console, library_errors
 from collector.ingest.filing import default_filer
 from collector.scheduler import Scheduler
-from collector.transport.config import load_config
+from collector.transport.config import CollectorConfig, load_config
 from collector.transport.service import IngestService
 
 __all__ = ["run", "library_errors", "err_console"]
@@ -42,10 +42,7 @@ def run(
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    scheduler = Scheduler(cfg.db, cfg.scheduler) if cfg.scheduler.enabled else None
-    service.start()
-    if scheduler is not None:
-        scheduler.start()
+    scheduler = _start(service, cfg)
     err_console.print(f"collector: {cfg.broker.url} -> {cfg.db}", highlight=False)
     started = last = time.monotonic()
     generation, shown_error = 0, None
@@ -68,18 +65,30 @@ def run(
                 f"connected {service.client.connected}",
                 highlight=False,
             )
+    _stop(service, scheduler)
+
+
+def _start(service: IngestService, cfg: CollectorConfig) -> Scheduler | None:
+    """The ingest, then the timed jobs (escalation, device health) if the config wants them."""
+    service.start()
+    if not cfg.scheduler.enabled:
+        return None
+    scheduler = Scheduler(cfg.db, cfg.scheduler)
+    scheduler.start()
+    return scheduler
+
+
+def _stop(service: IngestService, scheduler: Scheduler | None) -> None:
+    """Scheduler first (it may be writing), then the ingest; one line says what was done."""
     if scheduler is not None:
         scheduler.stop()
     service.stop()
     s = service.stats
-    err_console.print(
-        f"stopped: stored {s.stored} dup {s.duplicates} dead {s.dead}{_scheduled(scheduler)}",
-        highlight=False,
+    steps = (
+        ""
+        if scheduler is None
+        else "".join(f" {job} {n}" for job, n in sorted(scheduler.stats.steps.items()))
     )
-
-
-def _scheduled(scheduler: Scheduler | None) -> str:
-    """The steps the scheduler took (escalation notices, device faults filed)."""
-    if scheduler is None:
-        return ""
-    return "".join(f" {job} {n}" for job, n in sorted(scheduler.stats.steps.items()))
+    err_console.print(
+        f"stopped: stored {s.stored} dup {s.duplicates} dead {s.dead}{steps}", highlight=False
+    )

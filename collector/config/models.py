@@ -9,14 +9,14 @@ unit is an error).
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta, timezone
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from collector.holidays import statutory_days
-from collector.worktime import Clock, ContinuousClock, WorkCalendar
+from collector.config.calendar import CalendarConfig, ClockKind
+from collector.config.devices import DeviceHealth
+from collector.worktime import Clock
 from edge_agent.contract.incident import EMITTED_LEVELS, Level
 
 __all__ = [
@@ -98,11 +98,6 @@ class Mode(StrEnum):
     SUPERVISE = "supervise"
 
 
-class ClockKind(StrEnum):
-    WORKING = "working"
-    CONTINUOUS = "continuous"
-
-
 class Limit(Strict):
     """A time limit in working hours and/or working days (a day = the calendar's daily hours)."""
 
@@ -155,60 +150,6 @@ class RoutingRule(Strict):
     units: list[Identifier] = Field(..., min_length=1, description="Units to dispatch to.")
 
 
-class CalendarConfig(Strict):
-    """The working calendar: China's statutory days (``chinese-calendar``), the center's on top."""
-
-    utc_offset: str = Field("+08:00", pattern=r"^[+-]\d{2}:\d{2}$", description="Local offset.")
-    hours: list[tuple[time, time]] = Field(..., min_length=1, description="Daily working hours.")
-    weekend: list[int] = Field([5, 6], description="Weekdays off, Monday = 0.")
-    statutory: bool = Field(
-        True,
-        description="Take China's statutory holidays and adjusted working days (调休) from the "
-        "chinese-calendar library.",
-    )
-    holidays: list[date] = Field(
-        default_factory=list, description="The center's own dates off, on top of the statutory."
-    )
-    workdays: list[date] = Field(
-        default_factory=list,
-        description="The center's own working dates (win over weekends and statutory holidays).",
-    )
-    own_years: list[Annotated[int, Field(ge=1949, le=2200)]] = Field(
-        default_factory=list,
-        description="Years whose statutory days are listed here by hand because the installed "
-        "chinese-calendar does not cover them yet (silences the coverage warning).",
-    )
-
-    @model_validator(mode="after")
-    def _check(self) -> CalendarConfig:
-        both = sorted(set(self.holidays) & set(self.workdays))
-        if both:
-            raise ValueError(f"{both[0].isoformat()} is both in holidays and in workdays")
-        bad = [d for d in self.weekend if not 0 <= d <= 6]
-        if bad:
-            raise ValueError(f"weekend day {bad[0]} is not a weekday number 0 (Monday) .. 6")
-        return self
-
-    def tz(self) -> timezone:
-        sign = -1 if self.utc_offset[0] == "-" else 1
-        hh, mm = self.utc_offset[1:].split(":")
-        return timezone(sign * timedelta(hours=int(hh), minutes=int(mm)))
-
-    def calendar(self) -> WorkCalendar:
-        return WorkCalendar(
-            tz=self.tz(),
-            hours=tuple(self.hours),
-            weekend=frozenset(self.weekend),
-            holidays=frozenset(self.holidays),
-            workdays=frozenset(self.workdays),
-            statutory=statutory_days() if self.statutory else None,
-            own_years=frozenset(self.own_years),
-        )
-
-    def clock(self, kind: ClockKind) -> Clock:
-        return self.calendar() if kind is ClockKind.WORKING else ContinuousClock()
-
-
 class Escalation(Strict):
     yellow_at: float = Field(
         0.8, gt=0, lt=1, description="Share of the time used that turns yellow."
@@ -237,32 +178,6 @@ class Scoring(Strict):
         if abs(total - 100) > 1e-9:
             raise ValueError(f"the earning points must add up to 100; they add up to {total:g}")
         return self
-
-
-class DeviceHealth(Strict):
-    """When an edge box or a camera becomes a device-fault ticket (see :mod:`collector.devices`)."""
-
-    category: CategoryCode = Field(
-        "9003", description="Ticket category of device faults (tamper, box or camera offline)."
-    )
-    box_offline_after_min: float = Field(
-        2, ge=0, description="A box's last will ('offline') held this long opens a ticket."
-    )
-    box_silent_after_min: float = Field(
-        15,
-        gt=0,
-        description="A box heard of not at all this long (stopped and not back, or online but "
-        "without status or metrics) opens a ticket.",
-    )
-    camera_offline_after_min: float = Field(
-        10, ge=0, description="A camera offline or reconnecting this long opens a ticket."
-    )
-    dispatch: bool = Field(
-        True, description="Register and dispatch a device-fault ticket at once (its routing)."
-    )
-    fallback_cell: Annotated[str, Field(pattern=r"^\d{15}$")] | None = Field(
-        None, description="Cell of a box missing from the camera registry (default: first cell)."
-    )
 
 
 class Policy(Strict):

@@ -1,43 +1,44 @@
-"""The scheduler's device-health job: faults to tickets, recoveries noted, one box a transaction."""
+"""Device health, one round (the scheduler's ``device_health`` job): faults to tickets,
+recoveries noted, one box a transaction."""
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from datetime import datetime
 
+import sqlite_utils
+
+from collector.config.models import CenterConfig
 from collector.devices.cases import file_fault, read_boxes, recover, sync_cameras
 from collector.devices.health import BoxSeen, box_faults, box_healthy, camera_faults
 from collector.errors import CollectorError
 from collector.store import write_transaction
 
-if TYPE_CHECKING:  # the scheduler imports this job, not the other way round
-    from collector.scheduler.context import JobContext
-
-__all__ = ["device_health_job"]
+__all__ = ["device_health"]
 
 log = logging.getLogger(__name__)
 
 
-def device_health_job(ctx: JobContext) -> int:
-    """File every fault held long enough; returns how many episodes were filed this round."""
+def device_health(db: sqlite_utils.Database, now: datetime, center: CenterConfig) -> int:
+    """File every fault held long enough at ``now``; returns how many episodes were filed."""
     filed = 0
-    for seen in read_boxes(ctx.db):
+    for seen in read_boxes(db):
         try:
-            filed += _one_box(ctx, seen)
+            filed += _one_box(db, now, center, seen)
         except CollectorError as err:  # this box's round is rolled back; the others go on
             log.error("device health of %s/%s: %s", seen.site, seen.box, err)
     return filed
 
 
-def _one_box(ctx: JobContext, seen: BoxSeen) -> int:
-    policy = ctx.center.policy.devices
-    with write_transaction(ctx.db):
-        cameras = sync_cameras(ctx.db, seen)
-        faults = box_faults(seen, ctx.now, policy) + camera_faults(cameras, ctx.now, policy)
-        filed = sum(file_fault(ctx.db, f, ctx.center, ctx.now) for f in faults)
-        if box_healthy(seen, ctx.now, policy):
-            recover(ctx.db, f"{seen.site}/{seen.box}", ctx.now)
+def _one_box(db: sqlite_utils.Database, now: datetime, center: CenterConfig, seen: BoxSeen) -> int:
+    policy = center.policy.devices
+    with write_transaction(db):
+        cameras = sync_cameras(db, seen)
+        faults = box_faults(seen, now, policy) + camera_faults(cameras, now, policy)
+        filed = sum(file_fault(db, f, center, now) for f in faults)
+        if box_healthy(seen, now, policy):
+            recover(db, f"{seen.site}/{seen.box}", now)
         for cam in cameras:
             if cam.state == "running":
-                recover(ctx.db, f"{cam.site}/{cam.box}/{cam.camera}", ctx.now)
+                recover(db, f"{cam.site}/{cam.box}/{cam.camera}", now)
     return filed

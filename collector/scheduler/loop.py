@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from collector.config.models import CenterConfig
-from collector.devices.job import device_health_job
+from collector.devices.job import device_health
 from collector.errors import ConfigError
 from collector.grid.store import load_center
 from collector.scheduler.config import SchedulerConfig
@@ -62,6 +62,11 @@ def _escalate_chunk(ctx: JobContext, ids: list[int]) -> int:
             log.exception("scheduler: cannot escalate ticket %s; skipped this round", ids[0])
             return 0
     return sum(_escalate_chunk(ctx, [i]) for i in ids)
+
+
+def device_health_job(ctx: JobContext) -> int:
+    """Box and camera faults held long enough become device-fault tickets."""
+    return device_health(ctx.db, ctx.now, ctx.center)
 
 
 JOBS: tuple[Job, ...] = (
