@@ -15,8 +15,10 @@ class DeviceHealth(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    category: Annotated[str, Field(pattern=r"^\d{4}$")] = Field(
-        "9003", description="Ticket category of device faults (tamper, box or camera offline)."
+    category: Annotated[str, Field(pattern=r"^\d{4}$")] | None = Field(
+        None,
+        description="Ticket category of device faults (tamper, box or camera offline); "
+        "unset: device faults open no ticket.",
     )
     box_offline_after_min: float = Field(
         2, ge=0, description="A box's last will ('offline') held this long opens a ticket."

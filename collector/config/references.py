@@ -44,7 +44,7 @@ def reference_problems(cfg: CenterConfig) -> list[tuple[str, object, str]]:
         problems += [
             (f"cells.{code}.units", c, "unknown category") for c in cell.units if c not in codes
         ]
-    if cfg.policy.devices.category not in codes:
+    if cfg.policy.devices.category is not None and cfg.policy.devices.category not in codes:
         problems.append(
             ("policy.devices.category", cfg.policy.devices.category, "unknown category")
         )

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 def device_health(db: sqlite_utils.Database, now: datetime, center: CenterConfig) -> int:
     """File every fault held long enough at ``now``; returns how many episodes were filed."""
+    if center.policy.devices.category is None:  # device faults are not cases in this center
+        return 0
     filed = 0
     for seen in read_boxes(db):
         try:

@@ -56,6 +56,13 @@ def _cell(center: CenterConfig, case: DeviceCase) -> str:
     return fallback
 
 
+def _category(center: CenterConfig) -> str:
+    code = center.policy.devices.category
+    if code is None:
+        raise IntakeError("policy.devices.category is not set: device faults open no ticket")
+    return code
+
+
 def _open_ticket(db: sqlite_utils.Database, case: DeviceCase, category: str) -> int | None:
     finals = [s.value for s in FINAL]
     marks = ", ".join("?" for _ in finals)
@@ -72,7 +79,7 @@ def _open_ticket(db: sqlite_utils.Database, case: DeviceCase, category: str) -> 
 def _new_ticket(
     db: sqlite_utils.Database, case: DeviceCase, center: CenterConfig, now: datetime
 ) -> int:
-    code = center.policy.devices.category
+    code = _category(center)
     new = NewTicket(
         category=code,
         grid_cell=_cell(center, case),
@@ -110,7 +117,7 @@ def file_device_case(
     db: sqlite_utils.Database, case: DeviceCase, center: CenterConfig, now: datetime
 ) -> tuple[int, str]:
     """Join the device's open ticket or open one; ``(ticket id, "joined" | "opened")``."""
-    found = _open_ticket(db, case, center.policy.devices.category)
+    found = _open_ticket(db, case, _category(center))
     if found is not None:
         _note(db, found, "device_fault", f"{case.title}: {case.detail}", now)
         return found, "joined"

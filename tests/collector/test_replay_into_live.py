@@ -13,7 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from collector.grid.store import import_center
-from collector.ingest.store import default_filer
+from collector.ingest.filing import default_filer
 from collector.stats import compute_stats
 from collector.store import open_store
 from collector.tickets import list_tickets

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from collector.feed.changes import read_changes
 
 from collector.scheduler import Scheduler, SchedulerConfig
 from collector.store import open_store
@@ -31,6 +30,7 @@ from collector.tickets import (
     receive,
     ticket_history,
 )
+from collector.tickets.changes import read_changes
 from collector.tickets.checks import ticket_problems
 from tests.collector.builders import CHIEF, center_db, example_center, local
 
