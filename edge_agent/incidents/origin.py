@@ -11,15 +11,26 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from edge_agent.config.models import ID_PATTERN, AgentConfig
 
-__all__ = ["Origin", "StreamClock", "UNASSIGNED_CELL"]
+__all__ = ["IncidentIds", "Origin", "StreamClock", "UNASSIGNED_CELL"]
 
 #: Grid cell of an incident that belongs to no configured zone (ad-hoc replay, whole camera).
 UNASSIGNED_CELL = "unassigned"
 
 _ID = re.compile(ID_PATTERN)
+
+
+class IncidentIds(TypedDict):
+    """The identity fields of an incident, typed (so ``Incident(**ids)`` type-checks)."""
+
+    site: str
+    box: str
+    camera: str
+    zone: str
+    grid_cell: str
 
 
 @dataclass(frozen=True)
@@ -53,11 +64,17 @@ class Origin:
     def in_zone(self, zone: str, grid_cell: str) -> Origin:
         return replace(self, zone=zone, grid_cell=grid_cell)
 
-    def ids(self) -> dict[str, str]:
+    def ids(self) -> IncidentIds:
         """The identity fields of an incident; only a zone's origin has them all."""
         if not self.zone:
             raise ValueError(f"{self.camera}: an incident needs a zone; use Origin.in_zone")
-        return {k: getattr(self, k) for k in ("site", "box", "camera", "zone", "grid_cell")}
+        return IncidentIds(
+            site=self.site,
+            box=self.box,
+            camera=self.camera,
+            zone=self.zone,
+            grid_cell=self.grid_cell,
+        )
 
 
 @dataclass(frozen=True)
