@@ -48,6 +48,18 @@ from edge_agent.zones.geometry import GroundPlane
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"
 TIME_BASE = Fraction(1, 1000)
+#: Busy real footage from Debian's ``opencv-doc`` (pedestrians in a plaza, 768x576, 795 frames).
+VTEST = Path("/usr/share/doc/opencv-doc/examples/data/vtest.avi")
+
+
+def source_path(name: str) -> Path:
+    """A source clip: ``vtest.avi`` (Debian opencv-doc), a path, or a name in shared/data/video."""
+    if name == VTEST.name:
+        if not VTEST.is_file():
+            raise SystemExit(f"{VTEST}: missing; install Debian's opencv-doc (scripts/setup does)")
+        return VTEST
+    given = Path(name)
+    return given if given.is_absolute() else DATA / "video" / name
 
 
 @dataclass
@@ -79,7 +91,7 @@ class Spec:
 @functools.cache
 def frame_count(name: str) -> int:
     """Frames decoded from source clip ``name`` (remembered: the clip is decoded once to count)."""
-    with av.open(str(DATA / "video" / name)) as c:
+    with av.open(str(source_path(name))) as c:
         return sum(1 for _ in c.decode(video=0))
 
 
@@ -88,7 +100,7 @@ def read_frames(name: str, indices: Iterable[int]) -> dict[int, np.ndarray]:
     in memory would be gigabytes)."""
     wanted = set(indices)
     out: dict[int, np.ndarray] = {}
-    with av.open(str(DATA / "video" / name)) as c:
+    with av.open(str(source_path(name))) as c:
         for i, f in enumerate(c.decode(video=0)):
             if i in wanted:
                 out[i] = f.to_ndarray(format="bgr24")
