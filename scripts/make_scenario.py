@@ -9,7 +9,11 @@ cars of the real footage pass through. On top of that, as the world would:
 - a soft building shadow sweeps across the view;
 
 and as the camera would: daylight fading (gain, gamma, colour temperature), jitter of a few pixels,
-and optionally tamper: moved, covered or defocused from a given step.
+and optionally tamper from a given step: moved, covered, defocused, black, blank or frozen.
+
+``--source vtest.avi`` takes the busy plaza of Debian's opencv-doc. ``--burst 1 --step-s 300``
+makes the other form a box meets: single snapshots five minutes apart (an NVR's snapshot
+schedule, a timelapse export).
 
 Written with PyAV as H.264 in Matroska with a millisecond time base (every frame a keyframe), so
 pts read back are minutes apart. Beside the video: ``<stem>.json`` (ground truth: structure area in
@@ -82,7 +86,7 @@ class Spec:
     lighting: float = 0.0  # 0: constant light; 1: bright day fading to dusk
     shadow: bool = False
     jitter: float = 0.0  # px, random per frame
-    tamper: str | None = None  # moved | covered | defocused
+    tamper: str | None = None  # one of TAMPER_KINDS
     tamper_step: int = 5
     seed: int = 0
     extra: dict[str, object] = field(default_factory=dict)
@@ -209,7 +213,15 @@ def tamper(frame: np.ndarray, kind: str, rng: np.random.Generator) -> np.ndarray
         return out
     if kind == "defocused":
         return cv2.GaussianBlur(frame, (0, 0), 4.0)
-    raise SystemExit(f"unknown tamper kind {kind!r}: moved, covered or defocused")
+    if kind == "black":  # lens capped, or the IR light failed at night
+        return (frame // 24).astype(np.uint8)
+    if kind == "blank":  # the "no signal" screen of an encoder
+        return np.full_like(frame, 128)
+    raise SystemExit(f"unknown tamper kind {kind!r}: {', '.join(TAMPER_KINDS)}")
+
+
+#: What ``--tamper`` can do; ``frozen`` repeats the first tampered frame to the end.
+TAMPER_KINDS = ("moved", "covered", "defocused", "black", "blank", "frozen")
 
 
 def _structure_masks(spec: Spec, shape: tuple) -> tuple:
@@ -245,7 +257,7 @@ def compose(spec: Spec, src: dict[int, np.ndarray], step: int, b: int, rng, roof
     if spec.jitter:
         j = spec.jitter
         frame = camera(frame, tuple(rng.uniform(-j, j, 2)), float(rng.uniform(-0.1, 0.1) * j))
-    if spec.tamper and step >= spec.tamper_step:
+    if spec.tamper and step >= spec.tamper_step and spec.tamper != "frozen":
         frame = tamper(frame, spec.tamper, rng)
     return frame, mask
 
@@ -260,7 +272,7 @@ def write(spec: Spec) -> dict[str, object]:
     h, w = next(iter(src.values())).shape[:2]
     rng = np.random.default_rng(spec.seed)
     roofs = _structure_masks(spec, (h, w))
-    last_mask = None
+    last_mask, stuck = None, None
     with av.open(str(out), "w", format="matroska") as c:
         s = c.add_stream("libx264", rate=1)
         s.width, s.height, s.pix_fmt = w, h, "yuv420p"
@@ -270,6 +282,9 @@ def write(spec: Spec) -> dict[str, object]:
         for step in range(spec.steps):
             for b in range(spec.burst):
                 frame, mask = compose(spec, src, step, b, rng, roofs)
+                if spec.tamper == "frozen" and step >= spec.tamper_step:
+                    stuck = frame if stuck is None else stuck  # the stream repeats one picture
+                    frame = stuck
                 last_mask = mask if mask is not None else last_mask
                 vf = av.VideoFrame.from_ndarray(frame, format="bgr24")
                 vf.pts = round((step * spec.step_s + b * spec.burst_gap_s) * 1000)

@@ -254,8 +254,20 @@ class CameraHealthSettings(Strict):
         0.3, gt=0, le=1, description="Share of textured pixels changed after alignment = moved."
     )
     covered_fraction: float = Field(0.4, gt=0, le=1, description="Share of edges lost = covered.")
-    sharpness_ratio: float = Field(0.45, gt=0, lt=1, description="Sharpness drop = defocused.")
-    tamper_observations: int = Field(2, ge=1, description="Observations before tamper is raised.")
+    sharpness_ratio: float = Field(0.6, gt=0, lt=1, description="Sharpness drop = defocused.")
+    tamper_observations: int = Field(
+        2, ge=1, description="Observations in a row before tamper is raised (and cleared)."
+    )
+    black_below: float = Field(12.0, ge=0, le=255, description="Mean gray below this = black.")
+    blank_spread: float = Field(2.5, ge=0, description="Gray std below this = blank (uniform).")
+    moved_corr_ratio: float = Field(
+        0.15, gt=0, lt=1, description="Structure correlation below this x the healthy one = moved."
+    )
+    enabled: bool = Field(True, description="Camera health only: false turns it off.")
+    every_s: float = Field(10.0, gt=0, description="Camera health only: stream s between checks.")
+    frozen_after_s: float = Field(
+        60.0, gt=0, description="Camera health only: the same picture this long = frozen."
+    )
 
 
 class ConstructionSettings(CameraHealthSettings):
@@ -329,8 +341,8 @@ class CameraConfig(Strict):
     zones: list[ZoneConfig] = Field(default_factory=list, description="Zones in this view.")
     health: CameraHealthSettings | None = Field(
         None,
-        description="Camera health (tamper) on this camera: {} for defaults.health, or overrides. "
-        "Absent: off (construction-watch zones still check their own view).",
+        description="Camera health (tamper) overrides of defaults.health; absent: the defaults "
+        "(on for every camera); {enabled: false} turns it off.",
     )
 
     @model_validator(mode="after")
@@ -397,10 +409,9 @@ class AgentConfig(Strict):
 
     def health_for(self, camera: CameraConfig) -> CameraHealthSettings | None:
         """Defaults merged with the camera's own keys; None where camera health is off."""
-        if camera.health is None:
-            return None
-        own = camera.health.model_dump(exclude_unset=True)
-        return CameraHealthSettings.model_validate(self.defaults.health.model_dump() | own)
+        own = camera.health.model_dump(exclude_unset=True) if camera.health is not None else {}
+        merged = CameraHealthSettings.model_validate(self.defaults.health.model_dump() | own)
+        return merged if merged.enabled else None
 
     def construction_for(self, zone: ZoneConfig) -> ConstructionSettings:
         """Defaults merged with the keys the zone sets itself (not its built-in defaults)."""

@@ -1,75 +1,171 @@
-"""The camera-health analytic: the whole view against its reference, no structure search.
+"""The camera-health analytic: every ``every_s`` of stream time, one frame of the camera against
+its learnt healthy view; ``tamper`` opens after ``tamper_observations`` bad checks in a row and
+clears after twice as many good ones (a flapping tamper ticket helps nobody).
 
-Today it is the construction watch's view check (reference capture by lighting, short-term
-backgrounds with people masked out, covered / defocused / moved) run on the whole frame with the
-structure search left out, so both report ``tamper`` the same way.
+The healthy view (:class:`~edge_agent.analytics.camera_health.checks.Baseline`) is the median of
+``reference_frames`` healthy frames at least ``reference_spacing_s`` apart, renewed from the
+latest healthy frames as they come (light drifting through a day is followed, a covered or moved
+view never enters it). It is kept in memory: after a restart it is learnt again (black, blank and
+frozen need none).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import cv2
 import numpy as np
 
 from edge_agent.analytics.base import Analytic, Needs, Scope, Setup
-from edge_agent.analytics.construction_watch.background import to_gray
-from edge_agent.analytics.construction_watch.observe import Observation, tamper_reason
-from edge_agent.analytics.construction_watch.reference import Reference
-from edge_agent.analytics.construction_watch.runner import comparator_for
-from edge_agent.analytics.construction_watch.watch import ConstructionWatch
-from edge_agent.config.models import (
-    AgentConfig,
-    CameraConfig,
-    CameraHealthSettings,
-    ConstructionSettings,
-    ZoneConfig,
+from edge_agent.analytics.camera_health.checks import (
+    Baseline,
+    Limits,
+    Verdict,
+    View,
+    baseline_of,
+    is_frozen_pair,
+    verdict,
+    view_of,
 )
-from edge_agent.contract.incident import IncidentKind
+from edge_agent.analytics.construction_watch.events import TamperCase, tamper_incident
+from edge_agent.config.models import AgentConfig, CameraConfig, CameraHealthSettings, ZoneConfig
+from edge_agent.contract.incident import EventState, Incident, IncidentKind, new_id
+from edge_agent.detections import Detections
+from edge_agent.frames import Frame
 from edge_agent.incidents.origin import UNASSIGNED_CELL
 
 __all__ = ["ANALYTIC", "HEALTH_ZONE", "CameraHealthRunner"]
 
-#: Zone id of camera-health incidents and references (the camera as a whole).
+#: Zone id of camera-health incidents (the camera as a whole).
 HEALTH_ZONE = "camera-health"
+_EVIDENCE_SIDE = 640  # evidence pictures and baseline frames are kept at most this large
+_FROZEN_DIFF = 0.3  # mean gray difference of two pictures the same but for codec noise
 
 
-def _as_watch_settings(health: CameraHealthSettings) -> ConstructionSettings:
-    return ConstructionSettings.model_validate(health.model_dump())
+def _small(image: np.ndarray) -> np.ndarray:
+    scale = min(1.0, _EVIDENCE_SIDE / max(image.shape[:2]))
+    if scale == 1.0:
+        return image
+    size = (round(image.shape[1] * scale), round(image.shape[0] * scale))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
-class CameraHealthRunner(ConstructionWatch):
+def limits_of(s: CameraHealthSettings) -> Limits:
+    return Limits(
+        s.black_below, s.blank_spread, s.covered_fraction, s.sharpness_ratio, s.moved_corr_ratio
+    )
+
+
+@dataclass
+class _State:
+    """What the runner has learnt of its camera so far."""
+
+    baseline: Baseline | None = None
+    reference: np.ndarray | None = None  # BGR median behind the baseline (the "before" picture)
+    healthy: list[View] = field(default_factory=list)  # recent healthy views
+    pictures: list[np.ndarray] = field(default_factory=list)  # the same frames, small BGR
+    healthy_pts: float | None = None
+    prev: View | None = None
+    frozen_since: float | None = None
+    bad: int = 0
+    good: int = 0
+    case: TamperCase | None = None
+
+
+class CameraHealthRunner:
     """The whole view of one camera; incidents carry zone ``camera-health`` and the grid cell of
     the camera's first zone (the place an operator goes to)."""
 
-    whole_frame_zone = HEALTH_ZONE
-
-    def __init__(self, setup: Setup, settings: CameraHealthSettings):
-        o, camera = setup.origin, setup.camera
+    def __init__(self, setup: Setup, settings: CameraHealthSettings | None):
+        camera = setup.camera
         cell = camera.zones[0].grid_cell if camera.zones else UNASSIGNED_CELL
-        watch = _as_watch_settings(settings)
-        super().__init__(
-            o.site,
-            o.box,
-            o.camera,
-            None,
-            watch,
-            comparator_for(watch.model),
-            setup.evidence,
-            setup.baseline_dir,
-        )
-        self.where = o.in_zone(HEALTH_ZONE, cell)
+        self.where = setup.origin.in_zone(HEALTH_ZONE, cell)
         self.camera_id = camera.id
-        self._given = settings
+        self.evidence = setup.evidence
+        self.s = settings
+        self.st = _State()
+        self.checks = 0  # frames checked so far
 
-    def _analyse(self, image: np.ndarray, unseen: np.ndarray, ref: Reference) -> Observation:
-        reason, _ = tamper_reason(to_gray(ref.image), to_gray(image), self._context(image))
-        if reason is not None:
-            return Observation(reason)
-        return Observation(None, image, to_gray(image))
+    def observe(self, frame: Frame, detections: Detections, observed_at: datetime) -> list[Incident]:
+        """Check one frame (the pipeline calls at the ``every_s`` cadence)."""
+        if self.s is None:
+            return []
+        self.checks += 1
+        view = view_of(frame.image)
+        # a uniform picture repeats too: black and blank come before frozen
+        found = self._blind(view) or self._frozen(view, frame.pts) or self._against_baseline(view)
+        if found.check is None:
+            self._learn(frame, view)
+        return self._count(found, frame, observed_at)
+
+    def _frozen(self, view: View, pts: float) -> Verdict | None:
+        st, s = self.st, self.s
+        assert s is not None
+        same = st.prev is not None and is_frozen_pair(st.prev, view, _FROZEN_DIFF)
+        st.prev = view
+        if not same:
+            st.frozen_since = None
+            return None
+        st.frozen_since = pts if st.frozen_since is None else st.frozen_since
+        held = pts - st.frozen_since
+        if held < s.frozen_after_s:
+            return Verdict("waiting")  # neither healthy (not learnt from) nor yet frozen
+        return Verdict("frozen", f"frozen: the same picture for {held:.0f} s", (("held_s", held),))
+
+    def _blind(self, view: View) -> Verdict | None:
+        """Black and blank: no baseline needed."""
+        assert self.s is not None
+        found = verdict(Baseline(view, 0.0), view, limits_of(self.s))
+        return found if found.check in ("black", "blank") else None
+
+    def _against_baseline(self, view: View) -> Verdict:
+        assert self.s is not None
+        if self.st.baseline is None:
+            return Verdict(None)
+        return verdict(self.st.baseline, view, limits_of(self.s))
+
+    def _learn(self, frame: Frame, view: View) -> None:
+        """Healthy frames renew the baseline: every ``reference_frames`` of them, spaced."""
+        st, s = self.st, self.s
+        assert s is not None
+        if st.healthy_pts is not None and frame.pts - st.healthy_pts < s.reference_spacing_s:
+            return
+        st.healthy_pts = frame.pts
+        st.healthy.append(view)
+        st.pictures.append(_small(frame.image))
+        if len(st.healthy) >= s.reference_frames:
+            st.baseline = baseline_of(st.healthy)
+            st.reference = np.median(np.stack(st.pictures), axis=0).astype(np.uint8)
+            st.healthy, st.pictures = [], []
+
+    def _count(self, found: Verdict, frame: Frame, at: datetime) -> list[Incident]:
+        st, s = self.st, self.s
+        assert s is not None
+        if found.check == "waiting":
+            return []
+        when = (at, frame.pts)
+        if found.check is None:
+            st.bad, st.good = 0, st.good + 1
+            if st.case is None or st.good < 2 * s.tamper_observations:  # no flapping
+                return []
+            case, st.case = st.case, None
+            case.seq += 1
+            return [tamper_incident(self.where, case, EventState.CLEARED, when, None, self.evidence)]
+        st.good, st.bad = 0, st.bad + 1
+        if st.case is not None or st.bad < s.tamper_observations:
+            return []
+        st.case = TamperCase(new_id(), at, found.reason, check=found.check)
+        before = st.reference if st.reference is not None else _small(frame.image)
+        pictures = (before, _small(frame.image))
+        return [tamper_incident(self.where, st.case, EventState.OPENED, when, pictures, self.evidence)]
+
+    def flush(self) -> list[Incident]:
+        return []
 
     def apply_config(self, cfg: AgentConfig) -> None:
-        settings = cfg.health_for(cfg.camera(self.camera_id))
-        if settings is not None and settings != self._given:
-            self.apply_settings(_as_watch_settings(settings))
-            self._given = settings
+        """New thresholds in place; what was learnt (baseline, open incident) is kept."""
+        self.s = cfg.health_for(cfg.camera(self.camera_id))
 
 
 def _settings(
@@ -79,9 +175,7 @@ def _settings(
 
 
 def _build(setup: Setup, zones: tuple[ZoneConfig, ...]) -> CameraHealthRunner:
-    settings = setup.cfg.health_for(setup.camera)
-    assert settings is not None, "built only where the camera has health on"
-    return CameraHealthRunner(setup, settings)
+    return CameraHealthRunner(setup, setup.cfg.health_for(setup.camera))
 
 
 ANALYTIC = Analytic(
@@ -90,9 +184,9 @@ ANALYTIC = Analytic(
     scope=Scope.CAMERA,
     settings=CameraHealthSettings,
     settings_of=_settings,
-    # backgrounds take frames at least background_spacing_s apart: none closer is needed
-    needs=Needs(image=True, classes=None, cadence_s="background_spacing_s"),
+    needs=Needs(image=True, classes=frozenset(), cadence_s="every_s"),  # no detections needed
     emits=frozenset({IncidentKind.TAMPER}),
     build=_build,
-    switched_on=lambda camera: camera.health is not None,
+    # on for every camera unless it says ``health: {enabled: false}``
+    switched_on=lambda camera: camera.health is None or camera.health.enabled,
 )

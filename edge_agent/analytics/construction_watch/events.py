@@ -127,6 +127,7 @@ class TamperCase:
     started_at: datetime
     reason: str
     seq: int = 0
+    check: str | None = None  # which view check fired (covered, moved, frozen, ...)
 
 
 def tamper_incident(
@@ -152,7 +153,7 @@ def tamper_incident(
         state=state,
         started_at=case.started_at,
         observed_at=at,
-        metrics={"reason": reason[:200]},
+        metrics={"reason": reason[:200], **({"check": case.check} if case.check else {})},
         evidence=_evidence(sink, case.id, case.seq, images),
         stream_pts=pts,
     )

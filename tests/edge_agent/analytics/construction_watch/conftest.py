@@ -1,12 +1,9 @@
-"""Fixtures of the construction-watch tests: the comparator, a real detector, the scenario harness
-(``scripts/make_scenario.py``, imported from its file)."""
+"""Fixtures of the construction-watch tests: the comparator, a real detector (the scenario
+harness is in ``tests/edge_agent/analytics/conftest.py``)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -33,15 +30,3 @@ def detector(shared_data: Path) -> Detector:
         threads=1,
     )
     return build_detector(cfg, REPO)
-
-
-@pytest.fixture(scope="session")
-def scenario() -> ModuleType:
-    """``scripts/make_scenario.py`` as a module (scripts/ is not a package)."""
-    path = REPO / "scripts" / "make_scenario.py"
-    spec = importlib.util.spec_from_file_location("make_scenario", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_scenario"] = module
-    spec.loader.exec_module(module)
-    return module
