@@ -66,7 +66,7 @@ class _State:
     healthy: list[View] = field(default_factory=list)  # recent healthy views
     pictures: list[np.ndarray] = field(default_factory=list)  # the same frames, small BGR
     healthy_pts: float | None = None
-    prev: View | None = None
+    prev: tuple[View, float] | None = None  # the last picture checked and its pts
     frozen_since: float | None = None
     bad: int = 0
     good: int = 0
@@ -87,30 +87,39 @@ class CameraHealthRunner:
         self.st = _State()
         self.checks = 0  # frames checked so far
 
-    def observe(self, frame: Frame, detections: Detections, observed_at: datetime) -> list[Incident]:
+    def observe(
+        self, frame: Frame, detections: Detections, observed_at: datetime
+    ) -> list[Incident]:
         """Check one frame (the pipeline calls at the ``every_s`` cadence)."""
         if self.s is None:
             return []
         self.checks += 1
         view = view_of(frame.image)
         # a uniform picture repeats too: black and blank come before frozen
-        found = self._blind(view) or self._frozen(view, frame.pts) or self._against_baseline(view)
-        if found.check is None:
+        repeated = self._repeated(view, frame.pts)
+        found = self._blind(view) or self._frozen(frame.pts) or self._against_baseline(view)
+        if found.check is None and not repeated:  # a repeated picture teaches nothing
             self._learn(frame, view)
         return self._count(found, frame, observed_at)
 
-    def _frozen(self, view: View, pts: float) -> Verdict | None:
-        st, s = self.st, self.s
-        assert s is not None
-        same = st.prev is not None and is_frozen_pair(st.prev, view, _FROZEN_DIFF)
-        st.prev = view
+    def _repeated(self, view: View, pts: float) -> bool:
+        """Whether this is the previous picture again (and since when it repeats)."""
+        st = self.st
+        same = st.prev is not None and is_frozen_pair(st.prev[0], view, _FROZEN_DIFF)
         if not same:
             st.frozen_since = None
+        elif st.frozen_since is None:
+            st.frozen_since = st.prev[1] if st.prev is not None else pts  # since its first showing
+        st.prev = (view, pts)
+        return same
+
+    def _frozen(self, pts: float) -> Verdict | None:
+        assert self.s is not None
+        if self.st.frozen_since is None:
             return None
-        st.frozen_since = pts if st.frozen_since is None else st.frozen_since
-        held = pts - st.frozen_since
-        if held < s.frozen_after_s:
-            return Verdict("waiting")  # neither healthy (not learnt from) nor yet frozen
+        held = pts - self.st.frozen_since
+        if held < self.s.frozen_after_s:
+            return None
         return Verdict("frozen", f"frozen: the same picture for {held:.0f} s", (("held_s", held),))
 
     def _blind(self, view: View) -> Verdict | None:
@@ -142,8 +151,6 @@ class CameraHealthRunner:
     def _count(self, found: Verdict, frame: Frame, at: datetime) -> list[Incident]:
         st, s = self.st, self.s
         assert s is not None
-        if found.check == "waiting":
-            return []
         when = (at, frame.pts)
         if found.check is None:
             st.bad, st.good = 0, st.good + 1
@@ -151,14 +158,18 @@ class CameraHealthRunner:
                 return []
             case, st.case = st.case, None
             case.seq += 1
-            return [tamper_incident(self.where, case, EventState.CLEARED, when, None, self.evidence)]
+            return [
+                tamper_incident(self.where, case, EventState.CLEARED, when, None, self.evidence)
+            ]
         st.good, st.bad = 0, st.bad + 1
         if st.case is not None or st.bad < s.tamper_observations:
             return []
         st.case = TamperCase(new_id(), at, found.reason, check=found.check)
         before = st.reference if st.reference is not None else _small(frame.image)
         pictures = (before, _small(frame.image))
-        return [tamper_incident(self.where, st.case, EventState.OPENED, when, pictures, self.evidence)]
+        return [
+            tamper_incident(self.where, st.case, EventState.OPENED, when, pictures, self.evidence)
+        ]
 
     def flush(self) -> list[Incident]:
         return []

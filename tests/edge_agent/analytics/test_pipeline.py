@@ -26,8 +26,9 @@ from tests.edge_agent.helpers import WHOLE_FRAME
 
 T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 CELL = "330421101001001"
-#: One observation per frame, a reference from the first frame, tamper after two observations.
-QUICK_HEALTH = {"background_frames": 1, "reference_frames": 1, "observe_every_s": 300}
+#: A check every 5 min, the healthy view from the first frame, tamper after two bad checks; the
+#: test repeats one picture, which a real stream never does: frozen is left out of it.
+QUICK_HEALTH = {"every_s": 300, "reference_frames": 1, "frozen_after_s": 1e9}
 
 
 @pytest.fixture(scope="module")
@@ -87,9 +88,9 @@ def test_camera_health_raises_tamper_on_a_crowd_only_camera(tmp_path, detector, 
     tamper[0].to_payload()  # satisfies the contract
 
 
-def test_without_health_a_crowd_camera_stays_as_it_was(tmp_path, detector, view) -> None:
+def test_with_health_off_a_crowd_camera_stays_as_it_was(tmp_path, detector, view) -> None:
     sink = ListSink()
-    p = pipeline(crowd_camera(tmp_path, None), detector, sink)
+    p = pipeline(crowd_camera(tmp_path, {"enabled": False}), detector, sink)
     run(p, [view] * 3 + [moved(view)] * 3, 300.0)
     assert [i for i in sink.events if i.kind is IncidentKind.TAMPER] == []
     assert p.runners("camera_health") == {}
@@ -114,7 +115,7 @@ class Recording:
 
 
 def test_a_runner_is_called_at_its_analytics_cadence_in_stream_time(tmp_path, detector, view):
-    cfg = crowd_camera(tmp_path, {"background_spacing_s": 10})
+    cfg = crowd_camera(tmp_path, {"every_s": 10})
     p = pipeline(cfg, detector, ListSink())
     rec = Recording()
     p.add_runner(CAMERA_HEALTH, CAMERA_KEY, rec)  # in place of the real one

@@ -59,24 +59,28 @@ def test_a_broken_table_is_refused_naming_what_is_wrong(table, error: str) -> No
         check_registry(table(REGISTRY))
 
 
+OFF = {"enabled": False}
+
+
 @pytest.mark.parametrize(
     ("kinds", "health", "expected"),
     [
-        (("square",), None, [("crowd_density", ("z0",))]),
-        (("alley", "bridge"), None, [("crowd_density", ("z0", "z1"))]),
+        (("square",), OFF, [("crowd_density", ("z0",))]),
+        (("alley", "bridge"), OFF, [("crowd_density", ("z0", "z1"))]),
         (
             ("square", "construction_watch", "construction_watch"),
-            None,
+            OFF,
             [
                 ("crowd_density", ("z0",)),
                 ("construction_watch", ("z1",)),
                 ("construction_watch", ("z2",)),
             ],
         ),
-        # camera health on a crowd-only camera: one runner for the camera as a whole
+        # camera health on every camera unless it says otherwise: one runner for the whole view
+        (("square",), None, [("crowd_density", ("z0",)), ("camera_health", ())]),
         (("square",), {}, [("crowd_density", ("z0",)), ("camera_health", ())]),
         ((), {}, [("camera_health", ())]),
-        ((), None, []),
+        ((), OFF, []),
     ],
 )
 def test_a_camera_runs_what_its_zones_and_health_ask_for(kinds, health, expected) -> None:
@@ -96,7 +100,7 @@ def test_each_row_declares_its_settings_needs_and_incident_kinds() -> None:
     assert emitted == set(IncidentKind)
     assert by_name("crowd_density").scope is Scope.CAMERA
     assert by_name("construction_watch").scope is Scope.ZONE
-    assert by_name("camera_health").needs.cadence_s == "background_spacing_s"
+    assert by_name("camera_health").needs.cadence_s == "every_s"
     for a in REGISTRY:
         assert a.settings.model_config["extra"] == "forbid", a.name
 
@@ -114,7 +118,10 @@ def test_camera_health_settings_merge_defaults_and_refuse_unknown_keys() -> None
     health = cfg.health_for(cfg.camera("a"))
     assert health is not None
     assert (health.tamper_observations, health.covered_fraction) == (4, 0.5)
-    assert cfg.health_for(cfg.camera("b")) is None  # off unless the camera asks
+    other = cfg.health_for(cfg.camera("b"))  # on by default, with the defaults
+    assert other is not None and other.tamper_observations == 4
+    raw["cameras"][1]["health"] = {"enabled": False}
+    assert parse(raw).health_for(parse(raw).camera("b")) is None
     raw["cameras"][0]["health"] = {"coverd_fraction": 0.5}
     with pytest.raises(Exception, match="coverd_fraction"):
         parse(raw)

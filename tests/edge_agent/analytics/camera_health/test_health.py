@@ -10,8 +10,8 @@ from pathlib import Path
 import av
 import pytest
 
-from edge_agent.analytics.camera_health import CameraHealthRunner
 from edge_agent.analytics.base import Setup
+from edge_agent.analytics.camera_health import CameraHealthRunner
 from edge_agent.config.load import parse
 from edge_agent.config.models import AgentConfig
 from edge_agent.contract.incident import EventState, Incident, IncidentKind
@@ -43,8 +43,9 @@ def run_health(video: Path, tmp_path: Path, health: dict = HEALTH) -> list[Incid
     cfg = config(tmp_path, health)
     evidence = EvidenceStore(tmp_path / "evidence", max_bytes=400_000)
     cam = cfg.cameras[0]
-    setup = Setup(cfg, cam, Origin.of_camera(cfg, cam.id), StreamClock.fixed(cam.id, T0),
-                  evidence, tmp_path)
+    setup = Setup(
+        cfg, cam, Origin.of_camera(cfg, cam.id), StreamClock.fixed(cam.id, T0), evidence, tmp_path
+    )
     runner = CameraHealthRunner(setup, cfg.health_for(cam))
     out: list[Incident] = []
     for f in frames(video):
@@ -75,8 +76,9 @@ def test_busy_snapshots_with_light_drift_and_jitter_are_healthy(scenarios, tmp_p
 
 
 def test_busy_snapshots_moved_camera_is_found(scenarios, tmp_path) -> None:
-    video, truth = scenarios("busy", **BUSY_SNAPSHOTS, lighting=0.5, jitter=1.5,
-                             tamper="moved", tamper_step=14)
+    video, truth = scenarios(
+        "busy", **BUSY_SNAPSHOTS, lighting=0.5, jitter=1.5, tamper="moved", tamper_step=14
+    )
     events = run_health(video, tmp_path, {"every_s": 1, "reference_frames": 4})
     assert [(e.state, e.metrics["check"]) for e in events] == [(EventState.OPENED, "moved")]
     assert events[0].stream_pts <= truth["tamper"]["pts"] + 2 * 300
@@ -89,8 +91,9 @@ def test_a_view_restored_clears_the_tamper(scenarios, tmp_path) -> None:
     # the same runner sees the covered file and then the healthy one again, pts continued
     cfg = config(tmp_path, HEALTH)
     cam = cfg.cameras[0]
-    setup = Setup(cfg, cam, Origin.of_camera(cfg, cam.id), StreamClock.fixed(cam.id, T0),
-                  None, tmp_path)
+    setup = Setup(
+        cfg, cam, Origin.of_camera(cfg, cam.id), StreamClock.fixed(cam.id, T0), None, tmp_path
+    )
     runner = CameraHealthRunner(setup, cfg.health_for(cam))
     out: list[Incident] = []
     for offset, path in ((0.0, video), (9000.0, healthy)):
