@@ -229,7 +229,9 @@ class CameraHealthSettings(Strict):
     structures.
     """
 
-    observe_every_s: float = Field(300.0, gt=0, description="Stream seconds between observations.")
+    observe_every_s: float = Field(
+        900.0, gt=0, description="Stream s between observations (3 of them span persist_min_s)."
+    )
     background_frames: int = Field(5, ge=1, le=50, description="Keyframes in the short background.")
     model: str = Field(
         "models/change_structural.onnx",
@@ -274,6 +276,11 @@ class ConstructionSettings(CameraHealthSettings):
     """Illegal-construction watch (zones of kind construction_watch): camera health's view
     check, then new structures that persist."""
 
+    background_span_s: float = Field(
+        1800.0,
+        ge=0,
+        description="Sparse input (snapshots): earlier frames this recent fill a background.",
+    )
     persist_observations: int = Field(3, ge=1, description="Observations a change must persist.")
     persist_min_s: float = Field(1800.0, ge=0, description="...spanning at least this long.")
     min_area_m2: float = Field(2.0, gt=0, description="Smallest structure reported (calibrated).")

@@ -15,7 +15,23 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-__all__ = ["View", "Baseline", "Verdict", "view_of", "baseline_of", "verdict", "is_frozen_pair"]
+from edge_agent.config.models import CameraHealthSettings
+
+__all__ = [
+    "View",
+    "Baseline",
+    "Verdict",
+    "Limits",
+    "view_of",
+    "baseline_of",
+    "verdict",
+    "limits_of",
+    "is_frozen_pair",
+    "CHECKS",
+]
+
+#: The checks by name, as ``metrics.check`` of a tamper incident carries them.
+CHECKS = ("black", "blank", "frozen", "covered", "defocused", "moved")
 
 _SIDE = 192  # structure checks run on a copy of at most this many pixels on its longer side
 _GRID = 6  # cells per side for the covered / defocused checks
@@ -129,6 +145,13 @@ class Limits:
     covered_fraction: float
     sharpness_ratio: float
     moved_corr_ratio: float
+
+
+def limits_of(s: CameraHealthSettings) -> Limits:
+    """The check thresholds of camera-health (or construction-watch) settings."""
+    return Limits(
+        s.black_below, s.blank_spread, s.covered_fraction, s.sharpness_ratio, s.moved_corr_ratio
+    )
 
 
 def verdict(base: Baseline, obs: View, lim: Limits) -> Verdict:

@@ -20,15 +20,15 @@ import numpy as np
 from edge_agent.analytics.base import Analytic, Needs, Scope, Setup
 from edge_agent.analytics.camera_health.checks import (
     Baseline,
-    Limits,
     Verdict,
     View,
     baseline_of,
     is_frozen_pair,
+    limits_of,
     verdict,
     view_of,
 )
-from edge_agent.analytics.construction_watch.events import TamperCase, tamper_incident
+from edge_agent.analytics.camera_health.incident import TamperCase, tamper_incident
 from edge_agent.config.models import AgentConfig, CameraConfig, CameraHealthSettings, ZoneConfig
 from edge_agent.contract.incident import EventState, Incident, IncidentKind, new_id
 from edge_agent.detections import Detections
@@ -49,12 +49,6 @@ def _small(image: np.ndarray) -> np.ndarray:
         return image
     size = (round(image.shape[1] * scale), round(image.shape[0] * scale))
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-
-
-def limits_of(s: CameraHealthSettings) -> Limits:
-    return Limits(
-        s.black_below, s.blank_spread, s.covered_fraction, s.sharpness_ratio, s.moved_corr_ratio
-    )
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Registration of an observation to its reference, and the view-health checks behind tamper.
+"""Registration of an observation to its reference (the view-health checks are camera health's).
 
 All pure functions of grayscale ``uint8`` images of the same size.
 """
@@ -14,16 +14,13 @@ import numpy as np
 __all__ = [
     "IDENTITY",
     "Registration",
-    "ViewHealth",
     "register",
     "warp_to_reference",
-    "view_health",
     "textured",
     "log_gradient",
 ]
 
 _ECC_SIDE = 384  # registration runs on a copy of at most this many pixels on its longer side
-_GRID = 8  # cells per side for the edge-loss check
 
 
 @dataclass(frozen=True)
@@ -114,58 +111,11 @@ def warp_to_reference(observation: np.ndarray, reg: Registration) -> tuple[np.nd
     return out, valid > 0
 
 
-@dataclass(frozen=True)
-class ViewHealth:
-    """How much of the reference's texture is gone, and how sharp the view is relative to it."""
-
-    edges_lost: float  # share of textured reference cells whose edges vanished
-    sharpness_ratio: float  # observation sharpness / reference sharpness
-
-
 def log_gradient(gray: np.ndarray) -> np.ndarray:
     """Gradient magnitude of the smoothed log image (a gain change does not alter it)."""
     lg = np.log(gray.astype(np.float32) / 255.0 + 0.03)
     lg = cv2.GaussianBlur(lg, (5, 5), 1.0)
     return cv2.magnitude(cv2.Sobel(lg, cv2.CV_32F, 1, 0), cv2.Sobel(lg, cv2.CV_32F, 0, 1))
-
-
-def _cells(a: np.ndarray) -> np.ndarray:
-    return cv2.resize(a, (_GRID, _GRID), interpolation=cv2.INTER_AREA)
-
-
-def _grad(img: np.ndarray) -> np.ndarray:
-    return cv2.magnitude(cv2.Sobel(img, cv2.CV_32F, 1, 0), cv2.Sobel(img, cv2.CV_32F, 0, 1))
-
-
-def _edge_cells(gray: np.ndarray) -> np.ndarray:
-    """Per-cell edge strength of the smoothed image over its mean level (gain-free, noise-free)."""
-    g = cv2.GaussianBlur(gray.astype(np.float32), (0, 0), 2.0) / max(1.0, float(gray.mean()))
-    return _cells(_grad(g))
-
-
-def _sharpness_cells(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per cell: fine detail (Laplacian) and coarse contrast (gradient after a wide blur)."""
-    g = gray.astype(np.float32)
-    fine = np.abs(cv2.Laplacian(cv2.GaussianBlur(g, (0, 0), 0.8), cv2.CV_32F, ksize=3))
-    return _cells(fine), _cells(_grad(cv2.GaussianBlur(g, (0, 0), 3.0)))
-
-
-def view_health(reference: np.ndarray, observation: np.ndarray) -> ViewHealth:
-    """Edge loss per grid cell (covered / blocked lens) and relative sharpness (defocus).
-
-    Sharpness is the median over the reference's more contrasted cells of (fine / coarse) in the
-    observation over the same in the reference: defocus removes fine detail and keeps coarse
-    contrast, dimming light changes neither.
-    """
-    ref_e, obs_e = _edge_cells(reference), _edge_cells(observation)
-    has_edges = ref_e > max(0.004, float(np.percentile(ref_e, 25)) * 0.5)
-    lost = has_edges & (obs_e < 0.3 * ref_e)
-    edges_lost = float(lost.sum() / max(int(has_edges.sum()), 1))
-    fine_r, coarse_r = _sharpness_cells(reference)
-    fine_o, coarse_o = _sharpness_cells(observation)
-    k = coarse_r >= np.percentile(coarse_r, 50)
-    rel = (fine_o[k] / (coarse_o[k] + 1e-3)) / (fine_r[k] / (coarse_r[k] + 1e-3) + 1e-6)
-    return ViewHealth(edges_lost, float(np.median(rel)))
 
 
 def textured(gray: np.ndarray, floor: float = 0.04) -> np.ndarray:

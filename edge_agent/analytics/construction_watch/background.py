@@ -3,12 +3,16 @@ lighting buckets."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 import cv2
 import numpy as np
 
 from edge_agent.detections import Detections
+from edge_agent.frames import Frame
 
 __all__ = [
     "TRANSIENT_CLASSES",
@@ -17,6 +21,9 @@ __all__ = [
     "transient_mask",
     "masked_median",
     "to_gray",
+    "Recent",
+    "Batch",
+    "Work",
 ]
 
 #: COCO ids masked out of every background: person, bicycle, car, motorcycle, bus, truck.
@@ -88,3 +95,85 @@ def masked_median(
 
 def to_gray(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
+
+
+class Recent:
+    """The newest few analysis frames (and their transient masks) of a watch, oldest first.
+
+    Sparse input, single snapshots minutes apart, gives an observation one frame of its own; the
+    frames kept here fill its background up to ``background_frames``, so a person or cart in one
+    snapshot is outvoted by the others.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: list[tuple[float, np.ndarray, np.ndarray]] = []  # (pts, image, mask)
+
+    def offer(
+        self, pts: float, make: Callable[[], tuple[np.ndarray, np.ndarray]], min_gap_s: float
+    ) -> None:
+        """Keep the frame at ``pts`` when ``min_gap_s`` after the last kept (``make`` builds it
+        only then: shrinking and masking cost)."""
+        if self.items and pts - self.items[-1][0] < min_gap_s:
+            return
+        if self.items and pts <= self.items[-1][0]:
+            return
+        image, mask = make()
+        self.items = [*self.items, (pts, image, mask)][-self.size :]
+
+    def newest(
+        self, since: float, images: list[np.ndarray], masks: list[np.ndarray], want: int
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """``images`` (an observation's own frames, newest) topped up with kept frames not older
+        than ``since`` and not among them, up to ``want`` in all; images of another size are left
+        out."""
+        ids = {id(i) for i in images}
+        older = [
+            (img, m)
+            for pts, img, m in self.items
+            if pts >= since and id(img) not in ids and img.shape == images[0].shape
+        ]
+        extra = older[-max(0, want - len(images)) :] if want > len(images) else []
+        return [i for i, _ in extra] + images, [m for _, m in extra] + masks
+
+
+@dataclass
+class Batch:
+    """Frames gathered for one median (reference or observation)."""
+
+    images: list[np.ndarray]
+    masks: list[np.ndarray]
+    start_pts: float
+    last_pts: float
+    last_at: datetime
+
+    def add(self, image: np.ndarray, mask: np.ndarray, pts: float, at: datetime) -> None:
+        self.images.append(image)
+        self.masks.append(mask)
+        self.last_pts, self.last_at = pts, at
+
+
+@dataclass
+class Work:
+    """One frame on the analysis grid, shrunk and masked only when someone asks."""
+
+    frame: Frame
+    objects: Detections
+    scale: float
+    _image: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def image(self) -> np.ndarray:
+        if self._image is None:
+            img = self.frame.image
+            if self.scale < 1.0:
+                size = (round(img.shape[1] * self.scale), round(img.shape[0] * self.scale))
+                img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+            self._image = img
+        return self._image
+
+    @property
+    def mask(self) -> np.ndarray:
+        o = self.objects
+        scaled = Detections(o.xyxy * self.scale, o.confidence, o.class_id)
+        return transient_mask(scaled, self.image.shape[1], self.image.shape[0])

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 import cv2
 import numpy as np
 
+from edge_agent.analytics.camera_health.incident import TamperCase, tamper_incident
 from edge_agent.analytics.construction_watch.tracker import Track
 from edge_agent.contract.incident import (
     EventState,
@@ -117,43 +117,3 @@ def _crops(
         "after": overlay,
         "mask": (mask[y1:y2, x1:x2] * 255).astype(np.uint8),
     }
-
-
-@dataclass
-class TamperCase:
-    """An open tamper incident of one watch."""
-
-    id: str
-    started_at: datetime
-    reason: str
-    seq: int = 0
-    check: str | None = None  # which view check fired (covered, moved, frozen, ...)
-
-
-def tamper_incident(
-    where: Origin,
-    case: TamperCase,
-    state: EventState,
-    observed: tuple[datetime, float],
-    pictures: tuple[np.ndarray, np.ndarray] | None,
-    sink: EvidenceSink | None,
-) -> Incident:
-    """A ``tamper`` event; ``pictures`` = (reference, observation) BGR full frames, or None."""
-    at, pts = observed
-    images: dict[str, np.ndarray] = {}
-    if pictures is not None:
-        images = {"before": pictures[0], "after": pictures[1]}
-    reason = case.reason if state is not EventState.CLEARED else f"view restored ({case.reason})"
-    return Incident(
-        id=case.id,
-        seq=case.seq,
-        **where.ids(),
-        kind=IncidentKind.TAMPER,
-        level=Level.WARNING,
-        state=state,
-        started_at=case.started_at,
-        observed_at=at,
-        metrics={"reason": reason[:200], **({"check": case.check} if case.check else {})},
-        evidence=_evidence(sink, case.id, case.seq, images),
-        stream_pts=pts,
-    )

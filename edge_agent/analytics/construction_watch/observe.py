@@ -16,7 +16,6 @@ from edge_agent.analytics.construction_watch.align import (
     log_gradient,
     register,
     textured,
-    view_health,
     warp_to_reference,
 )
 from edge_agent.analytics.construction_watch.background import to_gray
@@ -106,18 +105,14 @@ def _changed_share(ref: np.ndarray, obs: np.ndarray, regs: list[Registration], c
 def tamper_reason(
     ref_gray: np.ndarray, obs_gray: np.ndarray, ctx: Context
 ) -> tuple[str | None, Registration]:
-    """``(reason or None, registration to use)``: covered, defocused or moved, in that order.
+    """``(reason or None, registration to use)``: moved as the structure comparison sees it (the
+    camera-health checks ran before, on the watch's own frames).
 
     Registration tries ECC and the identity and keeps the one leaving less structure changed, so a
     textureless view (where ECC is ill-posed) does not count as moved; the camera moved when even
     the best leaves most structure changed, or when the best is a shift beyond the limits.
     """
     s = ctx.settings
-    health = view_health(ref_gray, obs_gray)
-    if health.edges_lost >= s.covered_fraction:
-        return f"covered: {health.edges_lost:.0%} of the reference edges lost", IDENTITY
-    if health.sharpness_ratio < s.sharpness_ratio:
-        return f"defocused: sharpness {health.sharpness_ratio:.0%} of the reference", IDENTITY
     regs = [IDENTITY, *register(ref_gray, obs_gray, s.min_registration_corr)]
     shares = _changed_share(ref_gray, obs_gray, regs, ctx)
     scores = [shares[0] - _PREFER_STILL, *shares[1:]]  # a warp must earn its keep

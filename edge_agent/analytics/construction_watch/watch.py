@@ -9,19 +9,31 @@ background with people and vehicles masked out, and that background is one obser
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import logging
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from edge_agent.analytics.camera_health.checks import (
+    CHECKS,
+    Baseline,
+    View,
+    baseline_of,
+    limits_of,
+    verdict,
+    view_of,
+)
 from edge_agent.analytics.construction_watch.background import (
+    Batch,
     Lighting,
+    Recent,
+    Work,
     lighting_of,
     masked_median,
     to_gray,
-    transient_mask,
 )
 from edge_agent.analytics.construction_watch.comparator import Comparator
 from edge_agent.analytics.construction_watch.events import (
@@ -48,50 +60,12 @@ from edge_agent.incidents.origin import UNASSIGNED_CELL, Origin
 
 __all__ = ["ConstructionWatch", "WHOLE_FRAME_ZONE"]
 
+log = logging.getLogger(__name__)
+#: Latest healthy observations the tamper checks compare with (before the first: the reference).
+_HEALTHY_VIEWS = 3
+
 #: Zone id used when the watch covers the whole frame (no config); its grid cell is "unassigned".
 WHOLE_FRAME_ZONE = "frame"
-
-
-@dataclass
-class _Batch:
-    """Frames gathered for one median (reference or observation)."""
-
-    images: list[np.ndarray]
-    masks: list[np.ndarray]
-    start_pts: float
-    last_pts: float
-    last_at: datetime
-
-    def add(self, image: np.ndarray, mask: np.ndarray, pts: float, at: datetime) -> None:
-        self.images.append(image)
-        self.masks.append(mask)
-        self.last_pts, self.last_at = pts, at
-
-
-@dataclass
-class _Work:
-    """One frame on the analysis grid, shrunk and masked only when someone asks."""
-
-    frame: Frame
-    objects: Detections
-    scale: float
-    _image: np.ndarray | None = field(default=None, repr=False)
-
-    @property
-    def image(self) -> np.ndarray:
-        if self._image is None:
-            img = self.frame.image
-            if self.scale < 1.0:
-                size = (round(img.shape[1] * self.scale), round(img.shape[0] * self.scale))
-                img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
-            self._image = img
-        return self._image
-
-    @property
-    def mask(self) -> np.ndarray:
-        o = self.objects
-        scaled = Detections(o.xyxy * self.scale, o.confidence, o.class_id)
-        return transient_mask(scaled, self.image.shape[1], self.image.shape[0])
 
 
 class ConstructionWatch:
@@ -138,14 +112,16 @@ class ConstructionWatch:
             settings.stable_fraction,
             self._measure,
         )
-        self._ref_batches: dict[Lighting, _Batch] = {}
-        self._obs_batch: _Batch | None = None
+        self._ref_batches: dict[Lighting, Batch] = {}
+        self._obs_batch: Batch | None = None
         self._next_due: float | None = None
         self._prev: np.ndarray | None = None  # last aligned observation (gray)
         self._tamper_streak = 0
         self._tamper: TamperCase | None = None
         self._ctx: Context | None = None
         self.observations = 0  # observations analysed so far
+        self.recent = Recent(settings.background_frames)  # frames for sparse backgrounds
+        self._healthy: list[View] = []  # views of the latest healthy observations
         self._scale: float | None = None  # analysis pixels per frame pixel, from the 1st frame
         self._fitted: dict[tuple[str, tuple[int, ...]], Reference] = {}
 
@@ -169,27 +145,53 @@ class ConstructionWatch:
             out += self._observe_batch()  # window closed without this frame
         if self._scale is None:
             self._scale = min(1.0, self.s.analysis_max_side / max(frame.width, frame.height))
-        work = _Work(frame, objects, self._scale)
+        work = Work(frame, objects, self._scale)
         self._feed_reference(frame, work, observed_at)
         if not self.refs:
             return out
         due = self._next_due is None or frame.pts >= self._next_due
         batch = self._obs_batch
         if batch is None and due:
-            self._obs_batch = _Batch([], [], frame.pts, frame.pts, observed_at)
+            self._obs_batch = Batch([], [], frame.pts, frame.pts, observed_at)
             self._next_due = frame.pts + self.s.observe_every_s
             batch = self._obs_batch
-        if batch is not None and (
-            not batch.images or frame.pts - batch.last_pts >= self.s.background_spacing_s
-        ):
+        if batch is None:  # between observations: keep a few frames for a sparse background
+            self.recent.offer(frame.pts, lambda: (work.image, work.mask), self._between_s())
+        elif not batch.images or frame.pts - batch.last_pts >= self.s.background_spacing_s:
             batch.add(work.image, work.mask, frame.pts, observed_at)
+            self.recent.offer(frame.pts, lambda: (work.image, work.mask), 0.0)
             if len(batch.images) >= self.s.background_frames:
                 out += self._observe_batch()
         return out
 
+    def _between_s(self) -> float:
+        """Spacing of the frames kept between observations: enough of them to fill a background
+        from snapshots minutes apart, few enough to cost nothing on a dense stream."""
+        return max(
+            self.s.background_spacing_s, self.s.background_span_s / (2 * self.s.background_frames)
+        )
+
     def flush(self) -> list[Incident]:
-        """Run an observation on frames still gathered (call at the end of a file)."""
-        return self._observe_batch() if self._obs_batch and self._obs_batch.images else []
+        """Run an observation on frames still gathered (call at the end of a file); a watch that
+        formed none says why in the log (and in :meth:`notes`)."""
+        out = self._observe_batch() if self._obs_batch and self._obs_batch.images else []
+        for note in self.notes():
+            log.warning("%s/%s: %s", self.where.camera, self.where.zone, note)
+        return out
+
+    def notes(self) -> list[str]:
+        """Why no observation was formed (empty once one was)."""
+        if self.observations:
+            return []
+        s = self.s
+        if not self.refs:
+            gathered = max((len(b.images) for b in self._ref_batches.values()), default=0)
+            return [
+                f"no observation formed: no reference yet ({gathered} of {s.reference_frames} "
+                f"frames at least {s.reference_spacing_s:g} s apart; a reference needs about "
+                f"{(s.reference_frames - 1) * s.reference_spacing_s / 60:.0f} min of stream)"
+            ]
+        return ["no observation formed: the stream ended before the first was due"]
 
     # -- references -------------------------------------------------------------------------
 
@@ -201,9 +203,10 @@ class ConstructionWatch:
         if version != self._version:
             self._version, self.refs = version, self.store.load_all()
             self._prev, self._tamper_streak, self._ref_batches = None, 0, {}
+            self._healthy = []
             self.tracker.reset()
 
-    def _feed_reference(self, frame: Frame, work: _Work, at: datetime) -> None:
+    def _feed_reference(self, frame: Frame, work: Work, at: datetime) -> None:
         """Gather frames for a missing lighting bucket; not while any change is being tracked or
         the view is tampered, so that a new structure is never baked into a new reference."""
         if self.refs and (self._tamper or self.tracker.tracks):
@@ -218,7 +221,7 @@ class ConstructionWatch:
             return
         batch = self._ref_batches.get(bucket)
         if batch is None:
-            batch = self._ref_batches[bucket] = _Batch([], [], frame.pts, frame.pts, at)
+            batch = self._ref_batches[bucket] = Batch([], [], frame.pts, frame.pts, at)
         elif frame.pts - batch.last_pts < self.s.reference_spacing_s:
             return
         batch.add(work.image, work.mask, frame.pts, at)
@@ -273,10 +276,18 @@ class ConstructionWatch:
         self._reload_if_accepted()
         if batch is None or not batch.images or not self.refs:
             return []
-        image = masked_median(batch.images, batch.masks)
-        unseen = np.logical_and.reduce(batch.masks)  # covered by people/vehicles in every frame
+        # sparse input (snapshots minutes apart): earlier frames join, so people are voted out
+        images, masks = self.recent.newest(
+            batch.last_pts - self.s.background_span_s,
+            batch.images,
+            batch.masks,
+            self.s.background_frames,
+        )
+        image = masked_median(images, masks)
+        unseen = np.logical_and.reduce(masks)  # covered by people/vehicles in every frame
         ref = self._fit(self._pick_reference(to_gray(image)), image.shape)
-        obs = self._analyse(image, unseen, ref)
+        bad = self._view_check(images[-1], ref)
+        obs = Observation(bad) if bad is not None else self._analyse(image, unseen, ref)
         self.observations += 1
         when = (batch.last_at, batch.last_pts)
         if obs.tamper is not None:
@@ -301,11 +312,19 @@ class ConstructionWatch:
         return out
 
     def _analyse(self, image: np.ndarray, unseen: np.ndarray, ref: Reference) -> Observation:
-        """One observation against its reference: the view's health, then new structures.
-
-        The camera-health analytic overrides this to keep only the view check.
-        """
+        """One observation against its reference: the view's health, then new structures."""
         return analyse(image, unseen, ref.image, self._prev, self._context(image))
+
+    def _view_check(self, latest: np.ndarray, ref: Reference) -> str | None:
+        """Camera health's checks on the newest frame, against the newest healthy frames (single
+        frames, as they compare: a background's median smooths noise and jitter away)."""
+        view = view_of(latest)
+        healthy = self._healthy
+        base = baseline_of(healthy) if healthy else Baseline(view_of(ref.image), 1.0)
+        found = verdict(base, view, limits_of(self.s))
+        if found.check is None:
+            self._healthy = [*self._healthy, view][-_HEALTHY_VIEWS:]
+        return found.reason if found.check is not None else None
 
     def apply_settings(self, settings: ConstructionSettings) -> None:
         """New settings from a changed config, without a restart; tracks and references stay.
@@ -316,6 +335,7 @@ class ConstructionWatch:
         self.s = settings.model_copy(
             update={"analysis_max_side": self.s.analysis_max_side, "model": self.s.model}
         )
+        self.recent.size = settings.background_frames
         self.tracker.m = settings.persist_observations
         self.tracker.t = settings.persist_min_s
         self.tracker.growth = settings.growth_ratio
@@ -339,7 +359,11 @@ class ConstructionWatch:
         self._tamper_streak += 1
         if self._tamper is not None or self._tamper_streak < self.s.tamper_observations:
             return []
-        self._tamper = TamperCase(new_id(), when[0], obs.tamper or "tamper")
+        reason = obs.tamper or "tamper"
+        check = reason.split(":")[0]
+        self._tamper = TamperCase(
+            new_id(), when[0], reason, check=check if check in CHECKS else None
+        )
         self.tracker.reset()
         return [
             tamper_incident(
