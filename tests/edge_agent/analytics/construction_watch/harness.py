@@ -21,10 +21,11 @@ from edge_agent.incidents.evidence import EvidenceStore
 T0 = datetime(2026, 5, 1, 6, 0, tzinfo=UTC)
 GRID = "330421101001001"
 
-#: Settings of every scenario run: a burst of 3 keyframes is one observation; the reference is the
-#: median of the first frame of 5 timelapse steps (so passing cars do not stay in it).
+#: Settings of every scenario run: a burst of 3 keyframes is one observation, every timelapse step
+#: (10 or 15 min) one; the reference is the median of the first frame of 5 timelapse steps (so
+#: passing cars do not stay in it).
 TEST_SETTINGS = ConstructionSettings(
-    background_frames=3, reference_frames=5, reference_spacing_s=600
+    background_frames=3, reference_frames=5, reference_spacing_s=600, observe_every_s=300
 )
 
 
