@@ -54,6 +54,7 @@ class ReplaySummary:
     incidents: list[Incident] = field(default_factory=list)
     stage_s: dict[str, float] = field(default_factory=dict)
     slicing: str = ""  # what the camera's slicing setting chose, and why (auto)
+    notes: list[str] = field(default_factory=list)  # e.g. why a watch formed no observation
 
     def add(self, result: FrameResult) -> None:
         self.frames += 1
@@ -147,9 +148,20 @@ def replay_video(
         if pipeline is not None:
             summary.incidents.extend(pipeline.finish())
             summary.slicing = pipeline.slicing.choice.describe()
+            summary.notes = _notes(pipeline)
         for stage in ("demux_s", "decode_s", "convert_s"):
             summary.stage_s[stage.removesuffix("_s")] = getattr(source.stats, stage)
     return summary
+
+
+def _notes(pipeline: CameraPipeline) -> list[str]:
+    """What runners say about the run (a construction watch that formed no observation, why)."""
+    runners = pipeline.runners(CONSTRUCTION_WATCH.name)
+    return [
+        f"{CONSTRUCTION_WATCH.name} {key}: {note}"
+        for key, runner in runners.items()
+        for note in getattr(runner, "notes", list)()
+    ]
 
 
 def _settle_config(

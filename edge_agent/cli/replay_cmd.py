@@ -199,6 +199,8 @@ def _print_summary(summary: ReplaySummary) -> None:
         n = sum(1 for i in summary.incidents if i.zone == zid)
         table.add_row(zid, str(z.frames), str(z.max_count), f"{z.mean_count:.2f}", str(n))
     console.print(table)
+    for note in summary.notes:
+        console.print(f"[yellow]{note}[/yellow]")
     if summary.incidents:
         inc = Table(title="incident events")
         for col in ("pts", "zone", "kind", "level", "state", "metrics"):

@@ -17,6 +17,8 @@ import pytest
 
 from edge_agent.config.models import ConstructionSettings
 from edge_agent.contract.incident import EventState, IncidentKind
+from edge_agent.replay import ReplayOptions, replay_video
+from edge_agent.sinks import ListSink
 from tests.edge_agent.analytics.construction_watch.harness import (
     TEST_SETTINGS,
     bbox_iou,
@@ -273,7 +275,9 @@ def test_busy_snapshots_without_a_structure_raise_nothing(
     assert run.incidents == []
 
 
-def test_a_run_that_forms_no_observation_says_why(scenarios, comparator, tmp_path, caplog):
+def test_a_run_that_forms_no_observation_says_why(
+    scenarios, comparator, detector, tmp_path, caplog
+):
     """Five snapshots: the reference (9 frames) is never complete; the watch says so."""
     short = {"steps": 5, "structure": None, "lighting": 0.0}
     video, truth = scenarios("busy-short", **(BUSY | SNAPSHOTS | short))
@@ -285,6 +289,10 @@ def test_a_run_that_forms_no_observation_says_why(scenarios, comparator, tmp_pat
         "reference needs about 3 min of stream)"
     ]
     assert watch.notes()[0] in caplog.text
+    # and the replay summary carries it
+    options = ReplayOptions(analytics=None, baseline_dir=tmp_path / "replay-baselines")
+    summary = replay_video(video, None, None, ListSink(), detector, options)
+    assert summary.notes == [f"construction_watch frame: {watch.notes()[0]}"]
 
 
 @pytest.mark.parametrize("kind", ["moved", "covered", "defocused"])
