@@ -56,7 +56,8 @@ class _State:
     """What the runner has learnt of its camera so far."""
 
     baseline: Baseline | None = None
-    reference: np.ndarray | None = None  # BGR median behind the baseline (the "before" picture)
+    reference_set: list[np.ndarray] = field(default_factory=list)  # frames behind the baseline
+    reference: np.ndarray | None = None  # their BGR median (the "before" picture), made once
     healthy: list[View] = field(default_factory=list)  # recent healthy views
     pictures: list[np.ndarray] = field(default_factory=list)  # the same frames, small BGR
     healthy_pts: float | None = None
@@ -139,7 +140,7 @@ class CameraHealthRunner:
         st.pictures.append(_small(frame.image))
         if len(st.healthy) >= s.reference_frames:
             st.baseline = baseline_of(st.healthy)
-            st.reference = np.median(np.stack(st.pictures), axis=0).astype(np.uint8)
+            st.reference_set, st.reference = st.pictures, None  # its median: when evidence needs it
             st.healthy, st.pictures = [], []
 
     def _count(self, found: Verdict, frame: Frame, at: datetime) -> list[Incident]:
@@ -159,6 +160,8 @@ class CameraHealthRunner:
         if st.case is not None or st.bad < s.tamper_observations:
             return []
         st.case = TamperCase(new_id(), at, found.reason, check=found.check)
+        if st.reference is None and st.reference_set:
+            st.reference = np.median(np.stack(st.reference_set), axis=0).astype(np.uint8)
         before = st.reference if st.reference is not None else _small(frame.image)
         pictures = (before, _small(frame.image))
         return [
