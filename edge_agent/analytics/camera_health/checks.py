@@ -36,6 +36,7 @@ CHECKS = ("black", "blank", "frozen", "covered", "defocused", "moved")
 _SIDE = 192  # structure checks run on a copy of at most this many pixels on its longer side
 _GRID = 6  # cells per side for the covered / defocused checks
 _BLOCKS = 3  # blocks per side for the moved check
+_SWAY = 0.04  # shifts up to this share of the width are sway, undone before the moved check
 _NOISE_STEP = 4  # the frozen check reads every 4th pixel of the full frame (noise not averaged)
 
 
@@ -108,13 +109,26 @@ def _ncc(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sum(a * b) / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-9))
 
 
+def _block_corr(a: np.ndarray, b: np.ndarray) -> float:
+    pairs = zip(_blocks(a), _blocks(b), strict=True)
+    return float(np.median([_ncc(x, y) for x, y in pairs]))
+
+
 def _corr(a: View, b: View) -> float:
     """Median over blocks of the structure correlation: a car or a crowd filling one block of
-    the view does not make it "moved", a camera pointing elsewhere decorrelates every block."""
+    the view does not make it "moved", a camera pointing elsewhere decorrelates every block. A
+    sway of a few pixels (up to ``_SWAY`` of the width, found by phase correlation) is undone
+    first: a mast that sways has not been turned."""
     if a.band.shape != b.band.shape:
         return 0.0
-    pairs = zip(_blocks(a.band), _blocks(b.band), strict=True)
-    return float(np.median([_ncc(x, y) for x, y in pairs]))
+    still = _block_corr(a.band, b.band)
+    (dx, dy), _ = cv2.phaseCorrelate(a.band, b.band)
+    if not 0.5 <= np.hypot(dx, dy) <= _SWAY * a.band.shape[1]:
+        return still
+    back = np.array([[1, 0, -dx], [0, 1, -dy]], np.float32)
+    size = (a.band.shape[1], a.band.shape[0])
+    steady = cv2.warpAffine(b.band, back, size, borderMode=cv2.BORDER_REFLECT)
+    return max(still, _block_corr(a.band, steady))
 
 
 def baseline_of(views: list[View]) -> Baseline:
