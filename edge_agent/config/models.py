@@ -263,7 +263,7 @@ class CameraHealthSettings(Strict):
     black_below: float = Field(12.0, ge=0, le=255, description="Mean gray below this = black.")
     blank_spread: float = Field(2.5, ge=0, description="Gray std below this = blank (uniform).")
     moved_corr_ratio: float = Field(
-        0.3, gt=0, lt=1, description="Structure correlation below this x the healthy one = moved."
+        0.15, gt=0, lt=1, description="Structure correlation below this x the healthy one = moved."
     )
     enabled: bool = Field(True, description="Camera health only: false turns it off.")
     every_s: float = Field(10.0, gt=0, description="Camera health only: stream s between checks.")

@@ -62,7 +62,7 @@ __all__ = ["ConstructionWatch", "WHOLE_FRAME_ZONE"]
 
 log = logging.getLogger(__name__)
 #: Latest healthy observations the tamper checks compare with (before the first: the reference).
-_HEALTHY_VIEWS = 3
+_HEALTHY_VIEWS = 9
 
 #: Zone id used when the watch covers the whole frame (no config); its grid cell is "unassigned".
 WHOLE_FRAME_ZONE = "frame"
@@ -118,6 +118,8 @@ class ConstructionWatch:
         self._prev: np.ndarray | None = None  # last aligned observation (gray)
         self._tamper_streak = 0
         self._tamper: TamperCase | None = None
+        self._good_streak = 0  # healthy observations since the view went bad
+        self._accepted = False  # a reference was accepted while the view was bad
         self._ctx: Context | None = None
         self.observations = 0  # observations analysed so far
         self.recent = Recent(settings.background_frames)  # frames for sparse backgrounds
@@ -202,6 +204,7 @@ class ConstructionWatch:
         version = self.store.version()
         if version != self._version:
             self._version, self.refs = version, self.store.load_all()
+            self._accepted = True
             self._prev, self._tamper_streak, self._ref_batches = None, 0, {}
             self._healthy = []
             self.tracker.reset()
@@ -286,7 +289,7 @@ class ConstructionWatch:
         image = masked_median(images, masks)
         unseen = np.logical_and.reduce(masks)  # covered by people/vehicles in every frame
         ref = self._fit(self._pick_reference(to_gray(image)), image.shape)
-        bad = self._view_check(images[-1], ref)
+        bad = self._view_check(batch.images, ref)
         obs = Observation(bad) if bad is not None else self._analyse(image, unseen, ref)
         self.observations += 1
         when = (batch.last_at, batch.last_pts)
@@ -315,16 +318,18 @@ class ConstructionWatch:
         """One observation against its reference: the view's health, then new structures."""
         return analyse(image, unseen, ref.image, self._prev, self._context(image))
 
-    def _view_check(self, latest: np.ndarray, ref: Reference) -> str | None:
-        """Camera health's checks on the newest frame, against the newest healthy frames (single
-        frames, as they compare: a background's median smooths noise and jitter away)."""
-        view = view_of(latest)
+    def _view_check(self, frames: list[np.ndarray], ref: Reference) -> str | None:
+        """Camera health's checks on the observation's own frames (the newest, where a sparse
+        background borrowed older ones), against the latest healthy frames: single frames, as
+        they compare (a median smooths noise and jitter away). Most of them must fail; frames
+        are learnt from only when all pass."""
+        views = [view_of(f) for f in frames]
         healthy = self._healthy
         base = baseline_of(healthy) if healthy else Baseline(view_of(ref.image), 1.0)
-        found = verdict(base, view, limits_of(self.s))
-        if found.check is None:
-            self._healthy = [*self._healthy, view][-_HEALTHY_VIEWS:]
-        return found.reason if found.check is not None else None
+        bad = [v for v in (verdict(base, w, limits_of(self.s)) for w in views) if v.check]
+        if not bad:
+            self._healthy = [*self._healthy, *views][-_HEALTHY_VIEWS:]
+        return bad[0].reason if 2 * len(bad) > len(views) else None
 
     def apply_settings(self, settings: ConstructionSettings) -> None:
         """New settings from a changed config, without a restart; tracks and references stay.
@@ -356,7 +361,7 @@ class ConstructionWatch:
     def _on_tamper(
         self, obs: Observation, ref: Reference, image: np.ndarray, when: tuple[datetime, float]
     ) -> list[Incident]:
-        self._tamper_streak += 1
+        self._tamper_streak, self._good_streak = self._tamper_streak + 1, 0
         if self._tamper is not None or self._tamper_streak < self.s.tamper_observations:
             return []
         reason = obs.tamper or "tamper"
@@ -372,10 +377,17 @@ class ConstructionWatch:
         ]
 
     def _on_view_ok(self, when: tuple[datetime, float]) -> list[Incident]:
+        """A healthy view; an open tamper clears after ``tamper_observations`` of them in a row
+        (no flapping ticket), or at once on a reference an operator accepted."""
         self._tamper_streak = 0
-        case, self._tamper = self._tamper, None
-        if case is None:
+        if self._tamper is None:
+            self._accepted = False
             return []
+        self._good_streak += 1
+        if self._good_streak < self.s.tamper_observations and not self._accepted:
+            return []
+        case, self._tamper = self._tamper, None
+        self._good_streak, self._accepted = 0, False
         case.seq += 1
         self._prev = None
         return [tamper_incident(self.where, case, EventState.CLEARED, when, None, self.evidence)]
