@@ -1,0 +1,40 @@
+"""The RTSP load bench: real streams, a real agent process, Mosquitto, a collector filing tickets."""
+
+from __future__ import annotations
+
+import pytest
+
+from collector.endtoend.rtsp_load import LoadOptions, StepResult, run_load, summary
+
+
+def _step(n: int, rss: float, realtime: bool, p95: float | None = 900.0) -> StepResult:
+    return StepResult(n, 0.1 * n, rss, 1.0, 1.0, 0, 0, 0, n, 500.0, p95, realtime)
+
+
+def test_summary_takes_the_largest_step_held_and_the_rss_slope():
+    out = summary([_step(16, 400, True), _step(32, 560, True, 1200.0), _step(64, 880, False)])
+    assert out["cameras_rtsp_realtime"] == 32
+    assert out["latency_p95_ms"] == 1200.0
+    assert out["mb_per_camera"] == 10.0  # (880 - 400) / (64 - 16)
+
+
+def test_summary_of_a_run_that_never_held():
+    out = summary([_step(16, 400, False)])
+    assert out["cameras_rtsp_realtime"] == 0 and out["latency_p95_ms"] is None
+    assert out["mb_per_camera"] is None
+
+
+@pytest.mark.integration
+def test_two_streams_reach_tickets_in_real_time(shared_data, tmp_path):
+    opts = LoadOptions(
+        video=shared_data / "video" / "one-by-one-person.mp4",
+        steps=[2],
+        warmup_s=12,
+        measure_s=10,
+        workdir=tmp_path,
+    )
+    [result] = run_load(opts, say=lambda _: None)
+    assert result.cameras == 2 and result.fps_min > 0.5
+    assert result.incidents_filed > 0 and result.latency_p95_ms is not None
+    assert 0 < result.latency_p95_ms < 30_000
+    assert 0 < result.agent_cores < 2 and result.rss_mb > 50
