@@ -18,10 +18,11 @@ from pathlib import Path
 from edge_agent.config import AgentConfig, load
 from edge_agent.contract.status import WireCameraState
 from edge_agent.errors import ConfigError, GridwatchError
+from edge_agent.frames import Frame
 from edge_agent.incidents.evidence import EvidenceStore
 from edge_agent.incidents.origin import StreamClock
 from edge_agent.ingest import CameraPool, CameraState, FrameSource, WorkerOptions
-from edge_agent.pipeline import CameraPipeline, Detector, Services
+from edge_agent.pipeline import CameraPipeline, Decision, Detector, Services, process_batch
 from edge_agent.sinks import IncidentSink
 
 __all__ = [
@@ -98,6 +99,7 @@ class AgentStats:
     incidents: int = 0
     reloads: int = 0
     errors: dict[str, int] = field(default_factory=dict)  # frames the analysis failed on
+    batches: dict[int, int] = field(default_factory=dict)  # frames detected per run -> runs
 
 
 def _epoch_of(source: FrameSource) -> Callable[[], datetime | None]:
@@ -188,21 +190,28 @@ class EdgeAgent:
 
     def _consume(self, pool: CameraPool) -> None:
         ended: set[str] = set()
+        batch = self.cfg.batch
         while not self._stop.is_set():
             self._finish_ended(pool, ended)  # every frame taken so far has been analysed
-            frame = pool.get(timeout=0.5)
-            if frame is None:
+            frames = pool.get_batch(batch.max_size, 0.5, batch.deadline_ms / 1000)
+            if not frames:
                 if pool.exhausted:
                     self._finish_ended(pool, ended)
                     return
                 continue
-            try:
-                self.pipelines[frame.camera_id].process(frame)
-            except Exception:  # one bad frame must not end the analysis of this thread's cameras
-                self._failed(frame.camera_id)
-                continue
-            with self._lock:
-                self.stats.frames[frame.camera_id] = self.stats.frames.get(frame.camera_id, 0) + 1
+            self._analyse(frames, batch.max_size)
+
+    def _analyse(self, frames: list[Frame], max_size: int) -> None:
+        """One batch; a frame the analysis fails on costs only itself."""
+        results = process_batch(
+            self.pipelines, frames, max_size, lambda f, _err: self._failed(f.camera_id)
+        )
+        detected = sum(r.decision is Decision.ANALYSE for r in results)
+        with self._lock:
+            for r in results:
+                self.stats.frames[r.camera] = self.stats.frames.get(r.camera, 0) + 1
+            if detected:
+                self.stats.batches[detected] = self.stats.batches.get(detected, 0) + 1
 
     def _finish_ended(self, pool: CameraPool, ended: set[str]) -> None:
         """A file played to its end and analysed: its watchers' last observations, as in replay."""

@@ -10,7 +10,7 @@ test all drive it the same way, with the stream's timestamps as the only clock.
 from __future__ import annotations
 
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -18,11 +18,14 @@ from typing import Protocol
 import numpy as np
 
 from edge_agent.analytics.base import CAMERA_KEY, Analytic, MeasuresZones, Runner, Scope, Setup
+from edge_agent.analytics.cadence import CameraCadence, Decision, pressure
 from edge_agent.analytics.crowd_density.zone import CrowdZone
 from edge_agent.analytics.registry import REGISTRY, by_name, runs_for
 from edge_agent.config.models import AgentConfig, CameraConfig, SlicingConfig
 from edge_agent.contract.incident import Incident
 from edge_agent.detect.auto_slicing import SlicingPlan, network_side
+from edge_agent.detect.batching import detect_batch
+from edge_agent.detect.detector import Detector as OnnxDetector
 from edge_agent.detections import PERSON_CLASS, Detections
 from edge_agent.frames import Frame
 from edge_agent.incidents.evidence import EvidenceStore
@@ -30,7 +33,7 @@ from edge_agent.incidents.origin import Origin, StreamClock
 from edge_agent.sinks import IncidentSink
 from edge_agent.zones.metrics import ZoneMetrics
 
-__all__ = ["Detector", "FrameResult", "CameraPipeline", "Services"]
+__all__ = ["Detector", "FrameResult", "CameraPipeline", "Services", "Decision", "process_batch"]
 
 
 class Detector(Protocol):
@@ -50,15 +53,28 @@ class FrameResult:
     incidents: list[Incident]
     people: Detections
     timings: dict[str, float] = field(default_factory=dict)
+    #: What the cadence decided for this keyframe (:class:`Decision`).
+    decision: Decision = Decision.ANALYSE
+    #: Stream time of the frame the detections come from (``pts`` unless carried over).
+    detected_pts: float | None = None
+
+    @property
+    def carried(self) -> bool:
+        """The detections are an earlier frame's (a gated or skipped keyframe)."""
+        return self.decision is not Decision.ANALYSE
 
     def to_jsonl(self) -> dict[str, object]:
-        """The ``{"kind": "frame", …}`` line of ``edge-agent replay --jsonl``."""
-        return {
+        """The ``{"kind": "frame", …}`` line of ``edge-agent replay --jsonl``; a keyframe the
+        detector did not run on says so (``"analysis": "gated"`` or ``"skipped"``)."""
+        line: dict[str, object] = {
             "kind": "frame",
             "camera": self.camera,
             "pts": round(self.pts, 3),
             "zones": {zid: m.to_jsonl() for zid, m in self.zones.items()},
         }
+        if self.carried:
+            line["analysis"] = self.decision.value
+        return line
 
 
 @dataclass(frozen=True)
@@ -115,6 +131,10 @@ class CameraPipeline:
         for analytic, zones in runs_for(camera, only):
             key = zones[0].id if analytic.scope is Scope.ZONE else CAMERA_KEY
             self.add_runner(analytic, key, analytic.build(self.setup, zones))
+        self.cadence = CameraCadence(cfg.cadence_for(camera))
+        self._thresholds = {z.id: cfg.thresholds_for(z) for z in camera.zones}
+        #: Stream time and detections of the last frame the detector ran on.
+        self._last: tuple[float, Detections] = (0.0, Detections.empty())
 
     def add_runner(self, analytic: Analytic, key: str, runner: Runner) -> None:
         """Run ``runner`` for ``analytic`` from the next frame on, under ``key`` (a zone id, or
@@ -153,16 +173,62 @@ class CameraPipeline:
         """
         camera = cfg.camera(self.camera.id)
         self.setup = replace(self.setup, cfg=cfg, camera=camera)
+        self.cadence.settings = cfg.cadence_for(camera)
+        self._thresholds = {z.id: cfg.thresholds_for(z) for z in camera.zones}
         for analytic, slots in self._table:
             for key, slot in slots.items():
                 slot.runner.apply_config(cfg)
                 zone = next((z for z in camera.zones if z.id == key), None)
                 slot.every_s = analytic.cadence_s(cfg, camera, zone)
 
+    def plan(self, frame: Frame) -> Decision:
+        """Whether this keyframe goes to the detector (see :mod:`edge_agent.analytics.cadence`)."""
+        return self.cadence.decide(frame.pts, frame.image)
+
     def process(self, frame: Frame) -> FrameResult:
-        dets, timings = self.slicing.detect(self.detector, frame.image, frame.pts)
+        """Decide, detect if due, run the analytics that are due: one keyframe, start to end."""
+        t0 = time.perf_counter()
+        decision = self.plan(frame)
+        gate_s = time.perf_counter() - t0
+        dets, timings = None, {}
+        if decision is Decision.ANALYSE:
+            dets, timings = self.slicing.detect(self.detector, frame.image, frame.pts)
+        timings["gate"] = gate_s
+        return self.complete(frame, decision, dets, timings)
+
+    def complete(
+        self,
+        frame: Frame,
+        decision: Decision,
+        dets: Detections | None,
+        timings: dict[str, float],
+    ) -> FrameResult:
+        """The analytics on a planned keyframe; ``dets``: the detector's, when it ran on it."""
+        if decision is Decision.ANALYSE:
+            assert dets is not None, "an analysed keyframe comes with its detections"
+            self._last = (frame.pts, dets)
+        detected_pts, dets = self._last
         t0 = time.perf_counter()
         people = dets.of_class(PERSON_CLASS)
+        metrics, incidents = self._observe(frame, decision, dets, people)
+        pressures = {zid: pressure(m, self._thresholds[zid]) for zid, m in metrics.items()}
+        if decision is Decision.ANALYSE:
+            self.cadence.analysed(frame.pts, frame.image, pressures)
+        elif decision is Decision.GATED:
+            self.cadence.carried(frame.pts, pressures)
+        timings["postprocess"] = timings.get("postprocess", 0.0) + time.perf_counter() - t0
+        t1 = time.perf_counter()
+        for inc in incidents:
+            self.sink.emit(inc)
+        timings["publish"] = time.perf_counter() - t1
+        result = FrameResult(self.camera.id, frame.pts, metrics, incidents, people, timings)
+        result.decision, result.detected_pts = decision, detected_pts
+        return result
+
+    def _observe(
+        self, frame: Frame, decision: Decision, dets: Detections, people: Detections
+    ) -> tuple[dict[str, ZoneMetrics], list[Incident]]:
+        """Every due runner; a skipped keyframe leaves out those that count people in zones."""
         metrics: dict[str, ZoneMetrics] = {}
         incidents: list[Incident] = []
         at = self.clock.at(frame.pts)
@@ -171,16 +237,14 @@ class CameraPipeline:
             for slot in slots.values():
                 if slot.due is not None and frame.pts < slot.due:
                     continue
+                counts = isinstance(slot.runner, MeasuresZones)
+                if counts and decision is Decision.SKIPPED:
+                    continue
                 slot.due = frame.pts + slot.every_s if slot.every_s > 0 else None
                 incidents += slot.runner.observe(frame, objects, at)
-                if isinstance(slot.runner, MeasuresZones):
-                    metrics.update(slot.runner.zone_metrics())
-        timings["postprocess"] = timings.get("postprocess", 0.0) + time.perf_counter() - t0
-        t1 = time.perf_counter()
-        for inc in incidents:
-            self.sink.emit(inc)
-        timings["publish"] = time.perf_counter() - t1
-        return FrameResult(self.camera.id, frame.pts, metrics, incidents, people, timings)
+                if counts:
+                    metrics.update(slot.runner.zone_metrics())  # type: ignore[attr-defined]
+        return metrics, incidents
 
     def finish(self) -> list[Incident]:
         """At the end of a recording: the runners' last, partly gathered observations."""
@@ -193,6 +257,73 @@ class CameraPipeline:
         for inc in incidents:
             self.sink.emit(inc)
         return incidents
+
+
+#: ``on_error(frame, error)``: a frame the analysis failed on (the others of its batch go on).
+OnError = Callable[[Frame, Exception], None]
+
+
+def process_batch(
+    pipelines: Mapping[str, CameraPipeline],
+    frames: Sequence[Frame],
+    max_size: int,
+    on_error: OnError | None = None,
+) -> list[FrameResult]:
+    """Keyframes of several cameras: each planned, those due detected in shared runs of up to
+    ``max_size`` pictures, then each completed in order (a camera's frames stay in order).
+
+    The shared ONNX detector batches; any other detects one frame at a time. Without
+    ``on_error`` the first failure raises; with it, a failed frame is reported and left out.
+    """
+    t0 = time.perf_counter()
+    plans = [pipelines[f.camera_id].plan(f) for f in frames]
+    gate_s = (time.perf_counter() - t0) / max(len(frames), 1)
+    due = [i for i, d in enumerate(plans) if d is Decision.ANALYSE]
+    found = {
+        due[j]: v for j, v in _detect_due(pipelines, [frames[i] for i in due], max_size).items()
+    }
+    results = []
+    for i, frame in enumerate(frames):
+        try:
+            got = found.get(i)
+            if isinstance(got, Exception):
+                raise got
+            dets, timings = got if got is not None else (None, {})
+            timings["gate"] = gate_s
+            results.append(pipelines[frame.camera_id].complete(frame, plans[i], dets, timings))
+        except Exception as err:
+            if on_error is None:
+                raise
+            on_error(frame, err)
+    return results
+
+
+_Found = tuple[Detections, dict[str, float]]
+
+
+def _detect_due(
+    pipelines: Mapping[str, CameraPipeline], frames: Sequence[Frame], max_size: int
+) -> dict[int, _Found | Exception]:
+    """Detections of each frame (by its index in ``frames``), or the error detecting it."""
+    if not frames:
+        return {}
+    detector = pipelines[frames[0].camera_id].detector
+    if isinstance(detector, OnnxDetector) and len(frames) > 1:
+        images = [f.image for f in frames]
+        slicings = [pipelines[f.camera_id].camera.slicing for f in frames]
+        try:
+            return dict(enumerate(detect_batch(detector, images, slicings, max_size)))
+        except Exception:  # one bad picture fails the run: find it by detecting one at a time
+            pass
+    found: dict[int, _Found | Exception] = {}
+    for i, frame in enumerate(frames):
+        p = pipelines[frame.camera_id]
+        try:
+            dets = p.detector.detect(frame.image, p.camera.slicing)
+            found[i] = (dets, dict(getattr(p.detector, "last_timings", {})))
+        except Exception as err:
+            found[i] = err
+    return found
 
 
 def _given(analytic: Analytic, dets: Detections, people: Detections) -> Detections:

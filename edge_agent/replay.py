@@ -11,6 +11,7 @@ from typing import Any
 
 from edge_agent.analytics.construction_watch import ANALYTIC as CONSTRUCTION_WATCH
 from edge_agent.analytics.crowd_density import ANALYTIC as CROWD_DENSITY
+from edge_agent.config.cadence import CadenceSettings
 from edge_agent.config.models import (
     AgentConfig,
     BoxConfig,
@@ -28,7 +29,17 @@ from edge_agent.ingest.source import open_source
 from edge_agent.pipeline import CameraPipeline, Detector, FrameResult, Services
 from edge_agent.sinks import IncidentSink
 
-__all__ = ["ReplaySummary", "ZoneSummary", "replay_video", "whole_frame_config"]
+__all__ = [
+    "EVERY_KEYFRAME",
+    "ReplayOptions",
+    "ReplaySummary",
+    "ZoneSummary",
+    "replay_video",
+    "whole_frame_config",
+]
+
+#: The cadence of the pipeline before adaptive analysis: the detector on every keyframe.
+EVERY_KEYFRAME = CadenceSettings(adaptive=False, gate=False)
 
 WHOLE_FRAME_ZONE = "frame"
 
@@ -105,6 +116,8 @@ class ReplayOptions:
     #: and without a config adds a construction watch over the whole frame.
     analytics: frozenset[str] | None = frozenset({CROWD_DENSITY.name})
     baseline_dir: Path | None = None  # references of views; default: the config's
+    #: The camera's analysis cadence instead of its config's (e.g. every keyframe, to compare).
+    cadence: CadenceSettings | None = None
 
 
 def replay_video(
@@ -188,9 +201,12 @@ def _pipeline(
             opts.evidence_dir, cfg.evidence.max_bytes, cfg.evidence.jpeg_quality
         )
     services = Services(evidence, opts.baseline_dir, opts.analytics)
-    return CameraPipeline(
+    pipeline = CameraPipeline(
         cfg, camera, detector, sink, StreamClock.fixed(camera.id, epoch), services
     )
+    if opts.cadence is not None:
+        pipeline.cadence.settings = opts.cadence
+    return pipeline
 
 
 def _runs(name: str, opts: ReplayOptions) -> bool:

@@ -10,8 +10,10 @@ from enum import StrEnum
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from edge_agent.config.cadence import BatchSettings, CadenceSettings
+from edge_agent.config.strict import Strict
 from edge_agent.contract.broker_config import BrokerConnection, TlsConfig
 
 __all__ = [
@@ -36,6 +38,8 @@ __all__ = [
     "CameraConfig",
     "Defaults",
     "AgentConfig",
+    "CadenceSettings",
+    "BatchSettings",
 ]
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
@@ -54,12 +58,6 @@ Point = tuple[float, float]
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 """A camera url that is a URL (rtsp://, http://…), not a file path."""
-
-
-class Strict(BaseModel):
-    """Base of every config model: unknown keys are an error, not a silent no-op."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
 class BoxConfig(Strict):
@@ -351,6 +349,9 @@ class CameraConfig(Strict):
         description="Camera health (tamper) overrides of defaults.health; absent: the defaults "
         "(on for every camera); {enabled: false} turns it off.",
     )
+    cadence: CadenceSettings | None = Field(
+        None, description="How often this camera is analysed: overrides of defaults.cadence."
+    )
 
     @model_validator(mode="after")
     def _fps_rules(self) -> CameraConfig:
@@ -370,6 +371,9 @@ class Defaults(Strict):
     construction: ConstructionSettings = Field(default_factory=ConstructionSettings)
     health: CameraHealthSettings = Field(
         default_factory=CameraHealthSettings, description="Camera health where a camera has it on."
+    )
+    cadence: CadenceSettings = Field(
+        default_factory=CadenceSettings, description="Adaptive analysis and change gating."
     )
 
 
@@ -391,6 +395,10 @@ class AgentConfig(Strict):
         description="Threads running detection + analytics; cameras are split among them and "
         "share one model session, which runs that many inferences at once. On a box with many "
         "cores raise it and set model.threads to about cores / analysis_threads.",
+    )
+
+    batch: BatchSettings = Field(
+        default_factory=BatchSettings, description="Frames of several cameras in one inference."
     )
 
     @model_validator(mode="after")
@@ -419,6 +427,13 @@ class AgentConfig(Strict):
         own = camera.health.model_dump(exclude_unset=True) if camera.health is not None else {}
         merged = CameraHealthSettings.model_validate(self.defaults.health.model_dump() | own)
         return merged if merged.enabled else None
+
+    def cadence_for(self, camera: CameraConfig) -> CadenceSettings:
+        """Defaults merged with the keys the camera sets itself, validated again as a whole."""
+        if camera.cadence is None:
+            return self.defaults.cadence
+        own = camera.cadence.model_dump(exclude_unset=True)
+        return CadenceSettings.model_validate(self.defaults.cadence.model_dump() | own)
 
     def construction_for(self, zone: ZoneConfig) -> ConstructionSettings:
         """Defaults merged with the keys the zone sets itself (not its built-in defaults)."""

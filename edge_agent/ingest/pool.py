@@ -94,6 +94,27 @@ class CameraPool:
                     return None
                 self.cond.wait(remaining)
 
+    def get_batch(self, most: int, timeout: float, deadline_s: float) -> list[Frame]:
+        """Up to ``most`` frames: the first within ``timeout``, then whatever comes within
+        ``deadline_s`` after it (a quiet box does not wait for a full batch). Round robin, so a
+        batch holds several cameras' frames before a second one of any camera."""
+        first = self.get(timeout)
+        if first is None:
+            return []
+        batch = [first]
+        until = time.monotonic() + deadline_s
+        with self.cond:
+            while len(batch) < most:
+                frame = self._take()
+                if frame is not None:
+                    batch.append(frame)
+                    continue
+                remaining = until - time.monotonic()
+                if remaining <= 0 or self.exhausted:
+                    break
+                self.cond.wait(remaining)
+        return batch
+
     def __iter__(self) -> Iterator[Frame]:
         """Frames until every worker has ended (files done, or stopped)."""
         while (frame := self.get()) is not None:

@@ -119,15 +119,15 @@ def test_a_frame_the_analysis_fails_on_is_counted_and_the_camera_goes_on(
     f.write_text(yaml.safe_dump(box_config(tmp_path, shared_data)))
     agent = EdgeAgent(load(f), detector, ListSink(), worker_options=WorkerOptions(queue_size=2000))
     pipeline = agent.pipelines["room"]
-    original, seen = pipeline.process, []
+    original, seen = pipeline.complete, []
 
-    def every_tenth_fails(frame):
+    def every_tenth_fails(frame, *args):
         seen.append(frame.pts)
         if len(seen) % 10 == 1:
             raise RuntimeError("a bug on this frame")
-        return original(frame)
+        return original(frame, *args)
 
-    pipeline.process = every_tenth_fails
+    pipeline.complete = every_tenth_fails
     agent.run(max_seconds=120)
     failed = (len(seen) + 9) // 10
     assert len(seen) > 10

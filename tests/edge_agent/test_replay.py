@@ -14,7 +14,7 @@ from edge_agent.config.models import ModelConfig
 from edge_agent.contract import validate_incident
 from edge_agent.contract.incident import EventState, IncidentKind
 from edge_agent.detect.detector import PROJECT_ROOT, build_detector
-from edge_agent.replay import ReplayOptions, replay_video
+from edge_agent.replay import EVERY_KEYFRAME, ReplayOptions, replay_video
 from edge_agent.sinks import ListSink
 from tests.edge_agent.helpers import ONE_PERSON_ALARM, WHOLE_FRAME
 
@@ -49,7 +49,9 @@ def low_threshold_config(video, **thresholds) -> dict:
 
 def test_people_counted_only_while_in_view(shared_data, detector):
     counts = []
-    opts = ReplayOptions(on_frame=lambda r: counts.append(r.zones["frame"].count))
+    opts = ReplayOptions(
+        on_frame=lambda r: counts.append(r.zones["frame"].count), cadence=EVERY_KEYFRAME
+    )
     summary = replay_video(
         shared_data / "video/one-by-one-person.mp4", None, None, ListSink(), detector, opts
     )

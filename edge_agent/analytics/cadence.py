@@ -1,0 +1,156 @@
+"""Which keyframes of a camera go to the detector: adaptive cadence and change gating.
+
+Pure and per camera. Each keyframe gets one :class:`Decision`:
+
+| state of the camera                                         | decision  |
+|-------------------------------------------------------------|-----------|
+| nothing analysed yet, the stream jumped back, or the last    | ANALYSE   |
+| analysis is ``max_age_s`` old                               |           |
+| quiet (every zone far below advisory and flat), not yet due | SKIPPED   |
+| due, and the thumbnail hardly differs from the last analysed | GATED     |
+| due and changed                                             | ANALYSE   |
+
+ANALYSE runs the detector; GATED carries the last detections over (they still describe the
+picture) and runs every analytic; SKIPPED runs only the analytics that do not count people
+(construction, camera health keep their own, lower cadences). Stream time only.
+
+Example:
+    >>> from edge_agent.config.cadence import CadenceSettings
+    >>> c = CameraCadence(CadenceSettings(quiet_every_s=5, gate=False))
+    >>> still = np.zeros((36, 64, 3), np.uint8)
+    >>> [c.decide(t, still).value for t in (0.0,)]
+    ['analyse']
+    >>> c.analysed(0.0, still, {"lane": 0.0})
+    >>> [c.decide(t, still).value for t in (1.0, 4.0, 5.0)]
+    ['skipped', 'skipped', 'analyse']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+
+from edge_agent.config.cadence import CadenceSettings
+from edge_agent.config.models import CrowdThresholds
+from edge_agent.contract.incident import Level
+from edge_agent.zones.metrics import ZoneMetrics
+
+__all__ = [
+    "Decision",
+    "CameraCadence",
+    "CadenceCounts",
+    "thumbnail",
+    "changed_fraction",
+    "pressure",
+]
+
+
+class Decision(StrEnum):
+    ANALYSE = "analyse"  # the detector runs
+    GATED = "gated"  # unchanged picture: the last detections are carried over
+    SKIPPED = "skipped"  # quiet camera, not due: people are not counted on this keyframe
+
+
+def thumbnail(image: np.ndarray, side: int) -> np.ndarray:
+    """A grey picture whose longer side is about ``side`` px, by block means (cheap, no cv2)."""
+    h, w = image.shape[:2]
+    step = max(1, max(h, w) // side)
+    hh, ww = (h // step) * step, (w // step) * step
+    grey = image[:hh, :ww].mean(axis=2, dtype=np.float32)
+    return grey.reshape(hh // step, step, ww // step, step).mean(axis=(1, 3))
+
+
+def changed_fraction(a: np.ndarray, b: np.ndarray, pixel_delta: int) -> float:
+    """Share of thumbnail pixels whose grey level moved by ``pixel_delta`` or more."""
+    if a.shape != b.shape:
+        return 1.0  # the stream changed size: everything changed
+    return float((np.abs(a - b) >= pixel_delta).mean())
+
+
+def pressure(metrics: ZoneMetrics, thresholds: CrowdThresholds) -> float:
+    """How close a zone is to its advisory level (1.0 = at it); an alarmed zone counts as at it.
+
+    Example:
+        >>> from edge_agent.contract.incident import Level
+        >>> pressure(ZoneMetrics("lane", 3, None, None, Level.NORMAL, 3.0),
+        ...          CrowdThresholds(advisory_count=6))
+        0.5
+    """
+    if metrics.level is not Level.NORMAL:
+        return max(1.0, _ratio(metrics, thresholds))
+    return _ratio(metrics, thresholds)
+
+
+def _ratio(m: ZoneMetrics, t: CrowdThresholds) -> float:
+    if m.density is not None:
+        return max(m.density, m.smoothed) / t.advisory_density
+    return max(float(m.count), m.smoothed) / t.advisory_count
+
+
+@dataclass
+class CadenceCounts:
+    """Keyframes per decision since the start: the camera's analysis rate and gated frames."""
+
+    analysed: int = 0
+    gated: int = 0
+    skipped: int = 0
+
+    def add(self, decision: Decision) -> None:
+        name = {Decision.ANALYSE: "analysed", Decision.GATED: "gated"}.get(decision, "skipped")
+        setattr(self, name, getattr(self, name) + 1)
+
+
+@dataclass
+class CameraCadence:
+    """The decision state of one camera: when it last ran the detector, what it saw then."""
+
+    settings: CadenceSettings
+    counts: CadenceCounts = field(default_factory=CadenceCounts)
+    _last_pts: float | None = None
+    _due: float | None = None
+    _reference: np.ndarray | None = None
+    _pressure: dict[str, float] = field(default_factory=dict)
+
+    def decide(self, pts: float, image: np.ndarray) -> Decision:
+        """What to do with the keyframe at ``pts`` (counted in :attr:`counts`)."""
+        decision = self._decide(pts, image)
+        self.counts.add(decision)
+        return decision
+
+    def _decide(self, pts: float, image: np.ndarray) -> Decision:
+        s = self.settings
+        last = self._last_pts
+        if last is None or pts < last or pts - last >= s.max_age_s:
+            return Decision.ANALYSE
+        if s.adaptive and self._due is not None and pts < self._due:
+            return Decision.SKIPPED
+        if s.gate and self._reference is not None:
+            thumb = thumbnail(image, s.gate_side)
+            if changed_fraction(thumb, self._reference, s.gate_pixel_delta) < (
+                s.gate_changed_fraction
+            ):
+                return Decision.GATED
+        return Decision.ANALYSE
+
+    def analysed(self, pts: float, image: np.ndarray, pressures: Mapping[str, float]) -> None:
+        """The detector ran on the keyframe at ``pts``; ``pressures``: each zone's :func:`pressure`."""
+        s = self.settings
+        busy = any(
+            p >= s.near_fraction or p - self._pressure.get(zid, 0.0) >= s.rising_fraction
+            for zid, p in pressures.items()
+        )
+        self._last_pts = pts
+        self._due = None if busy or not s.adaptive else pts + s.quiet_every_s
+        self._pressure = dict(pressures)
+        if s.gate:
+            self._reference = thumbnail(image, s.gate_side)
+
+    def carried(self, pts: float, pressures: Mapping[str, float]) -> None:
+        """A gated keyframe: the zones' pressures still decide the next due time."""
+        s = self.settings
+        busy = any(p >= s.near_fraction for p in pressures.values())
+        if not busy and s.adaptive and self._last_pts is not None:
+            self._due = pts + s.quiet_every_s
