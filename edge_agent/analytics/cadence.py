@@ -2,13 +2,14 @@
 
 Pure and per camera. Each keyframe gets one :class:`Decision`:
 
-| state of the camera                                         | decision  |
-|-------------------------------------------------------------|-----------|
-| nothing analysed yet, the stream jumped back, or the last    | ANALYSE   |
-| analysis is ``max_age_s`` old                               |           |
-| quiet (every zone far below advisory and flat), not yet due | SKIPPED   |
-| due, and the thumbnail hardly differs from the last analysed | GATED     |
-| due and changed                                             | ANALYSE   |
+| the keyframe against the last analysed one (thumbnails)              | decision |
+|----------------------------------------------------------------------|----------|
+| nothing analysed yet, the stream jumped back, or ``max_age_s`` since | ANALYSE  |
+| hardly changed (< ``gate_changed_fraction``)                         | GATED    |
+| busy camera (a zone near advisory, rising or alarmed), changed       | ANALYSE  |
+| quiet camera, changed much (>= ``wake_fraction``: people arriving)   | ANALYSE  |
+| quiet camera, ``quiet_every_s`` since the last analysis              | ANALYSE  |
+| quiet camera, changed a little, not yet due                          | SKIPPED  |
 
 ANALYSE runs the detector; GATED carries the last detections over (they still describe the
 picture) and runs every analytic; SKIPPED runs only the analytics that do not count people
@@ -16,10 +17,10 @@ picture) and runs every analytic; SKIPPED runs only the analytics that do not co
 
 Example:
     >>> from edge_agent.config.cadence import CadenceSettings
-    >>> c = CameraCadence(CadenceSettings(quiet_every_s=5, gate=False))
+    >>> c = CameraCadence(CadenceSettings(quiet_every_s=5, gate_changed_fraction=0.0))
     >>> still = np.zeros((36, 64, 3), np.uint8)
-    >>> [c.decide(t, still).value for t in (0.0,)]
-    ['analyse']
+    >>> c.decide(0.0, still).value
+    'analyse'
     >>> c.analysed(0.0, still, {"lane": 0.0})
     >>> [c.decide(t, still).value for t in (1.0, 4.0, 5.0)]
     ['skipped', 'skipped', 'analyse']
@@ -123,17 +124,17 @@ class CameraCadence:
     def _decide(self, pts: float, image: np.ndarray) -> Decision:
         s = self.settings
         last = self._last_pts
-        if last is None or pts < last or pts - last >= s.max_age_s:
+        if last is None or self._reference is None or pts < last or pts - last >= s.max_age_s:
             return Decision.ANALYSE
-        if s.adaptive and self._due is not None and pts < self._due:
-            return Decision.SKIPPED
-        if s.gate and self._reference is not None:
-            thumb = thumbnail(image, s.gate_side)
-            if changed_fraction(thumb, self._reference, s.gate_pixel_delta) < (
-                s.gate_changed_fraction
-            ):
-                return Decision.GATED
-        return Decision.ANALYSE
+        changed = changed_fraction(
+            thumbnail(image, s.gate_side), self._reference, s.gate_pixel_delta
+        )
+        if s.gate and changed < s.gate_changed_fraction:
+            return Decision.GATED
+        quiet = s.adaptive and self._due is not None
+        if not quiet or changed >= s.wake_fraction or pts >= self._due:  # type: ignore[operator]
+            return Decision.ANALYSE
+        return Decision.SKIPPED
 
     def analysed(self, pts: float, image: np.ndarray, pressures: Mapping[str, float]) -> None:
         """The detector ran on the keyframe at ``pts``; ``pressures``: each zone's :func:`pressure`."""
@@ -145,8 +146,7 @@ class CameraCadence:
         self._last_pts = pts
         self._due = None if busy or not s.adaptive else pts + s.quiet_every_s
         self._pressure = dict(pressures)
-        if s.gate:
-            self._reference = thumbnail(image, s.gate_side)
+        self._reference = thumbnail(image, s.gate_side)
 
     def carried(self, pts: float, pressures: Mapping[str, float]) -> None:
         """A gated keyframe: the zones' pressures still decide the next due time."""

@@ -14,13 +14,14 @@ __all__ = ["CadenceSettings", "BatchSettings"]
 
 
 class CadenceSettings(Strict):
-    """When a camera's keyframe goes to the detector.
+    """When a camera's keyframe goes to the detector (the table in ``analytics/cadence.py``).
 
     Busy (a zone at ``near_fraction`` of its advisory level or above, rising by
-    ``rising_fraction`` of it since the last analysis, or alarmed): every keyframe. Quiet (every
-    zone below that and flat): one keyframe every ``quiet_every_s``. Change gating: a due
-    keyframe whose downscaled grey picture hardly differs from the last analysed one keeps that
-    one's detections (marked carried), but never for longer than ``max_age_s``.
+    ``rising_fraction`` of it since the last analysis, or alarmed): every keyframe that changed.
+    Quiet (every zone below that and flat): every ``quiet_every_s``, or at once when the picture
+    changed by ``wake_fraction``. Change gating: a keyframe whose downscaled grey picture hardly
+    differs from the last analysed one keeps that one's detections (marked carried), but never
+    for longer than ``max_age_s``.
     """
 
     adaptive: bool = Field(
@@ -42,6 +43,12 @@ class CadenceSettings(Strict):
     )
     gate_changed_fraction: float = Field(
         0.004, ge=0, lt=1, description="Share of changed thumbnail pixels below which it is gated."
+    )
+    wake_fraction: float = Field(
+        0.02,
+        gt=0,
+        le=1,
+        description="A quiet camera whose thumbnail changed this much is analysed at once.",
     )
     max_age_s: float = Field(
         10.0, gt=0, le=3600, description="Detections are never older than this (stream s)."

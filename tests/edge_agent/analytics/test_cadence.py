@@ -1,0 +1,105 @@
+"""The cadence table (pure) and its config keys."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from edge_agent.analytics.cadence import CameraCadence, Decision, changed_fraction, pressure
+from edge_agent.config import parse
+from edge_agent.config.cadence import CadenceSettings
+from edge_agent.config.models import CrowdThresholds
+from edge_agent.contract.incident import Level
+from edge_agent.errors import ConfigError
+from edge_agent.zones.metrics import ZoneMetrics
+
+EMPTY = np.full((432, 768, 3), 90, np.uint8)
+SPECK = EMPTY.copy()
+SPECK[204:228, 300:396] = 200  # a tiny change: under wake_fraction, above the gate
+PERSON = EMPTY.copy()
+PERSON[100:300, 300:380] = 10  # someone walks in: far above wake_fraction
+
+
+def cadence(**keys) -> CameraCadence:
+    c = CameraCadence(CadenceSettings(**keys))
+    assert c.decide(0.0, EMPTY) is Decision.ANALYSE, "nothing analysed yet"
+    return c
+
+
+@pytest.mark.parametrize(
+    ("pressure_at_0", "pts", "image", "expected"),
+    [
+        (0.0, 1.0, EMPTY, Decision.GATED),  # unchanged: the detections carry over
+        (0.0, 1.0, SPECK, Decision.SKIPPED),  # quiet, a little change, not yet due
+        (0.0, 5.0, SPECK, Decision.ANALYSE),  # quiet, due (quiet_every_s)
+        (0.0, 1.0, PERSON, Decision.ANALYSE),  # quiet, much change: woken at once
+        (0.6, 1.0, SPECK, Decision.ANALYSE),  # near advisory: every changed keyframe
+        (0.6, 1.0, EMPTY, Decision.GATED),
+        (0.0, 10.0, EMPTY, Decision.ANALYSE),  # max_age_s: never staler than this
+        (0.0, -1.0, SPECK, Decision.ANALYSE),  # the stream jumped back (a looped file)
+    ],
+)
+def test_decision_table(pressure_at_0, pts, image, expected):
+    c = cadence(quiet_every_s=5, max_age_s=10)
+    c.analysed(0.0, EMPTY, {"lane": pressure_at_0})
+    assert c.decide(pts, image) is expected
+
+
+def test_a_rising_zone_is_busy_below_near():
+    c = cadence(near_fraction=0.5, rising_fraction=0.2)
+    c.analysed(0.0, EMPTY, {"lane": 0.0})
+    c.analysed(1.0, EMPTY, {"lane": 0.3})  # +0.3 of advisory since the last: rising
+    assert c.decide(2.0, SPECK) is Decision.ANALYSE
+    c.analysed(2.0, EMPTY, {"lane": 0.3})  # flat again: quiet
+    assert c.decide(3.0, SPECK) is Decision.SKIPPED
+
+
+def test_adaptive_and_gate_off_analyse_every_keyframe():
+    c = cadence(adaptive=False, gate=False)
+    c.analysed(0.0, EMPTY, {})
+    assert [c.decide(t, im) for t, im in ((1.0, EMPTY), (2.0, SPECK))] == [Decision.ANALYSE] * 2
+    assert (c.counts.analysed, c.counts.gated, c.counts.skipped) == (3, 0, 0)
+
+
+def test_changed_fraction_of_another_size_is_total():
+    assert changed_fraction(np.zeros((4, 4)), np.zeros((3, 4)), 16) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("metrics", "expected"),
+    [
+        (ZoneMetrics("z", 3, None, None, Level.NORMAL, 3.0), 0.5),
+        (ZoneMetrics("z", 0, 0.54, "D", Level.NORMAL, 0.2), 0.5),  # density / 1.08
+        (ZoneMetrics("z", 0, None, None, Level.ADVISORY, 0.0), 1.0),  # alarmed: at advisory
+    ],
+)
+def test_pressure(metrics, expected):
+    assert pressure(metrics, CrowdThresholds(advisory_count=6)) == pytest.approx(expected)
+
+
+def box(**cadence_keys) -> dict:
+    return {
+        "box": {"site_id": "s", "box_id": "b"},
+        "defaults": {"cadence": {"quiet_every_s": 8}},
+        "cameras": [{"id": "c", "url": "x.mp4", "cadence": cadence_keys}],
+    }
+
+
+def test_camera_keys_override_the_defaults():
+    cfg = parse(box(gate=False))
+    merged = cfg.cadence_for(cfg.cameras[0])
+    assert (merged.quiet_every_s, merged.gate, merged.adaptive) == (8, False, True)
+
+
+@pytest.mark.parametrize(
+    ("keys", "words"),
+    [
+        ({"quiet_every": 3}, ["quiet_every", "cadence"]),
+        ({"quiet_every_s": 0}, ["quiet_every_s", "0"]),
+        ({"quiet_every_s": 30, "max_age_s": 20}, ["quiet_every_s", "max_age_s", "30"]),
+    ],
+)
+def test_bad_cadence_keys_are_named(keys, words):
+    with pytest.raises(ConfigError) as err:
+        parse(box(**keys))
+    assert all(w in str(err.value) for w in words), str(err.value)

@@ -1,0 +1,81 @@
+"""Adaptive analysis and change gating cost no accuracy: the shared clips replayed with the
+detector on every keyframe and with the default cadence, the incidents and counts compared.
+
+Stated bounds (defaults: ``quiet_every_s`` 5, keyframes 1 s apart on these clips):
+- every incident the every-keyframe run opens falls in an episode the adaptive run opened at most
+  ``OPEN_BOUND_S`` of stream time later (an episode may merge two the every-keyframe run split
+  where the detector missed a still person for a moment: the gated keyframes kept them);
+- the count the adaptive run holds on a keyframe (its own or carried) differs from the
+  every-keyframe count by at most ``MEAN_COUNT_ERROR`` on average over the clip.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from edge_agent.config import parse
+from edge_agent.config.models import ModelConfig
+from edge_agent.contract.incident import EventState, Incident, IncidentKind
+from edge_agent.detect.detector import PROJECT_ROOT, build_detector
+from edge_agent.pipeline import Decision, FrameResult
+from edge_agent.replay import EVERY_KEYFRAME, ReplayOptions, replay_video
+from edge_agent.sinks import ListSink
+from tests.edge_agent.test_replay import low_threshold_config
+
+OPEN_BOUND_S = 6.0
+MEAN_COUNT_ERROR = 0.15
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return build_detector(ModelConfig(), PROJECT_ROOT)
+
+
+def replay(video, detector, cadence) -> tuple[list[Incident], list[FrameResult]]:
+    sink, results = ListSink(), []
+    cfg = parse(low_threshold_config(video))
+    opts = ReplayOptions(on_frame=results.append, cadence=cadence)
+    replay_video(video, cfg, "room", sink, detector, opts)
+    crowd = [i for i in sink.events if i.kind is IncidentKind.CROWD_DENSITY]
+    return crowd, results
+
+
+def episodes(incidents: list[Incident]) -> list[tuple[float, float]]:
+    """(opened, cleared) stream times of each incident id; an open one ends at infinity."""
+    spans: dict[str, list[float]] = {}
+    for inc in incidents:
+        span = spans.setdefault(inc.id, [inc.stream_pts, float("inf")])
+        if inc.state is EventState.CLEARED:
+            span[1] = inc.stream_pts
+    return [(a, b) for a, b in spans.values()]
+
+
+def held_counts(results: list[FrameResult]) -> dict[float, int]:
+    """The count each keyframe holds: its own, or the last one seen before it."""
+    held, last = {}, 0
+    for r in results:
+        if r.zones:
+            last = r.zones["floor"].count
+        held[r.pts] = last
+    return held
+
+
+@pytest.mark.parametrize("clip", ["one-by-one-person.mp4", "car-park.mp4"])
+def test_adaptive_analysis_opens_every_incident_and_keeps_the_counts(shared_data, detector, clip):
+    video = shared_data / "video" / clip
+    every, every_frames = replay(video, detector, EVERY_KEYFRAME)
+    adaptive, adaptive_frames = replay(video, detector, None)  # the config's: the defaults
+    spans = episodes(adaptive)
+    for opened in (i.stream_pts for i in every if i.state is EventState.OPENED):
+        assert any(a <= opened + OPEN_BOUND_S and opened < b for a, b in spans), (
+            f"{clip}: the incident opened at {opened} s has no adaptive episode: {spans}"
+        )
+    truth, held = held_counts(every_frames), held_counts(adaptive_frames)
+    assert truth.keys() == held.keys(), "every keyframe passes through the pipeline"
+    error = sum(abs(truth[t] - held[t]) for t in truth) / len(truth)
+    assert error <= MEAN_COUNT_ERROR, f"{clip}: mean count error {error:.3f}"
+    assert max(truth.values()) == max(held.values())
+    detected = sum(r.decision is Decision.ANALYSE for r in adaptive_frames)
+    assert detected < len(adaptive_frames), "the detector ran on fewer keyframes"
+    gated = [r for r in adaptive_frames if r.decision is Decision.GATED]
+    assert all(r.carried and r.detected_pts < r.pts for r in gated), "carried and marked so"
