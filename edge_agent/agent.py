@@ -262,6 +262,18 @@ class EdgeAgent:
                 t.join(timeout=10)
             self._report_health(*health)
 
+    def analysis_report(self) -> dict[str, object]:
+        """The ``analysis`` object of metrics-1: each camera's keyframes by what the cadence
+        decided (its analysis rate and gated frames), and how many frames each run detected."""
+        cams = {
+            cam_id: {"analysed": c.analysed, "gated": c.gated, "skipped": c.skipped}
+            for cam_id, p in self.pipelines.items()
+            for c in [p.cadence.counts]
+        }
+        with self._lock:
+            batches = {str(size): runs for size, runs in sorted(self.stats.batches.items())}
+        return {"cameras": cams, "batches": batches}
+
     def _report_health(self, since: float, before: dict[str, int]) -> tuple[float, dict[str, int]]:
         """Each camera's state, analysed frames per wall second since the last call, and frames
         dropped so far (a slow analysis), to ``on_camera_health``."""

@@ -62,6 +62,7 @@ def run(
                 cam, contract_camera_state(state), fps=fps, dropped_frames=dropped
             ),
         )
+    publisher.analysis = agent.analysis_report
     publisher.serve_control(ControlHandler(config, on_applied=agent.apply_config))
     watcher = ConfigWatcher(config, agent.apply_config)
 

@@ -19,6 +19,7 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,6 +119,8 @@ class MqttPublisher:
         self.evidence_dir = Path(evidence_dir) if evidence_dir is not None else None
         self.window = 200
         self.metrics_interval_s = 30.0
+        #: Gives the metrics message its ``analysis`` object (the agent's cadence and batches).
+        self.analysis: Callable[[], dict[str, Any]] | None = None
         self.cameras: dict[str, CameraStatus] = {}
         self.errors: dict[str, int] = {}
         self._wake = threading.Event()
@@ -278,7 +281,7 @@ class MqttPublisher:
                 "dropped": dropped,
             },
             "cameras": cams,
-        }
+        } | ({} if self.analysis is None else {"analysis": self.analysis()})
 
     def serve_control(self, handler: ControlHandler) -> None:
         """Answer commands on this box's control topic with ``handler`` (call before start)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 
+import jsonschema
 import pytest
 import yaml
 
@@ -247,3 +248,33 @@ def test_the_same_config_again_is_not_a_reload(tmp_path, shared_data, detector):
     agent.apply_config(changed)
     agent.apply_config(load_dict(tmp_path / "c.yaml", raw))
     assert agent.stats.reloads == 1
+
+
+def test_cameras_share_inference_runs_and_report_their_cadence(tmp_path, shared_data, detector):
+    raw = box_config(tmp_path, shared_data) | {"analysis_threads": 1}
+    raw["batch"] = {"max_size": 4, "deadline_ms": 50}
+    f = tmp_path / "box.yaml"
+    f.write_text(yaml.safe_dump(raw))
+    agent = EdgeAgent(load(f), detector, ListSink(), worker_options=WorkerOptions(queue_size=2000))
+    agent.run(max_seconds=120)
+    report = agent.analysis_report()
+    payload = {
+        "schema_version": "1.0",
+        "site": "xitang",
+        "box": "box-07",
+        "at": "2026-12-02T00:00:00Z",
+        "outbox": {"depth": 0, "oldest_age_s": None, "bytes": 0, "dropped": {}},
+        "cameras": {},
+        "analysis": report,
+    }
+    jsonschema.validate(payload, load_schema("metrics"))
+    for cam, frames in {"room": 140, "park": 7}.items():
+        counts = report["cameras"][cam]
+        assert sum(counts.values()) == frames == agent.stats.frames[cam]
+    room = report["cameras"]["room"]
+    assert room["gated"] + room["skipped"] > 0, "the adaptive cadence left keyframes out"
+    runs = {int(size): n for size, n in report["batches"].items()}
+    assert sum(size * n for size, n in runs.items()) == sum(
+        c["analysed"] for c in report["cameras"].values()
+    )
+    assert 2 <= max(runs) <= 4, "keyframes went to the detector together, at most max_size"
