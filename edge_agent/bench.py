@@ -14,17 +14,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from edge_agent.config.cadence import CadenceSettings
 from edge_agent.config.models import DecodeMode, ModelConfig
 from edge_agent.contract.incident import Incident
 from edge_agent.incidents.origin import StreamClock
 from edge_agent.ingest import open_source
 from edge_agent.pipeline import CameraPipeline, Detector
 from edge_agent.publish.outbox import Outbox
-from edge_agent.replay import whole_frame_config
+from edge_agent.replay import EVERY_KEYFRAME, whole_frame_config
 
 __all__ = ["STAGES", "ModeCost", "measure", "verdict"]
 
-STAGES = ("demux", "decode", "convert", "preprocess", "inference", "postprocess", "publish")
+STAGES = (
+    "demux",
+    "decode",
+    "convert",
+    "gate",
+    "preprocess",
+    "inference",
+    "postprocess",
+    "publish",
+)
 
 
 @dataclass
@@ -62,8 +72,16 @@ class _OutboxSink:
         self.outbox.put(f"gridwatch/v1/bench/box/{incident.camera}/incident", data)
 
 
-def measure(video: Path, detector: Detector, name: str, fps: float | None) -> ModeCost:
-    """Replay ``video``: keyframes only (``fps=None``) or every frame decoded, ``fps`` analysed."""
+def measure(
+    video: Path,
+    detector: Detector,
+    name: str,
+    fps: float | None,
+    cadence: CadenceSettings | None = EVERY_KEYFRAME,
+) -> ModeCost:
+    """Replay ``video``: keyframes only (``fps=None``) or every frame decoded, ``fps`` analysed;
+    the detector on every one (``cadence`` EVERY_KEYFRAME) or as ``cadence`` decides (``None``:
+    the defaults, adaptive)."""
     probe = open_source(whole_frame_config(video, 16, 16).cameras[0], threads=1)
     with probe:
         first = next(probe.frames())
@@ -83,6 +101,8 @@ def measure(video: Path, detector: Detector, name: str, fps: float | None) -> Mo
                 if pipeline is None:
                     clock = StreamClock(camera.id, lambda: source.epoch)
                     pipeline = CameraPipeline(cfg, camera, detector, sink, clock)
+                    if cadence is not None:
+                        pipeline.cadence.settings = cadence
                 result = pipeline.process(frame)
                 cost.analysed += 1
                 cost.video_s = result.pts
@@ -111,6 +131,31 @@ def verdict(keyframes: ModeCost, naive: ModeCost, cores: int | None = None) -> d
         "ratio": round(n / m, 2) if m else float("inf"),
         "bound_cameras": int(cores / keyframes.bound_per_video_s),
     }
+
+
+def cameras(cost_per_video_s: float, cores: int | None = None) -> int:
+    """Cameras of that cost one box sustains in real time."""
+    return int((cores or os.cpu_count() or 1) / cost_per_video_s)
+
+
+def mixed_day(costs: dict[str, tuple[ModeCost, float]]) -> tuple[float, float]:
+    """Core-seconds per video second over a day composed of clips: ``{clip: (cost, hours)}``.
+    Returns (all stages, decode + inference only)."""
+    hours = sum(h for _, h in costs.values())
+    total = sum(c.cost_per_video_s * h for c, h in costs.values()) / hours
+    bound = sum(c.bound_per_video_s * h for c, h in costs.values()) / hours
+    return total, bound
+
+
+def rtsp_figures(path: Path) -> dict[str, Any]:
+    """The RTSP load test's figures (``scripts/bench_rtsp.py`` writes them; the agent may not
+    import the collector that runs it). Missing file: the keys with ``None``."""
+    keys = ("cameras_rtsp_realtime", "mb_per_camera", "latency_p95_ms")
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return dict.fromkeys(keys)
+    return {k: data.get(k) for k in keys}
 
 
 def single_thread_model(cfg: ModelConfig) -> ModelConfig:

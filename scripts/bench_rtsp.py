@@ -4,7 +4,8 @@
 Serves a shared clip on N RTSP paths from one gst-rtsp-server process on 127.0.0.1, runs one
 ``edge-agent run`` over all N, and carries its incidents through a Mosquitto to a collector that
 files tickets (see :mod:`collector.endtoend.rtsp_load`). One JSON line per step, then a last line:
-``{"cameras_rtsp_realtime": N, "mb_per_camera": M, "latency_p95_ms": L, ...}``.
+``{"cameras_rtsp_realtime": N, "mb_per_camera": M, "latency_p95_ms": L, ...}``, also written to
+``--results`` (default ``var/bench/rtsp.json``), where ``edge-agent bench`` picks the three up.
 This is a benchmark, not a test: run it on an otherwise idle machine.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CLIP = REPO.parent / "shared" / "data" / "video" / "one-by-one-person.mp4"
+RESULTS = REPO / "var" / "bench" / "rtsp.json"
 
 
 def main(argv: list[str]) -> int:
@@ -29,6 +31,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--measure-s", type=float, default=40.0, help="seconds measured per step")
     parser.add_argument("--all-steps", action="store_true", help="go on after a step misses")
     parser.add_argument("--workdir", type=Path, help="keep logs and stores here")
+    parser.add_argument(
+        "--results", type=Path, default=RESULTS, help="write the last line here too"
+    )
     args = parser.parse_args(argv)
     try:
         steps = [int(s) for s in args.steps.split(",")]
@@ -44,8 +49,11 @@ def main(argv: list[str]) -> int:
         workdir=args.workdir,
         stop_after_miss=not args.all_steps,
     )
-    results = run_load(opts)
-    print(json.dumps(summary(results)))
+    line = json.dumps(summary(run_load(opts)))
+    # `edge-agent bench` reads the figures from here: the agent may not import the collector
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(line + "\n")
+    print(line)
     return 0
 
 

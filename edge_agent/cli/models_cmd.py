@@ -19,6 +19,8 @@ from edge_agent.config.models import ModelConfig, ModelKind, SlicingConfig
 from edge_agent.detect import build_detector
 from edge_agent.detect.adapters import fitting_kinds
 from edge_agent.detect.auto_slicing import SlicingPlan, SlicingSetting, network_side
+from edge_agent.detect.batching import time_batches
+from edge_agent.detect.detector import Detector
 from edge_agent.detect.session import ModelSpec, open_session
 from edge_agent.errors import SourceError
 
@@ -136,13 +138,24 @@ def time_model(
     auto_slicing: Annotated[
         bool, typer.Option(help="Let 'slicing: auto' decide on the video's frames (1 s apart).")
     ] = False,
+    batch: Annotated[
+        str | None,
+        typer.Option(
+            help="Batch sizes to compare, e.g. 1,2,4,8: frames per run and per second for each "
+            "(the agent's batch.max_size)."
+        ),
+    ] = None,
 ) -> None:
     """Median milliseconds per frame of MODEL, per stage, on this machine (not a test)."""
     cfg = ModelConfig(path=str(model), kind=kind, threads=threads)
     setting: SlicingSetting = SlicingConfig(tile=tile) if tile else "off"
+    sizes = _batch_sizes(batch)
     with library_errors():
         detector = build_detector(cfg, Path.cwd())
         frames = _sample_frames(video, runs)
+    if sizes:
+        print_batch_timings(detector, frames[len(frames) // 2], sizes, runs)
+        return
     plan = SlicingPlan("auto" if auto_slicing else setting, network_side(detector), model.stem)
     detector.detect(frames[0], None)  # warm-up: first run allocates
     stages: dict[str, list[float]] = {}
@@ -160,3 +173,34 @@ def time_model(
         f"{chose}",
         soft_wrap=True,
     )
+
+
+def _batch_sizes(text: str | None) -> list[int]:
+    if text is None:
+        return []
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        sizes = []
+    if not sizes or min(sizes) < 1:
+        raise typer.BadParameter(
+            f"comma-separated sizes >= 1 expected; got {text!r}", param_hint="--batch"
+        )
+    return sizes
+
+
+def print_batch_timings(detector: Detector, frame: np.ndarray, sizes: list[int], runs: int) -> None:
+    """A table of each batch size's cost and throughput; the best is the one to configure."""
+    timings = time_batches(detector, frame, sizes, max(1, runs // max(sizes)))
+    table = Table(
+        title=f"{detector.session.spec.path}: batches (batchable: {detector.adapter.batchable})"
+    )
+    for column in ("batch", "ms per run", "ms per frame", "frames/s"):
+        table.add_column(column, justify="right")
+    for t in timings:
+        table.add_row(
+            str(t.batch), f"{t.ms_per_run:.1f}", f"{t.ms_per_frame:.1f}", f"{t.frames_per_s:.1f}"
+        )
+    console.print(table)
+    best = max(timings, key=lambda t: t.frames_per_s)
+    console.print(f"best: batch.max_size {best.batch} ({best.frames_per_s:.1f} frames/s)")
