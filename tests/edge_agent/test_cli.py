@@ -217,3 +217,23 @@ def test_run_in_process_ends_with_its_files_and_gives_the_signal_handlers_back(
     assert res.exit_code == 0, res.output
     assert "frames analysed on 1 camera(s)" in res.output
     assert {sig: signal.getsignal(sig) for sig in before} == before
+
+
+def test_mixed_day_weighs_the_hours_and_rtsp_figures_come_from_their_file(tmp_path):
+    from edge_agent.bench import mixed_day, rtsp_figures
+
+    busy, quiet = ModeCost("b", video_s=10.0), ModeCost("q", video_s=10.0)
+    busy.stage_s.update(decode=0.1, inference=0.2, postprocess=0.1)  # 0.04 core-s per video s
+    quiet.stage_s.update(decode=0.1, gate=0.1)  # 0.02, bound 0.01
+    total, bound = mixed_day({"busy": (busy, 6.0), "quiet": (quiet, 18.0)})
+    assert (round(total, 4), round(bound, 4)) == (0.025, 0.015)
+    path = tmp_path / "rtsp.json"
+    assert rtsp_figures(path) == dict.fromkeys(
+        ("cameras_rtsp_realtime", "mb_per_camera", "latency_p95_ms")
+    )
+    path.write_text('{"cameras_rtsp_realtime": 48, "mb_per_camera": 7.5, "latency_p95_ms": 900}')
+    assert rtsp_figures(path) == {
+        "cameras_rtsp_realtime": 48,
+        "mb_per_camera": 7.5,
+        "latency_p95_ms": 900,
+    }
