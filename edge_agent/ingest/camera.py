@@ -11,7 +11,7 @@ mode keep it above the camera's keyframe interval) or when ``stop()`` was called
 source and reconnects after a backoff.
 
 Example:
-    >>> from edge_agent.config.models import CameraConfig
+    >>> from edge_agent.config.models import CameraConfig, DecodeMode
     >>> cam = CameraConfig(id="cam1", url="rtsp://127.0.0.1:8554/cam1")
     >>> worker = CameraWorker(cam, on_state=lambda cid, old, new, why: print(cid, new.value))
     >>> worker.start()  # doctest: +SKIP
@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from edge_agent.config.models import CameraConfig
+from edge_agent.config.models import CameraConfig, DecodeMode
 from edge_agent.errors import SourceError
 from edge_agent.frames import Frame
 from edge_agent.ingest.dropqueue import DropOldestQueue
@@ -92,6 +92,12 @@ class CameraStatus:
     last_pts: float | None
 
 
+def _decoder(camera: CameraConfig) -> dict[str, int]:
+    """One decoder thread per camera in keyframe mode: about one picture a second gains
+    nothing from FFmpeg's frame threads, and each thread holds its own frame buffers (RSS)."""
+    return {"threads": 1} if camera.decode is DecodeMode.KEYFRAMES else {}
+
+
 class CameraWorker:
     """Runs one camera's source on its own thread and queues its frames.
 
@@ -112,7 +118,7 @@ class CameraWorker:
     ):
         self.camera = camera
         self.options = options or WorkerOptions()
-        self.source = source if source is not None else open_source(camera)
+        self.source = source if source is not None else open_source(camera, **_decoder(camera))
         self.queue: DropOldestQueue[Frame] = DropOldestQueue(
             self.options.queue_size, self.options.cond
         )
