@@ -211,7 +211,10 @@ class CameraPipeline:
         t0 = time.perf_counter()
         people = dets.of_class(PERSON_CLASS)
         metrics, incidents = self._observe(frame, decision, dets, people)
-        pressures = {zid: pressure(m, self._thresholds[zid]) for zid, m in metrics.items()}
+        default = self.setup.cfg.defaults.thresholds
+        pressures = {
+            zid: pressure(m, self._thresholds.get(zid, default)) for zid, m in metrics.items()
+        }
         if decision is Decision.ANALYSE:
             self.cadence.analysed(frame.pts, frame.image, pressures)
         elif decision is Decision.GATED:
@@ -237,13 +240,14 @@ class CameraPipeline:
             for slot in slots.values():
                 if slot.due is not None and frame.pts < slot.due:
                     continue
-                counts = isinstance(slot.runner, MeasuresZones)
+                runner = slot.runner
+                counts = isinstance(runner, MeasuresZones)
                 if counts and decision is Decision.SKIPPED:
                     continue
                 slot.due = frame.pts + slot.every_s if slot.every_s > 0 else None
-                incidents += slot.runner.observe(frame, objects, at)
-                if counts:
-                    metrics.update(slot.runner.zone_metrics())  # type: ignore[attr-defined]
+                incidents += runner.observe(frame, objects, at)
+                if isinstance(runner, MeasuresZones):
+                    metrics.update(runner.zone_metrics())
         return metrics, incidents
 
     def finish(self) -> list[Incident]:

@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from edge_agent.config.models import CameraConfig, DecodeMode
 from edge_agent.errors import SourceError
@@ -92,7 +93,7 @@ class CameraStatus:
     last_pts: float | None
 
 
-def _decoder(camera: CameraConfig) -> dict[str, int]:
+def _decoder(camera: CameraConfig) -> dict[str, Any]:
     """One decoder thread per camera in keyframe mode: about one picture a second gains
     nothing from FFmpeg's frame threads, and each thread holds its own frame buffers (RSS)."""
     return {"threads": 1} if camera.decode is DecodeMode.KEYFRAMES else {}
