@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import cv2
 import numpy as np
 
 from edge_agent.config.cadence import CadenceSettings
@@ -56,12 +57,13 @@ class Decision(StrEnum):
 
 
 def thumbnail(image: np.ndarray, side: int) -> np.ndarray:
-    """A grey picture whose longer side is about ``side`` px, by block means (cheap, no cv2)."""
+    """A grey picture whose longer side is ``side`` px, by area averaging (sensor noise and
+    compression ringing average out; well under a millisecond for a 768x432 frame)."""
     h, w = image.shape[:2]
-    step = max(1, max(h, w) // side)
-    hh, ww = (h // step) * step, (w // step) * step
-    grey = image[:hh, :ww].mean(axis=2, dtype=np.float32)
-    return grey.reshape(hh // step, step, ww // step, step).mean(axis=(1, 3))
+    scale = side / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    return cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).astype(np.float32)
 
 
 def changed_fraction(a: np.ndarray, b: np.ndarray, pixel_delta: int) -> float:
@@ -124,6 +126,8 @@ class CameraCadence:
     def _decide(self, pts: float, image: np.ndarray) -> Decision:
         s = self.settings
         last = self._last_pts
+        if not (s.adaptive or s.gate):
+            return Decision.ANALYSE
         if last is None or self._reference is None or pts < last or pts - last >= s.max_age_s:
             return Decision.ANALYSE
         changed = changed_fraction(
