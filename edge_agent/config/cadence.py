@@ -67,8 +67,11 @@ class CadenceSettings(Strict):
 class BatchSettings(Strict):
     """Frames of several cameras sent to the shared model session as one run."""
 
+    # 2: `edge-agent models time --batch 1,2,4,8` on the SSD graph here gave 39.2 / 42.9 / 41.2 /
+    # 36.2 frames/s (1 thread) and 15.6 / 15.8 / 15.6 / 17.4 (2 threads, busy machine): no size
+    # gains beyond the noise, and a larger batch only delays the first camera of it.
     max_size: int = Field(
-        4, ge=1, le=64, description="Most frames in one inference (1: one frame at a time)."
+        2, ge=1, le=64, description="Most frames in one inference (1: one frame at a time)."
     )
     deadline_ms: float = Field(
         20.0, ge=0, le=1000, description="Longest wait for more frames before running a batch."
