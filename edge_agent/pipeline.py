@@ -190,7 +190,8 @@ class CameraPipeline:
         t0 = time.perf_counter()
         decision = self.plan(frame)
         gate_s = time.perf_counter() - t0
-        dets, timings = None, {}
+        dets: Detections | None = None
+        timings: dict[str, float] = {}
         if decision is Decision.ANALYSE:
             dets, timings = self.slicing.detect(self.detector, frame.image, frame.pts)
         timings["gate"] = gate_s
@@ -308,23 +309,35 @@ _Found = tuple[Detections, dict[str, float]]
 def _detect_due(
     pipelines: Mapping[str, CameraPipeline], frames: Sequence[Frame], max_size: int
 ) -> dict[int, _Found | Exception]:
-    """Detections of each frame (by its index in ``frames``), or the error detecting it."""
-    if not frames:
-        return {}
-    detector = pipelines[frames[0].camera_id].detector
-    if isinstance(detector, OnnxDetector) and len(frames) > 1:
-        images = [f.image for f in frames]
-        slicings = [pipelines[f.camera_id].camera.slicing for f in frames]
-        try:
-            return dict(enumerate(detect_batch(detector, images, slicings, max_size)))
-        except Exception:  # one bad picture fails the run: find it by detecting one at a time
-            pass
+    """Detections of each frame (by its index in ``frames``), or the error detecting it.
+
+    A frame its camera's slicing plan probes on (``slicing: auto`` deciding) is detected
+    alone; the others share runs, each with the slicing its camera chose.
+    """
     found: dict[int, _Found | Exception] = {}
+    shared = [
+        i
+        for i, f in enumerate(frames)
+        if isinstance(pipelines[f.camera_id].detector, OnnxDetector)
+        and not pipelines[f.camera_id].slicing.probes_at(f.pts)
+    ]
+    if len(shared) > 1:
+        detector = pipelines[frames[shared[0]].camera_id].detector
+        images = [frames[i].image for i in shared]
+        slicings = [pipelines[frames[i].camera_id].slicing.choice.slicing for i in shared]
+        try:
+            assert isinstance(detector, OnnxDetector)
+            found = dict(
+                zip(shared, detect_batch(detector, images, slicings, max_size), strict=True)
+            )
+        except Exception:  # one bad picture fails the run: find it by detecting one at a time
+            found = {}
     for i, frame in enumerate(frames):
+        if i in found:
+            continue
         p = pipelines[frame.camera_id]
         try:
-            dets = p.detector.detect(frame.image, p.camera.slicing)
-            found[i] = (dets, dict(getattr(p.detector, "last_timings", {})))
+            found[i] = p.slicing.detect(p.detector, frame.image, frame.pts)
         except Exception as err:
             found[i] = err
     return found

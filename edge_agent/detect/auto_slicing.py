@@ -108,11 +108,16 @@ class SlicingPlan:
         else:
             self.choice = SlicingChoice("off", None, "configured")
 
+    def probes_at(self, pts: float) -> bool:
+        """Whether the frame at ``pts`` is a probe (two passes), not a plain detection with
+        :attr:`choice` (which several cameras' frames may share in one batch)."""
+        return self.auto and (self._next_probe is None or pts >= self._next_probe)
+
     def detect(
         self, detector: _Detector, image: np.ndarray, pts: float
     ) -> tuple[Detections, dict[str, float]]:
         """Boxes for this frame and the stage seconds it took (a probe's both passes)."""
-        if self.auto and (self._next_probe is None or pts >= self._next_probe):
+        if self.probes_at(pts):
             return self._probe(detector, image, pts)
         found = detector.detect(image, self.choice.slicing)
         return found, dict(detector.last_timings)
