@@ -6,14 +6,14 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from collector.cli.run_cmd import library_errors
 from collector.endtoend.bench import BenchOptions, run_bench
+from edge_agent.contract.console import PipeConsole
 
 __all__ = ["bench"]
 
-console = Console(stderr=True)
+console = PipeConsole(stderr=True)
 
 
 def bench(

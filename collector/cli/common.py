@@ -14,10 +14,10 @@ from typing import Annotated, Any
 
 import sqlite_utils
 import typer
-from rich.console import Console
 
-from collector.errors import GridwatchError
+from collector.errors import GridwatchError, StoreError
 from collector.store import DEFAULT_DB, open_store
+from edge_agent.contract.console import PipeConsole
 
 __all__ = [
     "console",
@@ -31,8 +31,8 @@ __all__ = [
     "emit_json",
 ]
 
-console = Console()
-err_console = Console(stderr=True)
+console = PipeConsole()
+err_console = PipeConsole(stderr=True)
 
 DbOption = Annotated[
     Path,
@@ -63,8 +63,18 @@ def library_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def store(path: Path) -> sqlite_utils.Database:
-    """Open the store (creating it and applying migrations)."""
+def store(path: Path, create: bool = False) -> sqlite_utils.Database:
+    """Open the store and apply pending migrations; only ``create`` makes a missing one.
+
+    Commands that read (tickets, stats, reports) on a mistyped path would otherwise leave an
+    empty store behind and report "no grid map imported".
+    """
+    if not create and str(path) != ":memory:" and not Path(path).exists():
+        raise StoreError(
+            f"no collector store at {path}: import a grid map first "
+            f"(collector grid import FILE --db {path}), or name the center's store with --db "
+            "or GRIDWATCH_DB"
+        )
     return open_store(path)
 
 

@@ -6,15 +6,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from collector.cli.run_cmd import library_errors
 from collector.endtoend.demo import DemoOptions, run_demo
+from edge_agent.contract.console import PipeConsole
 
 __all__ = ["demo"]
 
-console = Console()
+console = PipeConsole()
 
 
 def demo(
@@ -24,7 +24,10 @@ def demo(
     video: Annotated[
         Path | None, typer.Option(help="Replay this video (whole frame = one zone).")
     ] = None,
-    db: Annotated[Path | None, typer.Option(help="Collector store (default: a temp file).")] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(help="Collector store to add to (default: the demo's, replaced each run)."),
+    ] = None,
     max_seconds: Annotated[
         float | None, typer.Option(help="Stop the replay after this many seconds.")
     ] = None,
@@ -57,5 +60,6 @@ def demo(
         table.add_row(name.replace("_", " "), str(getattr(result, name)))
     console.print(table)
     console.print(f"store: {result.db}" + (" (stopped early)" if result.stopped_early else ""))
+    console.print(f"next: collector tickets list --db {result.db}  (see README: after the demo)")
     if result.lost != 0:
         raise typer.Exit(1)

@@ -37,7 +37,7 @@ def import_cmd(
         if check:
             console.print(f"{file}: valid ({len(cells)} cells); nothing stored (--check)")
             return
-        report = import_center(store(db), center, geojson, str(file))
+        report = import_center(store(db, create=True), center, geojson, str(file))
     if as_json:
         emit_json(asdict(report))
         return

@@ -38,7 +38,7 @@ def create(
 ) -> None:
     """Create a key and print it once; only its salted hash is stored."""
     with library_errors():
-        created = create_key(store(db), scope.value, label or scope.value, _now())
+        created = create_key(store(db, create=True), scope.value, label or scope.value, _now())
     if as_json:
         emit_json(asdict(created.key) | {"key": created.secret})
         return

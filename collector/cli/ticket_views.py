@@ -81,7 +81,7 @@ def ticket_panel(
     parts: list[Any] = ["\n".join(lines)]
     if events:
         parts.append(timeline)
-    return Panel(Group(*parts), title=f"ticket {t.id}")
+    return Panel(Group(*parts), title=f"ticket {t.id}", expand=False)
 
 
 def _proposal_line(t: Ticket, center: CenterConfig) -> str:

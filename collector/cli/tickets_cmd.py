@@ -25,6 +25,7 @@ from collector.cli.common import (
     parse_at,
     store,
 )
+from collector.cli.group_options import HoistingGroup
 from collector.cli.ticket_steps import (
     Note,
     TicketId,
@@ -43,7 +44,9 @@ from collector.tickets.detail import ticket_document
 from collector.tickets.escalation import escalate as run_escalation
 
 app = typer.Typer(
-    help="Enforcement tickets: list, show and move them through the workflow.", no_args_is_help=True
+    cls=HoistingGroup,  # --db, --actor, --role, --at also after the command's name
+    help="Enforcement tickets: list, show and move them through the workflow.",
+    no_args_is_help=True,
 )
 
 

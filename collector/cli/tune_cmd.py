@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from collector.cli.run_cmd import library_errors
 from collector.transport.config import load_config
 from collector.transport.tune import send_control, threshold_command
+from edge_agent.contract.console import PipeConsole
 
 __all__ = ["tune"]
 
-console = Console()
+console = PipeConsole()
 
 
 def tune(

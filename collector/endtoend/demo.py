@@ -8,6 +8,7 @@ publisher. The caller gets each stored incident and each ticket change as they a
 
 from __future__ import annotations
 
+import os
 import secrets
 import sqlite3
 import tempfile
@@ -15,6 +16,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +32,18 @@ from collector.transport.service import IngestService
 from edge_agent.contract.incident import Incident
 from edge_agent.publish import MqttPublisher
 
-__all__ = ["DemoOptions", "DemoResult", "run_demo"]
+__all__ = ["DemoOptions", "DemoResult", "default_demo_db", "run_demo"]
 
-GRID = Path(__file__).resolve().parents[2] / "configs" / "grid" / "cells.geojson"
+#: The example center (grid map, units, routing) the demo files tickets with: ``configs/grid``,
+#: shipped as the package data of ``collector.endtoend.center`` (a link in the checkout).
+GRID = Path(str(resources.files("collector.endtoend.center").joinpath("cells.geojson")))
+
+
+def default_demo_db() -> Path:
+    """Where the demo keeps its store unless told: ``$XDG_DATA_HOME/gridwatch/demo/`` (or
+    ``~/.local/share/gridwatch/demo/``). Each run replaces the previous run's store there."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "gridwatch" / "demo" / "collector.sqlite"
 
 
 @dataclass
@@ -158,9 +170,34 @@ class _Watcher:
 
 
 def run_demo(opts: DemoOptions, say: Callable[[str], None]) -> DemoResult:
-    """Run the whole chain once; returns the counts (``lost`` must be 0)."""
-    work = Path(tempfile.mkdtemp(prefix="gridwatch-demo-"))
-    db = opts.db or work / "collector.sqlite"
+    """Run the whole chain once; returns the counts (``lost`` must be 0).
+
+    The store is ``opts.db`` (kept as it is, incidents are added) or :func:`default_demo_db`
+    (replaced); the broker's and the box's scratch files (a signing key, the outbox) live in a
+    temporary folder removed on return.
+    """
+    db = opts.db or _fresh(default_demo_db())
+    with tempfile.TemporaryDirectory(prefix="gridwatch-demo-") as scratch:
+        return _run(opts, db, Path(scratch), say)
+
+
+def _fresh(db: Path) -> Path:
+    db.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    return db
+
+
+def _today_epoch(video: Path) -> datetime:
+    """Label the clip's first frame so that its last one is now: the demo's cases are today's."""
+    import av
+
+    with av.open(str(video)) as container:
+        length_s = (container.duration or 0) / 1_000_000
+    return (datetime.now(UTC) - timedelta(seconds=length_s)).replace(microsecond=0)
+
+
+def _run(opts: DemoOptions, db: Path, work: Path, say: Callable[[str], None]) -> DemoResult:
     broker = EmbeddedBroker().start() if opts.broker is None else None
     url = broker.url if broker else str(opts.broker)
     result = DemoResult(db=db)
@@ -200,7 +237,7 @@ def _replay_thread(
 ) -> threading.Thread:
     """The agent's replay of ``agent`` = (video, config) on a started thread, counting frames
     into ``result`` and stopping at ``opts.max_seconds``."""
-    from edge_agent.detect.detector import PROJECT_ROOT, build_detector
+    from edge_agent.detect.detector import build_detector
     from edge_agent.replay import ReplayOptions, replay_video
 
     video, cfg = agent
@@ -212,8 +249,13 @@ def _replay_thread(
             raise _TimeUp
 
     def replay() -> None:
-        detector = build_detector(cfg.model, PROJECT_ROOT)
-        options = ReplayOptions(fps=opts.fps, evidence_dir=work / "evidence", on_frame=on_frame)
+        detector = build_detector(cfg.model, Path.cwd())
+        options = ReplayOptions(
+            fps=opts.fps,
+            epoch=_today_epoch(video),
+            evidence_dir=work / "evidence",
+            on_frame=on_frame,
+        )
         try:
             replay_video(video, None if opts.video else cfg, None, sink, detector, options)
         except _TimeUp:

@@ -67,7 +67,7 @@ def bench(
     """
     from edge_agent.bench import measure_concurrent, rtsp_figures, single_thread_model
     from edge_agent.config.models import ModelConfig
-    from edge_agent.detect.detector import PROJECT_ROOT, build_detector
+    from edge_agent.detect.detector import build_detector
     from edge_agent.sample import sample_video_path
 
     clip = video or (SHARED_CLIP if SHARED_CLIP.is_file() else sample_video_path())
@@ -75,7 +75,7 @@ def bench(
         ModelConfig() if model is None else ModelConfig(path=str(model.resolve()), kind=model_kind)
     )
     with library_errors():
-        detector = build_detector(single_thread_model(cfg), PROJECT_ROOT)
+        detector = build_detector(single_thread_model(cfg), Path.cwd())
         detector.detect(__import__("numpy").zeros((64, 64, 3), "uint8"))  # warm-up
         busy = _modes(clip, detector, naive_fps)
         quiet = _modes(quiet_video, detector, naive_fps)
@@ -87,7 +87,7 @@ def bench(
     if copies > 0:
         with library_errors():
             # as `edge-agent run` with analysis_threads = cores: that many inferences at once
-            shared = build_detector(single_thread_model(cfg), PROJECT_ROOT, concurrent=n_cores)
+            shared = build_detector(single_thread_model(cfg), Path.cwd(), concurrent=n_cores)
             measured = measure_concurrent(clip, shared, copies, n_cores)
         console.print(
             f"measured: {copies} copies of the clip through the whole agent ({n_cores} analysis "

@@ -9,12 +9,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from edge_agent.contract.console import PipeConsole
 from edge_agent.errors import GridwatchError
 
 __all__ = ["console", "err_console", "library_errors", "print_table"]
 
-console = Console(soft_wrap=True)  # long paths stay on one line: scripts grep them
-err_console = Console(stderr=True, soft_wrap=True)
+console = PipeConsole(soft_wrap=True)  # long paths stay on one line: scripts grep them
+err_console = PipeConsole(stderr=True, soft_wrap=True)
 
 
 def print_table(table: Table) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from edge_agent.cli.common import console, library_errors
 from edge_agent.config import load
+from edge_agent.config.load import Unset
 from edge_agent.config.models import AgentConfig
 from edge_agent.errors import ConfigError, GridwatchError
 
@@ -29,11 +30,13 @@ def check(
 ) -> None:
     """Validate FILE and the files it names; on error print the file, key path and bad value.
 
-    The model is looked up as `edge-agent run` does (beside FILE, then in the project), the
-    signing key too (relative to the working directory).
+    The model is looked up as `edge-agent run` does (beside FILE, then among the shipped
+    `models/NAME`), the signing key too (relative to the working directory). Secrets (`${VAR}`)
+    need not be set: a note names each one `edge-agent run` will need.
     """
+    unset: list[Unset] = []
     with library_errors():
-        cfg = load(file)
+        cfg = load(file, unset_env=unset)
         if not skip_files:
             check_files(cfg, file)
     zones = sum(len(c.zones) for c in cfg.cameras)
@@ -41,6 +44,8 @@ def check(
         f"{file}: OK — site {cfg.box.site_id}, box {cfg.box.box_id}, "
         f"{len(cfg.cameras)} camera(s), {zones} zone(s)"
     )
+    for key, _, var in unset:
+        console.print(f"note: {key} uses ${{{var}}}, not set here; edge-agent run will need it")
 
 
 def check_files(cfg: AgentConfig, file: Path) -> None:

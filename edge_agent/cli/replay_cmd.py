@@ -83,7 +83,7 @@ def replay(
     ] = False,
 ) -> None:
     """Analyse VIDEO as fast as possible and print a summary; incidents as JSONL or over MQTT."""
-    from edge_agent.detect.detector import PROJECT_ROOT, build_detector
+    from edge_agent.detect.detector import build_detector
 
     with library_errors():
         cfg = load(config) if config else None
@@ -91,7 +91,7 @@ def replay(
         model_cfg = _model_config(cfg, model, model_kind)
         if cfg is not None:
             cfg = cfg.model_copy(update={"model": model_cfg})
-        detector = build_detector(model_cfg, config.parent if config else PROJECT_ROOT)
+        detector = build_detector(model_cfg, config.parent if config else Path.cwd())
         if sweep:
             keep = None if no_cache else (cache_dir or default_cache_dir())
             extra = (fps, keep, expected, sweep_json)

@@ -27,7 +27,7 @@ def show(
 ) -> None:
     """Effective thresholds per zone (defaults merged with the zone's overrides)."""
     with library_errors():
-        cfg = load(config)
+        cfg = load(config, unset_env=[])  # reads thresholds only
     rows: list[dict[str, Any]] = []
     for cam in cfg.cameras:
         if camera and cam.id != camera:

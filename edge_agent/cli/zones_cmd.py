@@ -38,7 +38,7 @@ def preview(
     from edge_agent.zones.geometry import GroundPlane
 
     with library_errors():
-        cfg = load(config)
+        cfg = load(config, unset_env=[])  # a preview connects to no broker: no secrets needed
         try:
             cam = cfg.camera(camera)
         except KeyError as err:

@@ -13,33 +13,44 @@ from edge_agent.config.models import AgentConfig
 from edge_agent.contract.errors import ConfigError, problems_from_validation
 from edge_agent.contract.yamlfile import read_yaml
 
-__all__ = ["parse", "load"]
+__all__ = ["Unset", "parse", "load"]
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-def _expand_env(value: Any, path: str, problems: list[tuple[str, object, str]]) -> Any:
-    """Expand ``${VAR}`` in strings, so secrets stay out of the YAML file."""
+#: One unset ``${VAR}``: (key path, the value as written, the variable's name).
+Unset = tuple[str, object, str]
+
+
+def _expand_env(value: Any, path: str, unset: list[Unset]) -> Any:
+    """Expand ``${VAR}`` in strings, so secrets stay out of the YAML file.
+
+    An unset variable is recorded in ``unset`` and left as written (``${VAR}``).
+    """
     if isinstance(value, dict):
         return {
-            k: _expand_env(v, f"{path}.{k}" if path else str(k), problems) for k, v in value.items()
+            k: _expand_env(v, f"{path}.{k}" if path else str(k), unset) for k, v in value.items()
         }
     if isinstance(value, list):
-        return [_expand_env(v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
+        return [_expand_env(v, f"{path}[{i}]", unset) for i, v in enumerate(value)]
     if isinstance(value, str):
 
         def sub(m: re.Match[str]) -> str:
             if m.group(1) not in os.environ:
-                problems.append((path, value, f"environment variable {m.group(1)} is not set"))
-                return ""
+                unset.append((path, value, m.group(1)))
+                return m.group(0)
             return os.environ[m.group(1)]
 
         return _ENV_REF.sub(sub, value)
     return value
 
 
-def parse(data: Any, source: str = "<dict>") -> AgentConfig:
+def parse(data: Any, source: str = "<dict>", unset_env: list[Unset] | None = None) -> AgentConfig:
     """Validate a config already read into Python objects.
+
+    An unset ``${VAR}`` is an error, unless ``unset_env`` is given: then the value keeps the
+    literal ``${VAR}`` and the list receives each one (for commands that do not use those values,
+    such as ``config check`` and ``zones preview``: only the commands that connect need secrets).
 
     Example:
         >>> cfg = parse({"box": {"site_id": "xitang", "box_id": "b1"},
@@ -49,10 +60,13 @@ def parse(data: Any, source: str = "<dict>") -> AgentConfig:
     """
     if not isinstance(data, dict):
         raise ConfigError(source, [("", data, "the top level must be a mapping")])
-    problems: list[tuple[str, object, str]] = []
-    data = _expand_env(data, "", problems)
-    if problems:
+    unset: list[Unset] = []
+    data = _expand_env(data, "", unset)
+    if unset and unset_env is None:
+        problems = [(k, v, f"environment variable {var} is not set") for k, v, var in unset]
         raise ConfigError(source, problems)
+    if unset_env is not None:
+        unset_env.extend(unset)
     try:
         cfg = AgentConfig.model_validate(data)
     except ValidationError as err:
@@ -77,6 +91,6 @@ def _check_merged_thresholds(cfg: AgentConfig, source: str) -> None:
         raise ConfigError(source, problems)
 
 
-def load(path: str | os.PathLike[str]) -> AgentConfig:
-    """Read a YAML file and validate it."""
-    return parse(read_yaml(path), source=str(Path(path)))
+def load(path: str | os.PathLike[str], unset_env: list[Unset] | None = None) -> AgentConfig:
+    """Read a YAML file and validate it (``unset_env``: see :func:`parse`)."""
+    return parse(read_yaml(path), source=str(Path(path)), unset_env=unset_env)

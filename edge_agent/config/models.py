@@ -111,7 +111,8 @@ class ModelKind(StrEnum):
 
 class ModelConfig(Strict):
     path: str = Field(
-        "models/ssdlite_mobilenet_v2_person.onnx", description="ONNX file, relative to the project."
+        "models/ssdlite_mobilenet_v2_person.onnx",
+        description="ONNX file, relative to the config file; models/NAME: a shipped model.",
     )
     kind: ModelKind = Field(
         ModelKind.AUTO, description="Output layout: auto (read off the graph), ssd_tf, yolo, yolox."
@@ -233,7 +234,7 @@ class CameraHealthSettings(Strict):
     background_frames: int = Field(5, ge=1, le=50, description="Keyframes in the short background.")
     model: str = Field(
         "models/change_structural.onnx",
-        description="Change comparator ONNX, relative to the project.",
+        description="Change comparator ONNX; models/NAME: the shipped one.",
     )
     analysis_max_side: int = Field(
         960, ge=160, le=8192, description="Larger frames are analysed shrunk to this (px)."

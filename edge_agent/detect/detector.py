@@ -8,17 +8,18 @@ from pathlib import Path
 
 import numpy as np
 
+from edge_agent.bundled import resolve_model_path
 from edge_agent.config.models import ModelConfig, SlicingConfig
 from edge_agent.detect.adapters import Adapter, Thresholds, make_adapter
 from edge_agent.detect.nms import merge_views
 from edge_agent.detect.session import SharedSession, open_session
 from edge_agent.detect.slicing import Window, shift, views
 from edge_agent.detections import Detections
-from edge_agent.errors import ModelError
 
 __all__ = ["Detector", "StageTimings", "build_detector", "resolve_model_path", "PROJECT_ROOT"]
 
-#: The checkout / installed tree that holds ``models/`` (the default model's home).
+#: The folder above the package (the checkout, in a development tree). Models are not looked up
+#: here: shipped ones come from ``edge_agent.models`` (see :mod:`edge_agent.bundled`).
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 #: Most pictures sent in one run when the model takes a batch (bounds memory on many tiles).
 MAX_BATCH = 16
@@ -32,7 +33,7 @@ class Detector:
 
     Example:
         >>> from edge_agent.config.models import ModelConfig
-        >>> det = build_detector(ModelConfig(), PROJECT_ROOT)
+        >>> det = build_detector(ModelConfig(), Path("."))
         >>> len(det.detect(np.zeros((240, 320, 3), np.uint8)))
         0
         >>> sorted(det.last_timings)
@@ -99,28 +100,13 @@ def _visible(dets: Detections) -> Detections:
     return dets[(size > 0).all(axis=1)]
 
 
-def resolve_model_path(path: str | Path, base_dir: Path) -> Path:
-    """An absolute path as is; a relative one under ``base_dir``, else under the project root."""
-    path = Path(path).expanduser()
-    if path.is_absolute():
-        tried = [path]
-    else:
-        tried = list(dict.fromkeys([base_dir / path, PROJECT_ROOT / path]))
-    for candidate in tried:
-        if candidate.is_file():
-            return candidate
-    raise ModelError(
-        f"model file not found: {path} (looked in {', '.join(str(t) for t in tried)}); "
-        "the default model ships in models/, or build your own (see models/README.md)"
-    )
-
-
 def build_detector(model_cfg: ModelConfig, base_dir: Path, concurrent: int = 1) -> Detector:
     """Open the model once and check it against the adapter of ``model_cfg.kind``.
 
     ``concurrent``: inferences the shared session runs at once (the agent's analysis threads).
 
-    Relative paths resolve against ``base_dir`` (the config file's folder), then the project root.
+    Relative paths resolve against ``base_dir`` (the config file's folder); ``models/NAME`` falls
+    back to the model of that name shipped with the package.
     Raises :class:`ModelError` when the file is missing, unreadable or of another layout.
     """
     path = resolve_model_path(model_cfg.path, base_dir)

@@ -30,11 +30,11 @@ def _comparator(path: Path, threads: int) -> Comparator:
 
 
 def comparator_for(model: str) -> Comparator:
-    """The change comparator of a settings ``model`` (relative: to the project root), opened once
-    per file and shared."""
-    from edge_agent.detect.detector import PROJECT_ROOT, resolve_model_path
+    """The change comparator of a settings ``model`` (relative: to the working folder, else a
+    shipped ``models/NAME``), opened once per file and shared."""
+    from edge_agent.bundled import resolve_model_path
 
-    return _comparator(resolve_model_path(model, PROJECT_ROOT), 1)
+    return _comparator(resolve_model_path(model, Path.cwd()), 1)
 
 
 class ConstructionRunner(ConstructionWatch):
