@@ -75,6 +75,10 @@ class ConfigWatcher:
             return None
         return st.st_mtime_ns, st.st_size
 
+    def request_reload(self) -> None:
+        """Reload at the next :meth:`poll` even if the file looks unchanged (SIGHUP)."""
+        self._stamp = None
+
     def poll(self) -> bool:
         stamp = self._read_stamp()
         if stamp == self._stamp:

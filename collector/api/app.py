@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from collector.api.errors import install_handlers
+from collector.api.metrics_route import install_metrics
 from collector.api.routes import PREFIX, router
 from collector.store import open_store
 
@@ -55,4 +56,5 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.state.settings = settings
     install_handlers(app)
     app.include_router(router)
+    install_metrics(app)
     return app

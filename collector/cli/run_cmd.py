@@ -33,12 +33,18 @@ def run(
         float | None,
         typer.Option(help="Stop after this many seconds (default: run until a signal)."),
     ] = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(help="Serve Prometheus /metrics on this port (0: any free one).", min=0),
+    ] = None,
+    metrics_host: Annotated[str, typer.Option(help="Address of /metrics.")] = "127.0.0.1",
 ) -> None:
     """Subscribe to every box's incidents, store each exactly once, dead-letter bad messages."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     with library_errors():
         cfg = load_config(config)
         service = IngestService(cfg, filer=default_filer() if tickets else None)
+        endpoint = _serve_metrics(cfg.db, metrics_host, metrics_port)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -83,6 +89,9 @@ def _stop(service: IngestService, scheduler: Scheduler | None) -> None:
     if scheduler is not None:
         scheduler.stop()
     service.stop()
+    if endpoint is not None:
+        endpoint.shutdown()
+        endpoint.server_close()
     s = service.stats
     steps = (
         ""
@@ -92,3 +101,20 @@ def _stop(service: IngestService, scheduler: Scheduler | None) -> None:
     err_console.print(
         f"stopped: stored {s.stored} dup {s.duplicates} dead {s.dead}{steps}", highlight=False
     )
+
+
+def _serve_metrics(db: str, host: str, port: int | None):
+    """The store's metrics on ``http://host:port/metrics`` when a port is given."""
+    from prometheus_client import start_http_server
+
+    from collector.errors import CollectorError
+    from collector.metrics import registry_for
+
+    if port is None:
+        return None
+    try:
+        server, _ = start_http_server(port, addr=host, registry=registry_for(db))
+    except OSError as err:
+        raise CollectorError(f"--metrics-port: cannot listen on {host}:{port}: {err}") from err
+    err_console.print(f"metrics at http://{host}:{server.server_port}/metrics", highlight=False)
+    return server

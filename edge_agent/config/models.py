@@ -22,6 +22,7 @@ __all__ = [
     "TlsConfig",
     "MqttConfig",
     "OutboxConfig",
+    "PrometheusConfig",
     "ModelKind",
     "ModelConfig",
     "EvidenceConfig",
@@ -99,6 +100,15 @@ class MqttConfig(BrokerConnection):
     )
     metrics_interval_s: float = Field(
         30.0, ge=1, le=3600, description="Seconds between metrics messages."
+    )
+
+
+class PrometheusConfig(Strict):
+    """The agent's Prometheus endpoint (``/metrics``); off unless a port is given."""
+
+    host: str = Field("127.0.0.1", min_length=1, description="Address to listen on.")
+    port: int | None = Field(
+        None, ge=0, le=65535, description="TCP port (e.g. 9464); 0: any free port; none: off."
     )
 
 
@@ -383,6 +393,7 @@ class AgentConfig(Strict):
     mqtt: MqttConfig = Field(default_factory=MqttConfig)
     model: ModelConfig = Field(default_factory=ModelConfig)
     evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
+    prometheus: PrometheusConfig = Field(default_factory=PrometheusConfig)
     defaults: Defaults = Field(default_factory=Defaults)
     cameras: list[CameraConfig] = Field(..., min_length=1)
     audit_log: str = Field("var/audit.jsonl", description="Threshold changes are appended here.")

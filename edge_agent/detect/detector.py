@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,8 @@ class Detector:
         self.session = session
         self.adapter = adapter
         self.config = config
+        #: Called with the stage seconds of every call (the agent's metrics); None: nobody.
+        self.on_timings: Callable[[StageTimings], None] | None = None
         self._local = threading.local()
 
     @property
@@ -75,6 +78,8 @@ class Detector:
         t0 = time.perf_counter()
         merged = merge_views(parts, self.config.iou)
         timings["postprocess"] += time.perf_counter() - t0
+        if self.on_timings is not None:
+            self.on_timings(timings)
         return merged, timings
 
     def _run(
