@@ -19,10 +19,12 @@ import sqlite_utils
 
 from collector.errors import StoreError
 from collector.migrations import load_all
+from edge_agent.contract.paths import state_path
 
 __all__ = ["open_store", "write_transaction", "DEFAULT_DB"]
 
-DEFAULT_DB = "var/collector.sqlite"
+#: The store when none is named: in ``$GRIDWATCH_STATE_DIR`` (a service) or ``var/``.
+DEFAULT_DB = state_path("collector.sqlite")
 
 
 def open_store(path: str | os.PathLike[str]) -> sqlite_utils.Database:

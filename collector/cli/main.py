@@ -16,6 +16,7 @@ from collector.cli import (
     report_cmd,
     run_cmd,
     serve_cmd,
+    service_cmd,
     stats_cmd,
     tickets_cmd,
     tune_cmd,
@@ -44,6 +45,7 @@ app.add_typer(keys_cmd.app, name="keys")
 app.add_typer(accounts_cmd.app, name="accounts")  # the web console's log-ins
 app.add_typer(feed_cmd.app, name="feed")
 app.command(name="report")(report_cmd.report)
+app.add_typer(service_cmd.app, name="service")
 
 
 @app.callback()

@@ -25,6 +25,7 @@ from collector.errors import ConfigError
 from collector.scheduler.config import SchedulerConfig
 from edge_agent.contract.broker_config import BrokerConnection, TlsConfig
 from edge_agent.contract.errors import ContractError, problems_from_validation
+from edge_agent.contract.paths import state_path
 from edge_agent.contract.signing import load_key
 from edge_agent.contract.topics import MAX_EVIDENCE_BYTES, MAX_INCIDENT_BYTES
 from edge_agent.contract.yamlfile import read_yaml
@@ -59,7 +60,10 @@ class BrokerConfig(BrokerConnection):
 
 class CollectorConfig(_Strict):
     broker: BrokerConfig = Field(default_factory=BrokerConfig, description="MQTT broker.")
-    db: str = Field("var/collector.sqlite", description="SQLite store.")
+    db: str = Field(
+        default_factory=lambda: state_path("collector.sqlite"),
+        description="SQLite store (default in $GRIDWATCH_STATE_DIR or var/).",
+    )
     box_keys_file: str | None = Field(
         None, description="YAML mapping '<site>/<box>' to the box's hex key or key file."
     )

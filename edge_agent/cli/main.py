@@ -12,6 +12,7 @@ from edge_agent.cli import (
     models_cmd,
     replay_cmd,
     run_cmd,
+    service_cmd,
     thresholds_cmd,
     zones_cmd,
 )
@@ -31,3 +32,4 @@ app.add_typer(baseline_cmd.app, name="baseline")
 app.add_typer(models_cmd.app, name="models")
 app.add_typer(eval_cmd.app, name="eval")
 app.command("bench")(bench_cmd.bench)
+app.add_typer(service_cmd.app, name="service")

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 from edge_agent.config.cadence import BatchSettings, CadenceSettings
 from edge_agent.config.strict import Strict
 from edge_agent.contract.broker_config import BrokerConnection, TlsConfig
+from edge_agent.contract.paths import state_path
 
 __all__ = [
     "Strict",
@@ -67,7 +68,10 @@ class BoxConfig(Strict):
 
 
 class OutboxConfig(Strict):
-    path: str = Field("var/outbox.sqlite", description="SQLite file of the durable outbox.")
+    path: str = Field(
+        default_factory=lambda: state_path("outbox.sqlite"),
+        description="SQLite file of the durable outbox (default in $GRIDWATCH_STATE_DIR or var/).",
+    )
     max_mb: float = Field(
         512.0, gt=0, description="Disk cap; evidence is dropped before incidents."
     )
@@ -142,7 +146,10 @@ class ModelConfig(Strict):
 
 
 class EvidenceConfig(Strict):
-    dir: str = Field("var/evidence", description="Where evidence JPEGs are written.")
+    dir: str = Field(
+        default_factory=lambda: state_path("evidence"),
+        description="Where evidence JPEGs are written (default in the state folder).",
+    )
     max_bytes: int = Field(200_000, ge=10_000, le=5_000_000, description="Cap per evidence image.")
     jpeg_quality: int = Field(80, ge=20, le=100, description="Starting JPEG quality.")
 
@@ -396,9 +403,13 @@ class AgentConfig(Strict):
     prometheus: PrometheusConfig = Field(default_factory=PrometheusConfig)
     defaults: Defaults = Field(default_factory=Defaults)
     cameras: list[CameraConfig] = Field(..., min_length=1)
-    audit_log: str = Field("var/audit.jsonl", description="Threshold changes are appended here.")
+    audit_log: str = Field(
+        default_factory=lambda: state_path("audit.jsonl"),
+        description="Threshold changes are appended here (default in the state folder).",
+    )
     baseline_dir: str = Field(
-        "var/baselines", description="Reference images of construction-watch zones."
+        default_factory=lambda: state_path("baselines"),
+        description="Reference images of construction-watch zones (default in the state folder).",
     )
     analysis_threads: int = Field(
         1,
