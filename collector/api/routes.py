@@ -106,7 +106,7 @@ def discovery(request: Request) -> dict:
         "specification": "http://wiki.open311.org/GeoReport_v2",
         "url": _root(request),
         "type": "production",
-        "formats": ["application/json"],
+        "formats": ["text/xml", "application/json"],
     }
     return {
         "changeset": "2026-11-27T00:00:00Z",
