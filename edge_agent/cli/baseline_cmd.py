@@ -16,7 +16,8 @@ from edge_agent.analytics.construction_watch.capture import CaptureRequest, capt
 from edge_agent.analytics.construction_watch.reference import ReferenceStore
 from edge_agent.analytics.construction_watch.watch import WHOLE_FRAME_ZONE
 from edge_agent.cli.common import console, library_errors
-from edge_agent.config import AgentConfig, load
+from edge_agent.config import AgentConfig
+from edge_agent.config.load import load_for
 from edge_agent.errors import BaselineError
 
 app = typer.Typer(
@@ -79,7 +80,7 @@ def capture_cmd(
 ) -> None:
     """Build a reference (temporal median, people and vehicles masked) and store it."""
     with library_errors():
-        cfg = load(config)
+        cfg = load_for(config, needs=("cameras",))  # opens cameras, never the broker
         req = CaptureRequest(camera, zone, video, frames, spacing_s, lighting, "capture", by)
         _run(cfg, config, req, baseline_dir, detect)
 
@@ -100,7 +101,7 @@ def accept_cmd(
 ) -> None:
     """Replace the reference once a case is settled; a running watch picks it up and resets."""
     with library_errors():
-        cfg = load(config)
+        cfg = load_for(config, needs=("cameras",))  # opens cameras, never the broker
         req = CaptureRequest(
             camera, zone, video, frames, spacing_s, lighting, "accept", by, note or None
         )
@@ -121,7 +122,7 @@ def show_cmd(
 ) -> None:
     """Print the stored references (and recent audit lines); optionally export them as PNG."""
     with library_errors():
-        cfg = load(config)
+        cfg = load_for(config, needs=("cameras",))  # opens cameras, never the broker
         base = baseline_dir or Path(cfg.baseline_dir)
         rows, audit = [], []
         for z in watch_zones(cfg, camera, zone):

@@ -15,6 +15,7 @@ from rich.table import Table
 from edge_agent.cli import sweep_cmd
 from edge_agent.cli.common import console, err_console, library_errors
 from edge_agent.config import AgentConfig, load
+from edge_agent.config.load import load_for
 from edge_agent.config.models import ModelConfig, ModelKind
 from edge_agent.errors import ConfigError
 from edge_agent.evaluate.cache import default_cache_dir
@@ -86,7 +87,8 @@ def replay(
     from edge_agent.detect.detector import build_detector
 
     with library_errors():
-        cfg = load(config) if config else None
+        # secrets (${VAR}) are needed only to publish: a replay without --mqtt connects nowhere
+        cfg = (load(config) if mqtt else load_for(config)) if config else None
         _check_camera(config, cfg, camera)
         model_cfg = _model_config(cfg, model, model_kind)
         if cfg is not None:

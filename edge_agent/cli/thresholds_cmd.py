@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 
 from edge_agent.cli.common import console, library_errors
-from edge_agent.config import load
 from edge_agent.config.edit import set_threshold, threshold_keys
+from edge_agent.config.load import load_for
 
 app = typer.Typer(help="Show and change per-zone thresholds.", no_args_is_help=True)
 
@@ -27,7 +27,7 @@ def show(
 ) -> None:
     """Effective thresholds per zone (defaults merged with the zone's overrides)."""
     with library_errors():
-        cfg = load(config, unset_env=[])  # reads thresholds only
+        cfg = load_for(config)  # reads thresholds only: no secrets needed
     rows: list[dict[str, Any]] = []
     for cam in cfg.cameras:
         if camera and cam.id != camera:

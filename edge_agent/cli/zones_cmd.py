@@ -30,7 +30,7 @@ def preview(
     grid_m: Annotated[float, typer.Option(help="Calibration grid spacing in metres.")] = 1.0,
 ) -> None:
     """Write OUT: a frame of CAMERA with zones, the calibration grid and the detections drawn."""
-    from edge_agent.config import load
+    from edge_agent.config.load import load_for
     from edge_agent.detect import build_detector
     from edge_agent.draw import draw_detections, draw_ground_grid, draw_zone
     from edge_agent.ingest import open_source
@@ -38,7 +38,8 @@ def preview(
     from edge_agent.zones.geometry import GroundPlane
 
     with library_errors():
-        cfg = load(config, unset_env=[])  # a preview connects to no broker: no secrets needed
+        # a preview connects to no broker; it opens the camera unless given a video
+        cfg = load_for(config, needs=() if video else ("cameras",))
         try:
             cam = cfg.camera(camera)
         except KeyError as err:

@@ -13,7 +13,7 @@ from edge_agent.config.models import AgentConfig
 from edge_agent.contract.errors import ConfigError, problems_from_validation
 from edge_agent.contract.yamlfile import read_yaml
 
-__all__ = ["Unset", "parse", "load"]
+__all__ = ["Unset", "parse", "load", "load_for"]
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -94,3 +94,19 @@ def _check_merged_thresholds(cfg: AgentConfig, source: str) -> None:
 def load(path: str | os.PathLike[str], unset_env: list[Unset] | None = None) -> AgentConfig:
     """Read a YAML file and validate it (``unset_env``: see :func:`parse`)."""
     return parse(read_yaml(path), source=str(Path(path)), unset_env=unset_env)
+
+
+def load_for(path: str | os.PathLike[str], needs: tuple[str, ...] = ()) -> AgentConfig:
+    """Load for a command that uses only some values: an unset ``${VAR}`` is an error only under
+    the key paths in ``needs`` (e.g. ``("cameras",)`` for a command that opens the cameras).
+
+    Only the commands that connect need the broker's password; the others leave ``${VAR}`` as
+    written in the values they never read.
+    """
+    unset: list[Unset] = []
+    cfg = load(path, unset_env=unset)
+    used = [(k, v, var) for k, v, var in unset if k.startswith(needs) and needs]
+    if used:
+        problems = [(k, v, f"environment variable {var} is not set") for k, v, var in used]
+        raise ConfigError(str(path), problems)
+    return cfg

@@ -54,3 +54,38 @@ def test_a_terminal_width_is_kept(monkeypatch):
     out = io.StringIO()
     PipeConsole(file=out).print("word " * 30)
     assert max(len(line) for line in out.getvalue().splitlines()) <= 60
+
+
+def test_replay_with_a_config_does_not_need_the_mqtt_password(
+    repo_root, shared_data, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("GRIDWATCH_MQTT_PASSWORD", raising=False)
+    monkeypatch.chdir(tmp_path)
+    config = str(repo_root / "configs/edge-box-01.yaml")
+    clip = str(shared_data / "video/one-by-one-person.mp4")
+    result = runner.invoke(app, ["replay", clip, "--config", config, "--camera", "alley-01"])
+    assert result.exit_code == 0, result.output
+    assert "lane-north" in result.output
+    result = runner.invoke(
+        app, ["replay", clip, "--config", config, "--mqtt", "mqtt://127.0.0.1:9"]
+    )
+    assert result.exit_code == 2 and "GRIDWATCH_MQTT_PASSWORD is not set" in result.output
+
+
+def test_thresholds_set_and_zones_preview_need_no_password(
+    repo_root, shared_data, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("GRIDWATCH_MQTT_PASSWORD", raising=False)
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "box.yaml"
+    config.write_text((repo_root / "configs/edge-box-01.yaml").read_text())
+    args = ["thresholds", "set", "alley-01", "lane-north", "warning_density", "2.5"]
+    result = runner.invoke(app, [*args, "--config", str(config), "--user", "chief"])
+    assert result.exit_code == 0, result.output
+    assert "${GRIDWATCH_MQTT_PASSWORD}" in config.read_text()  # the secret stays a reference
+    clip = str(shared_data / "video/one-by-one-person.mp4")
+    out = tmp_path / "zones.png"
+    preview = ["zones", "preview", "--config", str(config), "--camera", "alley-01"]
+    result = runner.invoke(app, [*preview, "--video", clip, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 0
