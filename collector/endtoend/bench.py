@@ -18,6 +18,7 @@ apart as ``redelivered``).
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
 import tempfile
 import threading
@@ -195,6 +196,7 @@ def run_bench(opts: BenchOptions, say: Callable[[str], None]) -> dict[str, float
         client.stop()
         service.stop()
         broker.stop()
+        shutil.rmtree(work, ignore_errors=True)  # the broker's files, the store, the outbox
     return {
         "ingest_per_s": round(ingest_per_s, 1),
         "p50_ms": round(p50, 2),

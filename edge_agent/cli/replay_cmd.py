@@ -101,12 +101,13 @@ def replay(
             return
         writer = JsonlWriter(jsonl) if jsonl else None
         sinks: list = [ListSink()] + ([writer] if writer else [])
-        publisher = _publisher(mqtt, cfg) if mqtt else None
+        scratch = tempfile.TemporaryDirectory(prefix="gridwatch-replay-")
+        publisher = _publisher(mqtt, cfg, Path(scratch.name)) if mqtt else None
         if publisher is not None:
             sinks.append(publisher)
-        scratch = tempfile.TemporaryDirectory(prefix="gridwatch-baselines-")
         if baseline_dir is None and cfg is None:
-            baseline_dir = Path(scratch.name)  # no config: references live for this replay only
+            # no config: references (and the outbox of --mqtt) live for this replay only
+            baseline_dir = Path(scratch.name) / "baselines"
         opts = ReplayOptions(
             fps=fps,
             epoch=start,
@@ -117,11 +118,11 @@ def replay(
         try:
             summary = _run(video, cfg, camera, _Fanout(sinks), detector, opts, writer)
         finally:
-            scratch.cleanup()
             if writer:
                 writer.close()
             if publisher is not None:
                 publisher.close()
+            scratch.cleanup()
     _print_summary(summary)
 
 
@@ -159,10 +160,10 @@ def _model_config(
     return ModelConfig.model_validate(base.model_dump() | update) if update else base
 
 
-def _publisher(url: str, cfg: AgentConfig | None):
+def _publisher(url: str, cfg: AgentConfig | None, scratch: Path):
     from edge_agent.publish import replay_publisher
 
-    return replay_publisher(url, cfg)
+    return replay_publisher(url, cfg, scratch_dir=scratch)
 
 
 def _run(video, cfg, camera, sink, detector, opts: ReplayOptions, writer) -> ReplaySummary:

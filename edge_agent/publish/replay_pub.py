@@ -11,19 +11,23 @@ __all__ = ["replay_publisher"]
 
 
 def replay_publisher(
-    url: str, cfg: AgentConfig | None, base_dir: str | Path | None = None
+    url: str,
+    cfg: AgentConfig | None,
+    base_dir: str | Path | None = None,
+    scratch_dir: Path | None = None,
 ) -> MqttPublisher:
     """A started publisher for ``edge-agent replay --mqtt URL`` (``close()`` it at the end).
 
     With a config, its box, key and outbox are used with ``url`` as the broker; without, the box
-    is ``replay/local``, unsigned, with an outbox in a temporary directory.
+    is ``replay/local``, unsigned, with an outbox in ``scratch_dir`` (the caller removes it), or
+    in a new temporary directory.
     """
     import tempfile
 
     if cfg is None:
         from edge_agent.config.load import parse
 
-        tmp = tempfile.mkdtemp(prefix="gridwatch-replay-")
+        tmp = str(scratch_dir) if scratch_dir else tempfile.mkdtemp(prefix="gridwatch-replay-")
         cfg = parse(
             {
                 "box": {"site_id": "replay", "box_id": "local"},
