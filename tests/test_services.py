@@ -61,7 +61,7 @@ def units(stage: Path) -> dict[str, Path]:
     """Both packages' units, installed by their ``service install`` from the built wheel."""
     build = stage / "build"
     build.mkdir()
-    bin_dir = install_wheel(build_wheel(build), stage / "venv", _service_python())
+    bin_dir = install_wheel(build_wheel(build), stage / "venv", _service_python(), shared=True)
     dirs = [
         "--user", USER,
         "--config-dir", str(stage / "etc/gridwatch"),

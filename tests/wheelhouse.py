@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from importlib import metadata
 from pathlib import Path
 
@@ -53,15 +54,26 @@ def _closure(dist: metadata.Distribution) -> dict[str, metadata.Distribution]:
     return found
 
 
-def _link_site(dists: dict[str, metadata.Distribution], into: Path) -> None:
-    """Link each distribution's top-level files and folders (and its metadata) into ``into``."""
+def _link_site(dists: dict[str, metadata.Distribution], into: Path, copy: bool) -> None:
+    """Link (or copy) each distribution's top-level files and folders and metadata into ``into``."""
     into.mkdir()
     for dist in dists.values():
         root = Path(str(dist.locate_file("")))
         for top in {Path(f).parts[0] for f in dist.files or [] if not str(f).startswith("..")}:
-            target = into / top
-            if (root / top).exists() and not target.exists():
-                target.symlink_to(root / top)
+            source, target = root / top, into / top
+            if not source.exists() or target.exists():
+                continue
+            if not copy:
+                target.symlink_to(source)
+            elif source.is_dir():
+                shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(source, target)
+
+
+def readable_by_all(path: Path) -> bool:
+    """Whether any user may reach ``path`` (every folder above it can be traversed by others)."""
+    return all(p.stat().st_mode & 0o001 for p in [path, *path.parents] if p.is_dir())
 
 
 def build_wheel(work: Path) -> Path:
@@ -81,8 +93,12 @@ def build_wheel(work: Path) -> Path:
     return wheel
 
 
-def install_wheel(wheel: Path, venv: Path, python: str = sys.executable) -> Path:
-    """A fresh venv of ``python`` with ``wheel`` and its declared dependencies; its ``bin``."""
+def install_wheel(wheel: Path, venv: Path, python: str = sys.executable, shared=False) -> Path:
+    """A fresh venv of ``python`` with ``wheel`` and its declared dependencies; its ``bin``.
+
+    ``shared``: other users will run it, so dependencies in a folder they cannot reach (a venv
+    under ``/root``) are copied rather than linked.
+    """
     clean = clean_env(venv.parent / "home")
     run([python, "-m", "venv", "--without-pip", venv], venv.parent, clean)
     quiet = ["--disable-pip-version-check", "-q", "--no-deps", "--no-index"]
@@ -92,7 +108,8 @@ def install_wheel(wheel: Path, venv: Path, python: str = sys.executable) -> Path
     site = Path(run([venv / "bin/python", "-c", where], venv.parent, clean).strip())
     gridwatch = metadata.Distribution.at(next(site.glob("gridwatch-*.dist-info")))
     deps = venv / "deps"
-    _link_site(_closure(gridwatch), deps)
+    here = Path(sysconfig.get_paths()["purelib"])
+    _link_site(_closure(gridwatch), deps, copy=shared and not readable_by_all(here))
     (site / "gridwatch-deps.pth").write_text(f"{deps}\n")
     return venv / "bin"
 
