@@ -5,6 +5,7 @@ A live RTSP camera and a real Mosquitto; the agent survives SIGHUP (``systemctl 
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -84,8 +85,17 @@ def test_run_serves_camera_detector_and_outbox_metrics(
         assert got["gridwatch_outbox_depth"][()] >= 0
         assert got["gridwatch_outbox_oldest_age_seconds"][()] >= 0
 
-        proc.send_signal(signal.SIGHUP)  # systemctl reload: the agent reads its config again
+        # systemctl reload: SIGHUP reads the config again even when the file looks unchanged
+        # (same size and modification time, so the file watcher alone would not notice)
+        stat = config.stat()
+        text = config.read_text()
+        assert "critical_count: 3" in text
+        config.write_text(text.replace("critical_count: 3", "critical_count: 4"))
+        os.utime(config, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         time.sleep(1.5)
+        assert "thresholds reloaded" not in log.read_text()
+        proc.send_signal(signal.SIGHUP)
+        _wait(lambda: "thresholds reloaded" in log.read_text(), "a reload on SIGHUP", log)
         assert proc.poll() is None, log.read_text()
         again = scrape(url)
         count = again["gridwatch_detector_inference_seconds_count"][model]
