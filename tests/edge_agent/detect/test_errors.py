@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from edge_agent.bundled import bundled_model
 from edge_agent.config.models import ModelConfig
 from edge_agent.detect import build_detector, resolve_model_path
 from edge_agent.errors import ModelError
@@ -79,13 +80,18 @@ def test_two_outputs_refused_by_yolo(tmp_path):
         build_detector(ModelConfig(path="two.onnx", kind="yolo"), tmp_path)
 
 
-def test_missing_file_lists_where_it_looked(tmp_path, repo_root):
+def test_missing_file_lists_where_it_looked(tmp_path):
     with pytest.raises(ModelError) as err:
         build_detector(ModelConfig(path="models/nope.onnx"), tmp_path)
     message = str(err.value)
     assert "model file not found: models/nope.onnx" in message
     assert str(tmp_path / "models/nope.onnx") in message
-    assert str(repo_root / "models/nope.onnx") in message
+    assert str(bundled_model("nope.onnx")) in message  # where the shipped models are
+
+
+def test_a_shipped_model_is_found_from_any_folder(tmp_path):
+    found = resolve_model_path("models/change_structural.onnx", tmp_path)
+    assert found == bundled_model("change_structural.onnx") and found.is_file()
 
 
 def test_not_onnx(tmp_path):
