@@ -3,8 +3,8 @@
 Routes (:mod:`collector.api.routes`): ``GET discovery.json``, ``GET services.json``,
 ``GET services/{code}.json``, ``GET requests.json`` (filters), ``GET requests/{id}.json``,
 ``POST requests.json`` (needs a write key), ``GET media/{name}`` (evidence images, read-only).
-Each ``.json`` call also answers as ``.xml`` (:mod:`collector.api.xml`); ``GET /metrics`` serves
-the center's Prometheus metrics.
+Each ``.json`` call also answers as ``.xml`` (:mod:`collector.api.xml`); ``collector serve`` adds
+``GET /metrics`` (:mod:`collector.metrics.route`).
 Keys go in the ``api_key`` parameter (GeoReport) or the ``X-Api-Key`` header; with
 ``public_reads`` the GET routes need no key. The OpenAPI document is ``openapi.json`` (no Swagger
 page: it would load from a CDN). ``collector serve`` adds the staff's console under ``/console/``
@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from collector.api.errors import install_handlers
-from collector.api.metrics_route import install_metrics
 from collector.api.routes import PREFIX, router
 from collector.api.xml import XmlFormat
 from collector.store import open_store
@@ -59,6 +58,5 @@ def create_app(settings: ApiSettings) -> FastAPI:
     app.state.settings = settings
     install_handlers(app)
     app.include_router(router)
-    install_metrics(app)
     app.add_middleware(XmlFormat, prefix=PREFIX)  # every .json call also as .xml (GeoReport)
     return app

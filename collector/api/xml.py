@@ -52,7 +52,7 @@ def to_xml(root: str, data: Any) -> bytes:
     """``data`` (a JSON answer) as a GeoReport XML document with ``root`` as its element.
 
     Example:
-        >>> to_xml("services", [{"service_code": "9001", "metadata": False}]).decode()[38:]
+        >>> to_xml("services", [{"service_code": "9001", "metadata": False}]).decode().splitlines()[1]
         '<services><service><service_code>9001</service_code><metadata>false</metadata></service></services>'
     """
     element = ET.Element(root)

@@ -11,6 +11,7 @@ import uvicorn
 from collector.api.app import PREFIX, ApiSettings
 from collector.cli.common import DbOption, console, library_errors
 from collector.console import create_console_app
+from collector.metrics import install_metrics
 from collector.store import DEFAULT_DB
 
 __all__ = ["serve"]
@@ -33,8 +34,8 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Serve the Open311 GeoReport v2 API and the web console (/console/, log in with an account
-    made by 'collector accounts add')."""
+    """Serve the Open311 GeoReport v2 API (JSON and XML), /metrics and the web console
+    (/console/, log in with an account made by 'collector accounts add')."""
     with library_errors():
         app = create_console_app(
             ApiSettings(
@@ -44,6 +45,8 @@ def serve(
                 str(upload_dir) if upload_dir else None,
             )
         )
+        install_metrics(app)  # GET /metrics: the store's figures for Prometheus
     console.print(f"Open311 API at http://{host}:{port}{PREFIX}/ (OpenAPI: openapi.json)")
     console.print(f"Console at http://{host}:{port}/console/")
+    console.print(f"metrics at http://{host}:{port}/metrics")
     uvicorn.run(app, host=host, port=port, log_level="info")

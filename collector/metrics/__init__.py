@@ -6,6 +6,7 @@ tickets, due times, the feed's cursors), so one collector class serves both the 
 ``metrics_port``), and a restart loses no count. Names: docs/DEPLOY.md.
 """
 
+from collector.metrics.route import install_metrics
 from collector.metrics.store import StoreMetrics, registry_for
 
-__all__ = ["StoreMetrics", "registry_for"]
+__all__ = ["StoreMetrics", "install_metrics", "registry_for"]

@@ -1,22 +1,26 @@
 """Store-derived metrics: ingest counts, dead letters by reason, tickets by state, overdue
-tickets, and how far each feed lags behind the ticket changes."""
+tickets, and how far each feed lags behind the ticket changes. Each figure is read through the
+room that owns its tables (ingest, tickets, feed)."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
+import sqlite_utils
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-__all__ = ["StoreMetrics", "registry_for", "CLOSED_STATES"]
+from collector.feed.delivery import feed_status
+from collector.ingest.counts import dead_letters_by_reason, stored_incidents
+from collector.tickets.changes import oldest_change_after
+from collector.tickets.model import from_db_time
+from collector.tickets.queries import count_by_state, count_overdue
 
-#: Ticket states in which a due time no longer matters.
-CLOSED_STATES = ("closed", "void", "duplicate")
+__all__ = ["StoreMetrics", "registry_for"]
 
 Family = CounterMetricFamily | GaugeMetricFamily
 
@@ -44,7 +48,7 @@ class StoreMetrics(Collector):
             yield _up(False)
             return
         try:
-            families = list(self._families(conn))
+            families = list(self._families(sqlite_utils.Database(conn)))
         except sqlite3.Error:  # missing tables (not migrated yet) or a busy store
             yield _up(False)
             return
@@ -53,35 +57,33 @@ class StoreMetrics(Collector):
         yield _up(True)
         yield from families
 
-    def _families(self, conn: sqlite3.Connection) -> Iterator[Family]:
+    def _families(self, db: sqlite_utils.Database) -> Iterator[Family]:
         now = self.clock()
-        yield _single(
-            CounterMetricFamily,
+        yield CounterMetricFamily(
             "gridwatch_collector_incidents_stored",
             "Incident events stored (exactly once each); rate() is the ingest rate.",
-            conn.execute("SELECT COUNT(*) FROM ingest_incidents").fetchone()[0],
+            value=stored_incidents(db),
         )
         yield _labelled(
-            CounterMetricFamily,
-            "gridwatch_collector_dead_letters",
-            "Messages refused by the ingest, by reason.",
-            "reason",
-            conn.execute("SELECT reason, COUNT(*) FROM dead_letters GROUP BY reason"),
+            CounterMetricFamily(
+                "gridwatch_collector_dead_letters",
+                "Messages refused by the ingest, by reason.",
+                labels=["reason"],
+            ),
+            dead_letters_by_reason(db),
         )
         yield _labelled(
-            GaugeMetricFamily,
-            "gridwatch_collector_tickets",
-            "Tickets by workflow state.",
-            "state",
-            conn.execute("SELECT state, COUNT(*) FROM tickets GROUP BY state"),
+            GaugeMetricFamily(
+                "gridwatch_collector_tickets", "Tickets by workflow state.", labels=["state"]
+            ),
+            count_by_state(db),
         )
-        yield _single(
-            GaugeMetricFamily,
+        yield GaugeMetricFamily(
             "gridwatch_collector_tickets_overdue",
             "Open tickets past their due time.",
-            _overdue(conn, now),
+            value=count_overdue(db, now),
         )
-        yield from _feed_lag(conn, now)
+        yield from _feed_lag(db, now)
 
     def describe(self) -> Iterator[Family]:
         return iter(())  # no describe: registering must not open the store
@@ -100,24 +102,13 @@ def _up(ok: bool) -> GaugeMetricFamily:
     )
 
 
-def _single(kind: type[Family], name: str, doc: str, value: Any) -> Family:
-    return kind(name, doc, value=float(value or 0))
-
-
-def _labelled(kind: type[Family], name: str, doc: str, label: str, rows: Any) -> Family:
-    family = kind(name, doc, labels=[label])
-    for key, value in rows:
-        family.add_metric([str(key)], float(value))
+def _labelled(family: Family, values: Mapping[str, int]) -> Family:
+    for key, value in sorted(values.items()):
+        family.add_metric([key], float(value))
     return family
 
 
-def _overdue(conn: sqlite3.Connection, now: datetime) -> int:
-    marks = ",".join("?" * len(CLOSED_STATES))
-    sql = f"SELECT due_at FROM tickets WHERE due_at IS NOT NULL AND state NOT IN ({marks})"
-    return sum(_parse(due) <= now for (due,) in conn.execute(sql, CLOSED_STATES))
-
-
-def _feed_lag(conn: sqlite3.Connection, now: datetime) -> Iterator[GaugeMetricFamily]:
+def _feed_lag(db: sqlite_utils.Database, now: datetime) -> Iterator[GaugeMetricFamily]:
     changes = GaugeMetricFamily(
         "gridwatch_collector_feed_lag_changes",
         "Ticket changes not yet delivered, per feed.",
@@ -128,18 +119,12 @@ def _feed_lag(conn: sqlite3.Connection, now: datetime) -> Iterator[GaugeMetricFa
         "Age of the oldest undelivered ticket change, per feed (0 when caught up).",
         labels=["feed"],
     )
-    sql = (
-        "SELECT f.name, (SELECT COUNT(*) FROM ticket_audit a WHERE a.id > f.last_audit_id),"
-        " (SELECT MIN(a.at) FROM ticket_audit a WHERE a.id > f.last_audit_id) FROM feed_cursors f"
-    )
-    for name, pending, oldest in conn.execute(sql):
-        changes.add_metric([name], float(pending))
-        age = 0.0 if oldest is None else max(0.0, (now - _parse(oldest)).total_seconds())
-        seconds.add_metric([name], age)
+    _, cursors = feed_status(db)
+    for row in cursors:
+        changes.add_metric([row["name"]], float(row["pending"]))
+        oldest = oldest_change_after(db, row["last_audit_id"])
+        when = from_db_time(oldest) if oldest else None
+        age = 0.0 if when is None else max(0.0, (now - when).total_seconds())
+        seconds.add_metric([row["name"]], age)
     yield changes
     yield seconds
-
-
-def _parse(text: str) -> datetime:
-    when = datetime.fromisoformat(text)
-    return when if when.tzinfo else when.replace(tzinfo=UTC)

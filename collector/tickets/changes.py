@@ -14,7 +14,14 @@ from dataclasses import asdict, dataclass
 
 import sqlite_utils
 
-__all__ = ["Change", "read_changes", "ticket_version", "last_audit_id", "count_changes_after"]
+__all__ = [
+    "Change",
+    "read_changes",
+    "ticket_version",
+    "last_audit_id",
+    "count_changes_after",
+    "oldest_change_after",
+]
 
 _SELECT = """
 SELECT a.id, a.ticket_id, a.action, a.from_state, a.to_state, a.actor, a.role, a.at, a.note,
@@ -70,3 +77,10 @@ def count_changes_after(db: sqlite_utils.Database, after_id: int) -> int:
     """How many changes have an audit id greater than ``after_id`` (a feed's backlog)."""
     sql = "SELECT COUNT(*) FROM ticket_audit WHERE id > ?"
     return int(db.execute(sql, [after_id]).fetchone()[0])
+
+
+def oldest_change_after(db: sqlite_utils.Database, after_id: int) -> str | None:
+    """When the first change after audit id ``after_id`` happened (stored UTC text), if any."""
+    sql = "SELECT at FROM ticket_audit WHERE id > ? ORDER BY id LIMIT 1"
+    row = db.execute(sql, [after_id]).fetchone()
+    return None if row is None else str(row[0])

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlite_utils
 
-from collector.tickets.model import AuditRow
+from collector.tickets.model import AuditRow, to_db_time
 
 __all__ = [
     "TicketQuery",
@@ -26,8 +27,13 @@ __all__ = [
     "first_evidence",
     "audit_rows",
     "count_tickets",
+    "count_by_state",
+    "count_overdue",
     "filed_events_after",
 ]
+
+#: States in which a due time no longer matters (for the overdue count).
+SETTLED_STATES = ("closed", "void", "duplicate")
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,22 @@ def audit_rows(db: sqlite_utils.Database, actions: tuple[str, ...]) -> list[Audi
 def count_tickets(db: sqlite_utils.Database) -> int:
     """How many tickets the store holds."""
     return int(db.execute("SELECT COUNT(*) FROM tickets").fetchone()[0])
+
+
+def count_by_state(db: sqlite_utils.Database) -> dict[str, int]:
+    """How many tickets are in each workflow state (states without tickets are absent)."""
+    rows = db.execute("SELECT state, COUNT(*) FROM tickets GROUP BY state").fetchall()
+    return {str(state): int(n) for state, n in rows}
+
+
+def count_overdue(db: sqlite_utils.Database, now: datetime) -> int:
+    """Open tickets whose due time is ``now`` or earlier."""
+    marks = ",".join("?" * len(SETTLED_STATES))
+    sql = (
+        "SELECT COUNT(*) FROM tickets WHERE due_at IS NOT NULL AND due_at <= ?"
+        f" AND state NOT IN ({marks})"
+    )
+    return int(db.execute(sql, [to_db_time(now), *SETTLED_STATES]).fetchone()[0])
 
 
 def filed_events_after(

@@ -13,6 +13,7 @@ from collector.api.app import ApiSettings, create_app
 from collector.feed.delivery import cursor
 from collector.ingest.store import store_batch
 from collector.ingest.validate import Limits
+from collector.metrics import install_metrics
 from collector.store import open_store
 from collector.tickets import list_tickets
 from edge_agent.contract.topics import incident_topic
@@ -38,7 +39,7 @@ def metrics_url(world: ApiWorld):
     store_batch(db, bad, Limits(require_signatures=False), datetime.now(UTC).isoformat())
     cursor(db, "county", "http://127.0.0.1:9/feed")  # a feed that has delivered nothing yet
     db.close()
-    with served(create_app(ApiSettings(str(world.db_path)))) as root:
+    with served(install_metrics(create_app(ApiSettings(str(world.db_path))))) as root:
         yield root.split("/open311")[0] + "/metrics"
 
 
