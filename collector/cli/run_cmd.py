@@ -72,6 +72,9 @@ def run(
                 highlight=False,
             )
     _stop(service, scheduler)
+    if endpoint is not None:
+        endpoint.shutdown()
+        endpoint.server_close()
 
 
 def _start(service: IngestService, cfg: CollectorConfig) -> Scheduler | None:
@@ -89,9 +92,6 @@ def _stop(service: IngestService, scheduler: Scheduler | None) -> None:
     if scheduler is not None:
         scheduler.stop()
     service.stop()
-    if endpoint is not None:
-        endpoint.shutdown()
-        endpoint.server_close()
     s = service.stats
     steps = (
         ""
