@@ -98,6 +98,10 @@ def _assemble(config: Path, metrics):
         publisher.update_camera(cam, contract_camera_state(state))
 
     def on_health(cam: str, state: str, fps: float, dropped: int) -> None:
+        pipeline = agent.pipelines.get(cam)
+        if pipeline is not None:
+            counts = pipeline.cadence.counts
+            metrics.skipped_so_far(cam, counts.gated + counts.skipped)
         metrics.camera_health(cam, state, fps, dropped)
         publisher.update_camera(cam, contract_camera_state(state), fps=fps, dropped_frames=dropped)
 
@@ -105,7 +109,11 @@ def _assemble(config: Path, metrics):
     agent = EdgeAgent(
         cfg, detector, publisher, on_camera_state=on_state, on_camera_health=on_health
     )
-    metrics.watch(analysed=lambda: dict(agent.stats.frames), outbox=publisher.outbox.stats)
+    metrics.watch(
+        analysed=lambda: dict(agent.stats.frames),
+        outbox=publisher.outbox.stats,
+        batches=lambda: agent.analysis_report()["batches"],
+    )
     return cfg, agent, publisher
 
 

@@ -7,10 +7,10 @@ Fed by (one call each, from the composition root ``edge-agent run``):
 - :meth:`AgentMetrics.camera_state` — each state change (a move into ``connecting`` from another
   state is a reconnect);
 - :meth:`AgentMetrics.detection_timings` — the detector's stage seconds of each call;
-- :meth:`AgentMetrics.frames_skipped` — frames an analysis decided not to run inference on
-  (adaptive rate, change gating);
-- :meth:`AgentMetrics.watch` — callables read at scrape time: frames analysed per camera and the
-  outbox's depth and oldest entry.
+- :meth:`AgentMetrics.frames_skipped` / :meth:`AgentMetrics.skipped_so_far` — keyframes the
+  cadence decided not to run inference on (gated as unchanged, or left to the quiet rate);
+- :meth:`AgentMetrics.watch` — callables read at scrape time: frames analysed per camera, runs
+  of the detector per batch size, and the outbox's depth and oldest entry.
 """
 
 from __future__ import annotations
@@ -106,6 +106,11 @@ class AgentMetrics:
         with self._lock:
             self._skipped[camera] = self._skipped.get(camera, 0) + n
 
+    def skipped_so_far(self, camera: str, total: int) -> None:
+        """The cadence's running count of skipped keyframes of one camera (it keeps the count)."""
+        with self._lock:
+            self._skipped[camera] = max(total, self._skipped.get(camera, 0))
+
     def detection_timings(self, model: str, timings: Mapping[str, float]) -> None:
         """The detector's stage seconds of one call (``Detector.on_timings``)."""
         self.inference.labels(model).observe(timings.get("inference", 0.0))
@@ -114,10 +119,14 @@ class AgentMetrics:
         self,
         analysed: Callable[[], Mapping[str, int]] | None = None,
         outbox: Callable[[], Any] | None = None,
+        batches: Callable[[], Mapping[str, int]] | None = None,
     ) -> None:
-        """Read at each scrape: frames analysed per camera; the outbox's ``stats()``."""
+        """Read at each scrape: frames analysed per camera; the outbox's ``stats()``; detector
+        runs per batch size (``{"1": runs, "2": runs, ...}``)."""
         if analysed is not None:
             self._watched.analysed = analysed
+        if batches is not None:
+            self._watched.batches = batches
         if outbox is not None:
             self._watched.outbox = outbox
 
@@ -133,6 +142,7 @@ class _Watched(Collector):
         self.owner = owner
         self.analysed: Callable[[], Mapping[str, int]] | None = None
         self.outbox: Callable[[], Any] | None = None
+        self.batches: Callable[[], Mapping[str, int]] | None = None
 
     def collect(self) -> Iterator[Any]:
         states, dropped, skipped = self.owner.snapshot()
@@ -151,6 +161,15 @@ class _Watched(Collector):
             for name in CAMERA_STATES:
                 state.add_metric([camera, name], 1.0 if name == current else 0.0)
         yield state
+        if self.batches is not None:
+            runs = CounterMetricFamily(
+                "gridwatch_detector_batch_runs",
+                "Detector runs by how many frames (cameras) went in one batch.",
+                labels=["size"],
+            )
+            for size, n in sorted(self.batches().items(), key=lambda kv: int(kv[0])):
+                runs.add_metric([str(size)], float(n))
+            yield runs
         if self.outbox is not None:
             yield from _outbox(self.outbox())
 

@@ -63,6 +63,21 @@ def test_skipped_fps_is_the_rate_between_two_health_reports():
     assert got["gridwatch_camera_dropped_frames_total"][(("camera", "cam"),)] == 4.0
 
 
+def test_skipped_so_far_keeps_the_cadence_count_and_batches_are_counted_per_size():
+    clock = Clock()
+    m = AgentMetrics(clock=clock)
+    m.camera_health("cam", "online", 1.0, 0)
+    m.skipped_so_far("cam", 6)
+    clock.now += 3.0
+    m.camera_health("cam", "online", 0.5, 0)
+    m.watch(batches=lambda: {"2": 5, "1": 7, "10": 1})
+    got = samples(m)
+    assert got["gridwatch_camera_skipped_fps"][(("camera", "cam"),)] == 2.0
+    assert got["gridwatch_camera_skipped_frames_total"][(("camera", "cam"),)] == 6.0
+    runs = got["gridwatch_detector_batch_runs_total"]
+    assert runs == {(("size", "1"),): 7.0, (("size", "2"),): 5.0, (("size", "10"),): 1.0}
+
+
 def test_inference_histogram_per_model_and_watched_values():
     m = AgentMetrics()
     for seconds in (0.004, 0.012, 0.3):

@@ -78,7 +78,9 @@ def test_run_serves_camera_detector_and_outbox_metrics(
         assert got["gridwatch_camera_analysed_frames_total"][cam] >= 1
         assert got["gridwatch_camera_dropped_frames_total"][cam] == 0
         assert got["gridwatch_camera_reconnects_total"][cam] == 0
-        assert got["gridwatch_camera_skipped_fps"][cam] == 0.0
+        assert got["gridwatch_camera_skipped_fps"][cam] >= 0.0
+        assert got["gridwatch_camera_skipped_frames_total"][cam] >= 0
+        assert sum(got["gridwatch_detector_batch_runs_total"].values()) >= 1
         model = (("model", "ssdlite_mobilenet_v2_person.onnx"),)
         assert got["gridwatch_detector_inference_seconds_count"][model] >= 1
         assert 0 < got["gridwatch_detector_inference_seconds_sum"][model] < 60
