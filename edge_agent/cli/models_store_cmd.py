@@ -11,7 +11,7 @@ from rich.table import Table
 from edge_agent.cli.common import console, library_errors
 from edge_agent.config.edit import set_model
 from edge_agent.config.models import ModelKind
-from edge_agent.detect.detector import PROJECT_ROOT
+from edge_agent.contract.paths import state_path
 from edge_agent.models_store import (
     CATALOGUE,
     config_model_path,
@@ -22,7 +22,9 @@ from edge_agent.models_store import (
 
 __all__ = ["catalogue", "fetch", "install"]
 
-DEFAULT_DIR = PROJECT_ROOT / "models"
+#: Fetched and installed models go to the state folder (``$GRIDWATCH_STATE_DIR/models``, else
+#: ``var/models``), never beside the package: an installed wheel lives in read-only site-packages.
+DEFAULT_DIR = Path(state_path("models"))
 
 CatalogueOption = Annotated[
     Path, typer.Option("--catalogue", help="Catalogue YAML (default: the one shipped).")
@@ -98,6 +100,6 @@ def _point_config(config: Path | None, model: Path, kind: ModelKind) -> None:
     if config is None:
         console.print(f"in a config: model: {{path: {model}, kind: {kind.value}}}")
         return
-    named = config_model_path(model, config, PROJECT_ROOT)
+    named = config_model_path(model, config)
     set_model(config, named, kind.value)
     console.print(f"{config}: model.path = {named}, model.kind = {kind.value}")

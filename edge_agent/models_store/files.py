@@ -69,11 +69,8 @@ def write_provenance(model: Path, record: dict[str, Any]) -> Path:
     return path
 
 
-def config_model_path(model: Path, config: Path, project_root: Path) -> str:
-    """How a config names ``model``: relative to the config's folder or else the project root
-    (the two places the agent looks for a relative path), else absolute."""
-    model = model.resolve()
-    for base in (config.resolve().parent, project_root.resolve()):
-        if model.is_relative_to(base):
-            return str(model.relative_to(base))
-    return str(model)
+def config_model_path(model: Path, config: Path) -> str:
+    """How a config names ``model``: relative to the config's folder (where the agent resolves a
+    relative path that is not a shipped ``models/NAME``), else absolute."""
+    model, base = model.resolve(), config.resolve().parent
+    return str(model.relative_to(base)) if model.is_relative_to(base) else str(model)
