@@ -26,6 +26,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from collector.ingest.store import BatchResult
@@ -54,29 +55,34 @@ class BenchOptions:
     timeout_s: float = 600.0
 
 
+def crowd_event(seq: int, incident_id: str, where: tuple[str, str, str], t0: datetime) -> Incident:
+    """Event ``seq`` of one warning-level crowd incident at ``where`` = (site, box, camera),
+    observed ``seq`` seconds after ``t0``: the load both benchmarks send."""
+    site, box, camera = where
+    return Incident(
+        id=incident_id,
+        seq=seq,
+        site=site,
+        box=box,
+        camera=camera,
+        zone="z1",
+        grid_cell="330421101001001",
+        kind=IncidentKind.CROWD_DENSITY,
+        level=Level.WARNING,
+        state=EventState.UPDATED if seq else EventState.OPENED,
+        started_at=t0,
+        observed_at=t0 + timedelta(seconds=seq),
+        metrics={"count": 40, "density": 2.5},
+    )
+
+
 def _payloads(n: int) -> list[tuple[str, bytes]]:
     """``n`` signed incident events (one incident, ``seq`` 0..n-1)."""
-    from datetime import UTC, datetime, timedelta
-
     t0 = datetime(2015, 5, 1, 10, 0, tzinfo=UTC)
     incident_id, topic = new_id(), incident_topic(SITE, BOX, CAMERA)
     out = []
     for i in range(n):
-        inc = Incident(
-            id=incident_id,
-            seq=i,
-            site=SITE,
-            box=BOX,
-            camera=CAMERA,
-            zone="z1",
-            grid_cell="330421101001001",
-            kind=IncidentKind.CROWD_DENSITY,
-            level=Level.WARNING,
-            state=EventState.UPDATED if i else EventState.OPENED,
-            started_at=t0,
-            observed_at=t0 + timedelta(seconds=i),
-            metrics={"count": 40, "density": 2.5},
-        )
+        inc = crowd_event(i, incident_id, (SITE, BOX, CAMERA), t0)
         payload = sign(inc.to_payload(validate=False), KEY, f"{SITE}/{BOX}")
         out.append((topic, json.dumps(payload, separators=(",", ":")).encode()))
     return out

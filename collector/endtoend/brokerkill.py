@@ -30,17 +30,18 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 import yaml
 
+from collector.endtoend.bench import crowd_event
 from collector.transport.config import CollectorConfig
 from collector.transport.mosquitto import MosquittoBroker
 from collector.transport.service import IngestService
 from edge_agent.config.load import parse
-from edge_agent.contract.incident import EventState, Incident, IncidentKind, Level, new_id
+from edge_agent.contract.incident import new_id
 from edge_agent.publish import MqttPublisher
 
 __all__ = ["KillOptions", "KillFigures", "run_broker_kill", "main"]
@@ -72,24 +73,6 @@ class KillFigures:
 
     def line(self) -> str:
         return " ".join(f"{k}={v}" for k, v in asdict(self).items())
-
-
-def _incident(i: int, incident_id: str) -> Incident:
-    return Incident(
-        id=incident_id,
-        seq=i,
-        site=SITE,
-        box=BOX,
-        camera=CAMERA,
-        zone="z1",
-        grid_cell="330421101001001",
-        kind=IncidentKind.CROWD_DENSITY,
-        level=Level.WARNING,
-        state=EventState.UPDATED if i else EventState.OPENED,
-        started_at=T0,
-        observed_at=T0 + timedelta(seconds=i),
-        metrics={"count": 40, "density": 2.5},
-    )
 
 
 def _collector_config(work: Path, url: str) -> CollectorConfig:
@@ -146,7 +129,7 @@ def _stored(db_path: str) -> tuple[set[str], int]:
 
 def _emit(pub: MqttPublisher, start: int, n: int, incident_id: str, sent: list[str]) -> None:
     for i in range(start, start + n):
-        inc = _incident(i, incident_id)
+        inc = crowd_event(i, incident_id, (SITE, BOX, CAMERA), T0)
         pub.emit(inc)
         sent.append(inc.event_id)
 
