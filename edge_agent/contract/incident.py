@@ -10,6 +10,7 @@ from typing import Any
 from ulid import ULID
 
 from edge_agent.contract import SCHEMA_VERSION, validate_incident
+from edge_agent.contract.patrol import PATROL_SCHEMA_VERSION, PatrolCheck, WatchedPlace
 
 REPLAY_SCHEMA_VERSION = "1.1"
 """Minor 1 of the incident schema adds the optional ``replay`` flag."""
@@ -31,6 +32,8 @@ class IncidentKind(StrEnum):
     CROWD_FORECAST = "crowd_forecast"
     CONSTRUCTION_CHANGE = "construction_change"
     TAMPER = "tamper"
+    PATROL_CHECK = "patrol_check"
+    """The day's patrol of a watched place (schema 1.2): carries ``patrol`` and ``watched_place``."""
 
 
 class Level(StrEnum):
@@ -118,8 +121,16 @@ class Incident:
     event_id: str = field(default_factory=new_id)
     replay: bool = False
     """Published by ``edge-agent replay`` from a recording (schema 1.1): filed apart by the center."""
+    watched_place: WatchedPlace | None = None
+    """The zone is a watched place of the daily patrol (schema 1.2)."""
+    patrol: PatrolCheck | None = None
+    """The day's patrol; present exactly when ``kind`` is ``patrol_check`` (schema 1.2)."""
 
     def __post_init__(self) -> None:
+        if (self.patrol is not None) != (self.kind is IncidentKind.PATROL_CHECK):
+            raise ValueError("a patrol_check incident, and only it, carries a patrol")
+        if self.patrol is not None and self.watched_place is None:
+            raise ValueError("a patrol_check names its watched_place")
         if self.level is Level.NORMAL:
             raise ValueError("an incident cannot be at level 'normal'")
         if self.seq < 0:
@@ -152,6 +163,11 @@ class Incident:
         if self.replay:  # minor 1 adds the flag: a 1.0 collector ignores it, never refuses it
             payload["schema_version"] = REPLAY_SCHEMA_VERSION
             payload["replay"] = True
+        if self.watched_place is not None:  # minor 2; it includes minor 1's replay flag
+            payload["schema_version"] = PATROL_SCHEMA_VERSION
+            payload["watched_place"] = self.watched_place.to_payload()
+        if self.patrol is not None:
+            payload["patrol"] = self.patrol.to_payload()
         if validate:
             validate_incident(payload)
         return payload
@@ -185,7 +201,13 @@ class Incident:
             stream_pts=payload.get("stream_pts"),
             event_id=payload["event_id"],
             replay=bool(payload.get("replay", False)),
+            watched_place=_optional(WatchedPlace.from_payload, payload.get("watched_place")),
+            patrol=_optional(PatrolCheck.from_payload, payload.get("patrol")),
         )
+
+
+def _optional(parse: Any, item: dict[str, Any] | None) -> Any:
+    return None if item is None else parse(item)
 
 
 def _evidence(item: dict[str, Any]) -> Evidence:
