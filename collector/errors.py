@@ -18,9 +18,22 @@ turn them into a clean message and a non-zero exit without a traceback::
         └── PeriodError            a statistics period string cannot be understood
 
 Other collector modules (ingest, transport) add their own subclasses here.
+
+A ticket error carries a :class:`Message`: a message id of :data:`MESSAGES` (the English sentence
+with ``{name}`` placeholders) and its values, so ``str(err)`` is an English sentence for the CLI
+and the logs while the console renders the same refusal through its catalogue, translating the
+values that are domain words (actions, states, roles, units...)::
+
+    >>> err = GuardFailed("deadline_out_of_range", max_hours=72.0)
+    >>> str(err), err.message.id
+    ('a deadline must be > 0 and <= 72 hours', 'deadline_out_of_range')
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from edge_agent.contract.errors import ConfigError, ContractError, GridwatchError
 
@@ -38,7 +51,102 @@ __all__ = [
     "NotPermitted",
     "IntakeError",
     "PeriodError",
+    "MESSAGES",
+    "Message",
 ]
+
+MESSAGES: dict[str, str] = {
+    # the ticket and the workflow table
+    "ticket_not_found": "no ticket {ticket}",
+    "action_not_in_state": "ticket {ticket}: cannot '{action}' in state '{state}'; allowed: {allowed}",
+    "action_in_final_state": (
+        "ticket {ticket}: cannot '{action}' in state '{state}'; allowed: none (final state)"
+    ),
+    "action_not_for_role": "ticket {ticket}: {action} is done by {roles}, not {role}",
+    "step_before_last": ("ticket {ticket}: {action} at {at} is before its last step ({last})"),
+    "guard_failed": "ticket {ticket}: cannot {action}: {reason}",
+    "changed_meanwhile": "ticket {ticket} changed while {action} was applied",
+    "on_ticket": "ticket {ticket}: {reason}",
+    # guards of the workflow table (the reason of guard_failed)
+    "dispatch_needs_mode": "a dispatch needs a mode (direct, assign or supervise)",
+    "assign_needs_one_unit": "assign mode dispatches to exactly one unit; got {n}",
+    "supervise_needs_units": "supervise mode dispatches to two or more units; got {n}",
+    "direct_needs_one_unit": "direct mode is handled by one unit (the center); got {n}",
+    "unit_named_twice": "a unit is named twice",
+    "unit_not_responsible": "unit {unit} is not responsible (dispatched to {units})",
+    "note_required": "a note is required",
+    "extension_hours_out_of_range": "extension hours must be > 0 and <= {max_hours:g}",
+    "duplicate_needs_ticket": "name the ticket this one duplicates",
+    "duplicate_of_itself": "a ticket cannot duplicate itself",
+    "falsified_cannot_pass": "a falsified result cannot pass verification",
+    # effects of a step
+    "no_center_unit": "direct mode needs a unit of kind 'center' in units.yaml",
+    "unknown_units": "unknown unit(s): {codes}",
+    "deadline_out_of_range": "a deadline must be > 0 and <= {max_hours:g} hours",
+    "no_working_time_left": (
+        "ticket {ticket}: cannot extend: no working time is left within {days} days of its start"
+    ),
+    # who acts (permissions, accounts, the desk)
+    "right_not_for_role": "{right} is for {roles}; not for {role}",
+    "role_may_not_act": "{actor} may not {action}: it is done by {roles}, not {role}",
+    "unit_may_not_act": (
+        "{actor} may not {action}: unit {unit} is not responsible (dispatched to {units})"
+    ),
+    "station_may_not_act": (
+        "{actor} may not {action}: cell {cell} belongs to {station}, not to {unit}"
+    ),
+    "account_disabled": "{actor}: the account is disabled",
+    "unknown_actor": (
+        "unknown actor '{actor}': not a console account and not a member of any unit (units.yaml)"
+    ),
+    "claims_other_role": "{actor} is {role} of {unit}, not {claimed}",
+    "claims_other_role_center": "{actor} is {role} of the center, not {claimed}",
+    "acts_for_other_unit": "{actor} acts for {unit}, not for {given}",
+    "unknown_category": "unknown category '{code}'",
+    "unknown_cell": "unknown grid cell '{code}'",
+}
+"""Message id -> the English sentence (``str.format`` placeholders). The console's catalogue
+translates each sentence (a test fails on one without a zh-CN translation)."""
+
+_MESSAGE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+Word = Callable[[str, object], object]
+"""``word(name, value) -> shown value``: how a renderer shows each value of a message."""
+
+
+def english_word(name: str, value: object) -> object:
+    """Values as the English sentence shows them: lists joined by commas, ``none`` when empty."""
+    if isinstance(value, Message):
+        return value.render(english_word)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "none"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence for people: a message id of :data:`MESSAGES` and its values (a value may be a
+    :class:`Message` itself, e.g. a guard's reason inside ``guard_failed``)."""
+
+    id: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.id not in MESSAGES:
+            raise ValueError(f"unknown message id {self.id!r} (collector.errors.MESSAGES)")
+
+    @property
+    def template(self) -> str:
+        return MESSAGES[self.id]
+
+    def render(self, word: Word) -> str:
+        """The sentence with each value shown by ``word`` (the console: translated)."""
+        return self.template.format(**{k: word(k, v) for k, v in self.values.items()})
+
+    def __str__(self) -> str:
+        return self.render(english_word)
 
 
 class CollectorError(GridwatchError):
@@ -67,7 +175,17 @@ class GridError(CollectorError):
 
 
 class TicketError(CollectorError):
-    """A ticket operation cannot be done."""
+    """A ticket operation cannot be done.
+
+    Raised with a message id of :data:`MESSAGES` and its values (``message`` holds both), or
+    with a :class:`Message`; a plain English sentence (no id) is kept as it is, ``message`` None.
+    """
+
+    def __init__(self, message: Message | str, /, **values: object):
+        if isinstance(message, str) and _MESSAGE_ID.match(message):
+            message = Message(message, values)  # raises on an unknown id: a typo is a bug
+        self.message: Message | None = message if isinstance(message, Message) else None
+        super().__init__(str(message))
 
 
 class TicketNotFound(TicketError):
@@ -87,10 +205,11 @@ class IllegalAction(TicketError):
         self.state = state
         self.action = action
         self.allowed = allowed
-        super().__init__(
-            f"ticket {ticket_id}: cannot {action!r} in state {state!r}; "
-            f"allowed: {', '.join(allowed) or 'none (final state)'}"
-        )
+        values = {"ticket": ticket_id, "action": action, "state": state}
+        if allowed:
+            super().__init__("action_not_in_state", **values, allowed=tuple(allowed))
+        else:
+            super().__init__("action_in_final_state", **values)
 
 
 class GuardFailed(TicketError):

@@ -45,19 +45,20 @@ def resolve_actor(
     account = get_account(db, actor)
     if account is not None:
         if account.disabled:
-            raise NotPermitted(f"{actor}: the account is disabled")
+            raise NotPermitted("account_disabled", actor=actor)
         found = Principal(account.id, account.name, account.role, account.unit)
     else:
         member = center.member(actor)
         if member is None:
-            raise NotPermitted(
-                f"unknown actor {actor!r}: not a console account and not a member of any unit "
-                "(units.yaml)"
-            )
+            raise NotPermitted("unknown_actor", actor=actor)
         unit, m = member
         found = Principal(m.id, m.name, m.role, unit.id)
     if role is not None and role is not found.role:
+        if found.unit is None:
+            raise NotPermitted(
+                "claims_other_role_center", actor=actor, role=found.role, claimed=role
+            )
         raise NotPermitted(
-            f"{actor} is {found.role.value} of {found.unit or 'the center'}, not {role}"
+            "claims_other_role", actor=actor, role=found.role, unit=found.unit, claimed=role
         )
     return found

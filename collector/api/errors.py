@@ -16,6 +16,7 @@ from collector.errors import (
     GridwatchError,
     GuardFailed,
     IllegalAction,
+    NotPermitted,
     TicketNotFound,
 )
 
@@ -36,6 +37,7 @@ _STATUS: tuple[tuple[type[Exception], int], ...] = (
     (ApiKeyRefused, 401),
     (ApiKeyScopeError, 403),
     (TicketNotFound, 404),
+    (NotPermitted, 403),
     (IllegalAction, 409),
     (GuardFailed, 409),
     (ConfigError, 503),

@@ -7,8 +7,10 @@ beyond), JSON nested deeper than :data:`MAX_DEPTH` is refused before it is parse
 body (GeoReport's form) is checked before the other fields. Text fields refuse control characters
 (NUL and the like; tab and line breaks are allowed). Then the fields; the place is the grid cell containing
 ``lat``/``long`` or the cell code given as ``address_id``. The ticket is opened through the tickets
-library (:func:`register_report`); what the reporter sent beyond the ticket's columns is kept in
-``api_submissions``.
+library (:func:`register_report`) by the member the key acts for, authorised like every other
+actor (the member must exist, be enabled and have the right to receive cases; else 403 naming the
+reason); the audit row names the member and, in its data, the key. What the reporter sent beyond
+the ticket's columns is kept in ``api_submissions``.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from collector.api.errors import GeoReportError
-from collector.api.keys import check_key
-from collector.config.models import CenterConfig, Role
+from collector.api.keys import ApiKey, check_key
+from collector.config.models import CenterConfig
+from collector.errors import NotPermitted
 from collector.grid.store import cell_at, load_center
 from collector.open311.views import SUBMISSION_FIELDS, record_submission
 from collector.store import write_transaction
-from collector.tickets import NewTicket, receive
+from collector.tickets.desk import Actor, CaseReport, intake_member, receive_case
 from edge_agent.contract.errors import ContractError
 from edge_agent.contract.strict import loads
 
@@ -196,25 +199,39 @@ def _title(report: ReportIn, center: CenterConfig) -> str:
 
 
 def register_report(
-    db: sqlite_utils.Database, report: ReportIn, cell: str, key_id: str, at: datetime
+    db: sqlite_utils.Database, report: ReportIn, cell: str, key: ApiKey, at: datetime
 ) -> int:
-    """Open the ticket (tickets library) and keep the submission beside it, in one transaction."""
+    """Open the ticket as the key's member (tickets library) and keep the submission beside it,
+    in one transaction."""
     center = load_center(db)
     if report.service_code not in {c.code for c in center.categories}:
         raise GeoReportError(400, f"service_code {report.service_code!r} is not a known service")
     if cell not in center.cells:
         raise GeoReportError(400, f"address_id {cell!r} is not a known grid cell")
-    new = NewTicket(report.service_code, cell, _title(report, center), at, source=report.source)
+    case = CaseReport(report.service_code, cell, _title(report, center), source=report.source)
+    assert key.member is not None  # check_key refuses a write key without one
     with write_transaction(db):
-        ticket = receive(db, new, f"api-key:{key_id}", Role.SYSTEM)
+        ticket = receive_case(db, Actor(key.member, None, at), case, via_key=key.id)
         fields = {f: getattr(report, f) for f in SUBMISSION_FIELDS}
-        record_submission(db, ticket.id, key_id, fields, new.at)
+        record_submission(db, ticket.id, key.id, fields, at)
     return ticket.id
+
+
+def _member_of(db: sqlite_utils.Database, key: ApiKey) -> None:
+    """403 naming the reason unless the key's member may file requests now."""
+    assert key.member is not None
+    try:
+        intake_member(db, key.member)
+    except NotPermitted as err:
+        raise GeoReportError(
+            403, f"API key {key.id} acts for {key.member}, who may not file requests: {err}"
+        ) from None
 
 
 def submit(db: sqlite_utils.Database, form: dict, key: str | None) -> dict:
     """Check the key, validate, locate, open the ticket; the GeoReport "created" answer."""
     api_key = check_key(db, key, "write")
+    _member_of(db, api_key)
     report = _parse(form)
     cell = report.address_id
     if report.lat is not None and report.long is not None:
@@ -222,7 +239,7 @@ def submit(db: sqlite_utils.Database, form: dict, key: str | None) -> dict:
         if cell is None:
             raise GeoReportError(400, f"lat {report.lat}, long {report.long} is in no grid cell")
     assert cell is not None  # the model requires lat/long or address_id
-    ticket_id = register_report(db, report, cell, api_key.id, datetime.now(UTC))
+    ticket_id = register_report(db, report, cell, api_key, datetime.now(UTC))
     return {
         "service_request_id": str(ticket_id),
         "service_notice": "Registered with the enforcement center; follow it by its id.",

@@ -4,14 +4,20 @@ A key reads ``gwk_<id>_<secret>``. The id (8 hex digits) finds the row; the secr
 bytes) is never stored: the row holds a random salt and ``HMAC-SHA256(salt, secret)``, and a
 presented key is checked with :func:`hmac.compare_digest` (constant time).
 
-Scopes: ``read`` may only read; ``write`` may read and write (file service requests).
+Scopes: ``read`` may only read; ``write`` may read and write (file service requests). A write key
+acts for a named member of the center (``member``: a console account or a member in units.yaml),
+and what it files is authorised in that member's role through the permission table
+(:func:`collector.tickets.desk.intake_member`), when the key is made and again at every request.
 
 Example:
+    >>> from collector.grid import import_center, read_center
     >>> from collector.store import open_store
     >>> db = open_store(":memory:")
-    >>> created = create_key(db, "write", "patrol app", now="2026-01-01T00:00:00+00:00")
-    >>> check_key(db, created.secret, "write").label
-    'patrol app'
+    >>> _ = import_center(db, *read_center("configs/grid/cells.geojson")[::2], "example")
+    >>> created = create_key(db, "write", "patrol app", "2026-01-01T00:00:00+00:00", "wang.duty")
+    >>> key = check_key(db, created.secret, "write")
+    >>> key.label, key.member
+    ('patrol app', 'wang.duty')
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from collector.errors import CollectorError
+from collector.tickets.desk import intake_member
 
 __all__ = [
     "SCOPES",
@@ -33,7 +40,9 @@ __all__ = [
     "ApiKeyMissing",
     "ApiKeyRefused",
     "ApiKeyScopeError",
+    "ApiKeyUnbound",
     "create_key",
+    "bind_key",
     "list_keys",
     "revoke_key",
     "check_key",
@@ -64,6 +73,10 @@ class ApiKeyScopeError(ApiKeyError):
     """The API key is valid but its scope does not allow the operation."""
 
 
+class ApiKeyUnbound(ApiKeyScopeError):
+    """A write key made before write keys named a member: refused until it is bound to one."""
+
+
 @dataclass(frozen=True)
 class ApiKey:
     """A stored key (without its secret)."""
@@ -73,6 +86,7 @@ class ApiKey:
     scope: str
     created_at: str
     revoked_at: str | None
+    member: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,13 +102,30 @@ def _digest(salt: str, secret: str) -> str:
 
 
 def _row_to_key(row: dict) -> ApiKey:
-    return ApiKey(row["id"], row["label"], row["scope"], row["created_at"], row["revoked_at"])
+    return ApiKey(
+        row["id"], row["label"], row["scope"], row["created_at"], row["revoked_at"], row["member"]
+    )
 
 
-def create_key(db: sqlite_utils.Database, scope: str, label: str, now: str) -> CreatedKey:
-    """Create a key with ``scope`` (``read`` or ``write``); return it with its secret."""
+def _check_member(db: sqlite_utils.Database, scope: str, member: str | None) -> None:
+    if scope == "read" and member is not None:
+        raise ApiKeyError("a read key acts for nobody: give --member only with --scope write")
+    if scope == "write":
+        if not member:
+            raise ApiKeyError(
+                "a write key acts for a member of the center: name one (--member ACCOUNT)"
+            )
+        intake_member(db, member)  # NotPermitted: unknown, disabled, or may not receive cases
+
+
+def create_key(
+    db: sqlite_utils.Database, scope: str, label: str, now: str, member: str | None = None
+) -> CreatedKey:
+    """Create a key with ``scope`` (``read`` or ``write``, acting for ``member``); return it with
+    its secret."""
     if scope not in SCOPES:
         raise ApiKeyError(f"scope must be one of {sorted(SCOPES)}; got {scope!r}")
+    _check_member(db, scope, member)
     key_id = secrets.token_hex(4)
     while db["api_keys"].count_where("id = ?", [key_id]):
         key_id = secrets.token_hex(4)
@@ -108,6 +139,7 @@ def create_key(db: sqlite_utils.Database, scope: str, label: str, now: str) -> C
         "hash": _digest(salt, secret),
         "created_at": now,
         "revoked_at": None,
+        "member": member,
     }
     db.table("api_keys").insert(row)
     return CreatedKey(_row_to_key(row), f"{_PREFIX}_{key_id}_{secret}")
@@ -116,6 +148,16 @@ def create_key(db: sqlite_utils.Database, scope: str, label: str, now: str) -> C
 def list_keys(db: sqlite_utils.Database) -> list[ApiKey]:
     """Every key, oldest first (revoked ones included)."""
     return [_row_to_key(r) for r in db["api_keys"].rows_where(order_by="created_at, id")]
+
+
+def bind_key(db: sqlite_utils.Database, key_id: str, member: str) -> ApiKey:
+    """Make the write key ``key_id`` act for ``member`` (a key made before keys named one)."""
+    rows = list(db["api_keys"].rows_where("id = ?", [key_id]))
+    if not rows:
+        raise ApiKeyError(f"no API key with id {key_id!r}")
+    _check_member(db, rows[0]["scope"], member)
+    db.table("api_keys").update(key_id, {"member": member})
+    return _row_to_key(next(db["api_keys"].rows_where("id = ?", [key_id])))
 
 
 def revoke_key(db: sqlite_utils.Database, key_id: str, now: str) -> ApiKey:
@@ -132,7 +174,8 @@ def check_key(db: sqlite_utils.Database, presented: str | None, need: str) -> Ap
     """Return the key if ``presented`` is a valid, unrevoked key whose scope grants ``need``.
 
     Raises :class:`ApiKeyMissing` (no key), :class:`ApiKeyRefused` (malformed, unknown, revoked or
-    wrong secret) or :class:`ApiKeyScopeError` (valid key, insufficient scope).
+    wrong secret), :class:`ApiKeyScopeError` (valid key, insufficient scope) or
+    :class:`ApiKeyUnbound` (a write key that acts for no member yet).
     """
     if not presented:
         raise ApiKeyMissing(f"an API key with scope {need!r} is required")
@@ -148,4 +191,9 @@ def check_key(db: sqlite_utils.Database, presented: str | None, need: str) -> Ap
     key = _row_to_key(row)
     if need not in SCOPES[key.scope]:
         raise ApiKeyScopeError(f"API key {key.id} has scope {key.scope!r}; {need!r} is required")
+    if need == "write" and key.member is None:
+        raise ApiKeyUnbound(
+            f"API key {key.id} acts for no member (made before write keys named one): "
+            f"bind it with 'collector keys bind {key.id} --member ACCOUNT' or make a new one"
+        )
     return key

@@ -101,6 +101,12 @@ def history_table(db: sqlite_utils.Database, ticket_id: int) -> Table:
             r.to_state,
             r.actor,
             r.role,
-            r.note or "",
+            " ".join(filter(None, [r.note, _via(r.data)])),
         )
     return table
+
+
+def _via(data: dict | None) -> str:
+    """The Open311 key a step came through (the actor is the member the key acts for)."""
+    key = (data or {}).get("api_key")
+    return f"(via api-key:{key})" if key else ""

@@ -19,6 +19,8 @@ from collector.accounts import (
 )
 from collector.api.keys import ApiKeyError, create_key, list_keys, revoke_key
 from collector.config.models import Role
+from collector.console.i18n import translator
+from collector.console.refusals import show
 from collector.console.web import (
     ConsoleDb,
     ConsoleDenied,
@@ -28,7 +30,8 @@ from collector.console.web import (
     need,
     render,
 )
-from collector.tickets.permissions import Right
+from collector.errors import NotPermitted
+from collector.tickets.permissions import Right, has_right
 
 __all__ = ["router", "ACCOUNT_ROLES"]
 
@@ -47,6 +50,7 @@ def _page(
     created_key: str | None = None,
     error: str | None = None,
 ) -> Response:
+    accounts = list_accounts(db)
     return render(
         request,
         "admin.html",
@@ -54,7 +58,8 @@ def _page(
         status,
         created_key=created_key,
         error=error,
-        accounts=list_accounts(db),
+        accounts=accounts,
+        receivers=[a for a in accounts if has_right(a.role, Right.RECEIVE) and not a.disabled],
         units=center_of(db).units,
         center=center_of(db),
         keys=list_keys(db),
@@ -124,13 +129,21 @@ def change_account(
 
 @router.post("/keys")
 def add_key(request: Request, db: ConsoleDb, user: Admin, form: Form) -> Response:
+    scope = str(form.get("scope", ""))
+    member = str(form.get("member", "")).strip() if scope == "write" else ""
+    if scope == "write" and not member:
+        raise ConsoleDenied(400, "A write key acts for a member: choose who files through it.")
     try:
         created = create_key(
             db,
-            str(form.get("scope", "")),
+            scope,
             str(form.get("label", ""))[:120],
             datetime.now(UTC).isoformat(timespec="seconds"),
+            member or None,
         )
+    except NotPermitted as err:
+        message = show(err.message, translator(user.locale)) if err.message else str(err)
+        return _page(request, db, user, 400, error=message)
     except ApiKeyError as err:
         return _page(request, db, user, 400, error=str(err))
     return _page(request, db, user, created_key=created.secret)

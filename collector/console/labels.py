@@ -17,6 +17,7 @@ __all__ = [
     "LIGHTS",
     "BOX_STATES",
     "EVIDENCE",
+    "RIGHTS",
 ]
 
 STATES = {
@@ -106,4 +107,13 @@ SOURCES = {
     "hotline": N_("hotline"),
     "incident": N_("camera"),
     "manual": N_("entered by hand"),
+}
+RIGHTS = {
+    "view_queue": N_("see the queue"),
+    "view_all_units": N_("see every unit's tickets"),
+    "view_map": N_("see the grid map"),
+    "view_boxes": N_("see cameras and boxes"),
+    "view_stats": N_("see the statistics"),
+    "receive": N_("receive a case"),
+    "administer": N_("administer the console"),
 }

@@ -9,6 +9,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 
 from collector.config.models import CenterConfig
+from collector.errors import MESSAGES
 
 __all__ = ["KEYWORDS", "source_msgids", "config_msgids"]
 
@@ -27,6 +28,8 @@ def source_msgids() -> dict[str, str]:
         msgid = msg if isinstance(msg, str) else msg[0]
         if msgid:
             found.setdefault(msgid, f"{name}:{line}")
+    for msgid in MESSAGES.values():  # the workflow's refusals, rendered by console/refusals.py
+        found.setdefault(msgid, "collector/errors.py")
     return found
 
 

@@ -17,7 +17,8 @@ from starlette.datastructures import FormData, UploadFile
 
 from collector.api import queries
 from collector.config.models import CenterConfig, Mode
-from collector.console.i18n import N_
+from collector.console.i18n import N_, translator
+from collector.console.refusals import show
 from collector.console.uploads import photo_path, save_photo
 from collector.console.web import (
     ConsoleDb,
@@ -28,7 +29,7 @@ from collector.console.web import (
     need,
     render,
 )
-from collector.errors import GuardFailed, IllegalAction, NotPermitted, TicketNotFound
+from collector.errors import GuardFailed, IllegalAction, Message, NotPermitted, TicketNotFound
 from collector.tickets import (
     Action,
     Ticket,
@@ -172,6 +173,24 @@ def _text(form: FormData, name: str) -> str:
     return text
 
 
+def _why_not(
+    db: sqlite_utils.Database, t: Ticket, action: Action, user: User, center: CenterConfig
+) -> str:
+    """Why ``user`` may not take ``action`` now, in their language (the workflow's reason)."""
+    allowed = allowed_actions(t.state)
+    reason: Message | None
+    if action in allowed:
+        reason = refusal(t, action, action_args(db, center, _actor(user)), center)
+    else:
+        err = IllegalAction(str(t.id), t.state.value, action.value, [a.value for a in allowed])
+        reason = err.message
+    return _say(reason, user, center) if reason else ""
+
+
+def _say(message: Message | None, user: User, center: CenterConfig, fallback: str = "") -> str:
+    return show(message, translator(user.locale), center) if message else fallback
+
+
 def _number(form: FormData, name: str, kind: type) -> Any:
     text = _text(form, name)
     if not text:
@@ -213,21 +232,20 @@ async def act(
         raise ConsoleDenied(400, "Unknown action.") from None
     center = center_of(db)
     if action not in possible_actions(db, t, user, center):
-        raise ConsoleDenied(
-            403, "You may not take this action on this ticket in its present state."
-        )
+        reason = _why_not(db, t, action, user, center)
+        raise ConsoleDenied(403, "You may not take this action: {reason}", reason=reason)
     fields = _fields(form, action)
     photo = form.get("photo")
     if action is Action.REPORT and isinstance(photo, UploadFile) and photo.filename:
         fields["photo"] = await save_photo(photo, upload_dir(request))
     try:
         desk_act(db, t.id, action, _actor(user), **fields)
-    except NotPermitted:
-        raise ConsoleDenied(
-            403, "You may not take this action on this ticket in its present state."
-        ) from None
+    except NotPermitted as err:
+        reason = _say(err.message, user, center, str(err))
+        raise ConsoleDenied(403, "You may not take this action: {reason}", reason=reason) from None
     except (GuardFailed, IllegalAction) as err:
-        return render(request, "ticket_error.html", user, 409, t=t, action=action, reason=str(err))
+        reason = _say(err.message, user, center, str(err))
+        return render(request, "ticket_error.html", user, 409, t=t, action=action, reason=reason)
     return RedirectResponse(f"/console/tickets/{t.id}", status_code=303)
 
 

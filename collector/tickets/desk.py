@@ -6,7 +6,9 @@
   account or a member in units.yaml, :func:`collector.accounts.resolve_actor`), acts in their
   own role and for their own unit, and may not claim another role or speak for another unit;
 - :func:`act`: do one step; a dispatch without mode and units takes the routing proposal;
-- :func:`receive_case`: receive a case reported by a patrol, a citizen or the hotline.
+- :func:`receive_case`: receive a case reported by a patrol, a citizen or the hotline;
+- :func:`intake_member`: the member an Open311 write key acts for, who must have the right to
+  receive cases (checked when the key is made and at every request).
 
 Example:
     >>> from datetime import datetime, timezone
@@ -30,11 +32,12 @@ from typing import Any
 
 import sqlite_utils
 
-from collector.accounts import resolve_actor
+from collector.accounts import Principal, resolve_actor
 from collector.config.models import CenterConfig, Role
 from collector.errors import NotPermitted, TicketError
 from collector.grid.store import load_center
 from collector.tickets.model import Ticket
+from collector.tickets.permissions import Right, require_right
 from collector.tickets.repo import NewTicket, get_ticket, receive
 from collector.tickets.routing import route
 from collector.tickets.service import apply_action
@@ -46,6 +49,7 @@ __all__ = [
     "action_args",
     "act",
     "receive_case",
+    "intake_member",
 ]
 
 
@@ -83,7 +87,7 @@ def action_args(
     member = resolve_actor(db, center, who.actor, who.role)
     given = fields.pop("unit", None)
     if given is not None and given != member.unit:
-        raise NotPermitted(f"{member.actor} acts for {member.unit}, not for {given}")
+        raise NotPermitted("acts_for_other_unit", actor=member.actor, unit=member.unit, given=given)
     return ActionArgs(actor=member.actor, role=member.role, at=who.at, unit=member.unit, **fields)
 
 
@@ -100,15 +104,28 @@ def act(
     return apply_action(db, ticket_id, action, action_args(db, center, who, **fields), center)
 
 
-def receive_case(db: sqlite_utils.Database, who: Actor, case: CaseReport) -> Ticket:
-    """Receive a reported case in a known category and grid cell."""
+def intake_member(db: sqlite_utils.Database, actor: str) -> Principal:
+    """The member ``actor``, who may receive cases (NotPermitted: unknown, disabled, or a role
+    without :attr:`Right.RECEIVE`)."""
+    member = resolve_actor(db, load_center(db), actor)
+    require_right(member.role, Right.RECEIVE)
+    return member
+
+
+def receive_case(
+    db: sqlite_utils.Database, who: Actor, case: CaseReport, via_key: str | None = None
+) -> Ticket:
+    """Receive a reported case in a known category and grid cell, as a member with the right
+    to receive cases (``via_key``: the Open311 key it came through, kept in the audit row)."""
     center = load_center(db)
     if case.category not in {c.code for c in center.categories}:
-        raise TicketError(f"unknown category {case.category!r}")
+        raise TicketError("unknown_category", code=case.category)
     if case.cell not in center.cells:
-        raise TicketError(f"unknown grid cell {case.cell!r}")
+        raise TicketError("unknown_cell", code=case.cell)
     args = action_args(db, center, who)
+    require_right(args.role, Right.RECEIVE)
     new = NewTicket(
         case.category, case.cell, case.title, who.at, source=case.source, urgent=case.urgent
     )
-    return receive(db, new, args.actor, args.role)
+    data = {"api_key": via_key} if via_key else None
+    return receive(db, new, args.actor, args.role, data=data)

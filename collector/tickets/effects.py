@@ -15,6 +15,7 @@ from collector.errors import GuardFailed
 from collector.tickets.model import Ticket
 from collector.tickets.sla import budget_for, clock_of, due_time
 from collector.tickets.workflow import MAX_EXTENSION_HOURS, Action, ActionArgs
+from collector.worktime import MAX_DAYS
 
 __all__ = ["Change", "EFFECTS", "center_unit"]
 
@@ -36,14 +37,14 @@ def center_unit(center: CenterConfig) -> str:
     for unit in center.units:
         if unit.kind is UnitKind.CENTER:
             return unit.id
-    raise GuardFailed("direct mode needs a unit of kind 'center' in units.yaml")
+    raise GuardFailed("no_center_unit")
 
 
 def _dispatch_units(args: ActionArgs, center: CenterConfig) -> tuple[str, ...]:
     units = args.units or ((center_unit(center),) if args.mode is Mode.DIRECT else ())
     unknown = [u for u in units if u not in center.unit_ids()]
     if unknown:
-        raise GuardFailed(f"unknown unit(s): {', '.join(unknown)}")
+        raise GuardFailed("unknown_units", codes=tuple(unknown))
     return units
 
 
@@ -52,7 +53,7 @@ def _dispatch(t: Ticket, a: ActionArgs, c: CenterConfig) -> Change:
     kind, budget = budget_for(t.category, t.urgent, c)
     if a.hours is not None:  # the duty chief set the deadline: working hours on the clock
         if not 0 < a.hours <= MAX_EXTENSION_HOURS:
-            raise GuardFailed(f"a deadline must be > 0 and <= {MAX_EXTENSION_HOURS:g} hours")
+            raise GuardFailed("deadline_out_of_range", max_hours=MAX_EXTENSION_HOURS)
         budget = a.hours * 3600
     due = due_time(a.at, budget, 0.0, clock_of(kind, c))
     return Change(
@@ -106,8 +107,8 @@ def _approve_extension(t: Ticket, a: ActionArgs, c: CenterConfig) -> Change:
     assert t.clock_start is not None
     try:
         due = due_time(t.clock_start, budget, t.paused_s, clock_of(t.clock, c))
-    except ValueError as err:  # so many extensions that no calendar day is left
-        raise GuardFailed(f"ticket {t.id}: cannot extend: {err}") from None
+    except ValueError:  # so many extensions that no calendar day is left
+        raise GuardFailed("no_working_time_left", ticket=t.id, days=MAX_DAYS) from None
     return Change(
         fields={
             "budget_s": budget,

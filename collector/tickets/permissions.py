@@ -20,7 +20,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from collector.config.models import CenterConfig, Role, UnitKind
-from collector.errors import NotPermitted
+from collector.errors import Message, NotPermitted
 from collector.tickets.model import Ticket
 from collector.tickets.workflow import Action, ActionArgs
 
@@ -105,8 +105,8 @@ def has_right(role: Role, right: Right) -> bool:
 def require_right(role: Role, right: Right) -> None:
     """Raise :class:`NotPermitted` unless ``role`` has ``right``."""
     if not has_right(role, right):
-        roles = ", ".join(sorted(r.value for r in RIGHTS[right]))
-        raise NotPermitted(f"{right.value} is for {roles}; not for {role.value}")
+        roles = tuple(sorted(r.value for r in RIGHTS[right]))
+        raise NotPermitted("right_not_for_role", right=right, roles=roles, role=role)
 
 
 def actions_of(role: Role) -> list[Action]:
@@ -123,33 +123,29 @@ def _is_station(unit: str | None, center: CenterConfig) -> bool:
     return any(u.id == unit and u.kind is UnitKind.LINKAGE_STATION for u in center.units)
 
 
-def _unit_problem(ticket: Ticket, args: ActionArgs, center: CenterConfig) -> str | None:
+def refusal(
+    ticket: Ticket, action: Action, args: ActionArgs, center: CenterConfig
+) -> Message | None:
+    """Why ``args.role`` (for ``args.unit``) may not do ``action`` on ``ticket``; None if it may."""
+    who = {"actor": args.actor, "action": action}
+    if not may(args.role, action):
+        roles = tuple(sorted(r.value for r in WORKFLOW[action] if r is not Role.SYSTEM))
+        return Message("role_may_not_act", {**who, "roles": roles, "role": args.role})
     if args.role is Role.UNIT_HANDLER and args.unit is not None and args.unit not in ticket.units:
-        return (
-            f"unit {args.unit} is not responsible "
-            f"(dispatched to {', '.join(ticket.units) or 'none'})"
-        )
+        return Message("unit_may_not_act", {**who, "unit": args.unit, "units": ticket.units})
     if args.role is Role.INSPECTOR and _is_station(args.unit, center):
         station = _station_of(ticket, center)
         if station != args.unit:
-            return f"cell {ticket.grid_cell} belongs to {station}, not to {args.unit}"
+            values = {"cell": ticket.grid_cell, "station": station, "unit": args.unit}
+            return Message("station_may_not_act", {**who, **values})
     return None
-
-
-def refusal(ticket: Ticket, action: Action, args: ActionArgs, center: CenterConfig) -> str | None:
-    """Why ``args.role`` (for ``args.unit``) may not do ``action`` on ``ticket``; None if it may."""
-    if not may(args.role, action):
-        roles = ", ".join(sorted(r.value for r in WORKFLOW[action] if r is not Role.SYSTEM))
-        return f"{args.actor} may not {action.value}: it is done by {roles}, not {args.role.value}"
-    problem = _unit_problem(ticket, args, center)
-    return f"{args.actor} may not {action.value}: {problem}" if problem else None
 
 
 def authorize(ticket: Ticket, action: Action, args: ActionArgs, center: CenterConfig) -> None:
     """Raise :class:`NotPermitted` unless ``args.role`` (for ``args.unit``) may do ``action``."""
     reason = refusal(ticket, action, args, center)
     if reason:
-        raise NotPermitted(f"ticket {ticket.id}: {reason}")
+        raise NotPermitted("on_ticket", ticket=ticket.id, reason=reason)
 
 
 def can_see(role: Role, unit: str | None, ticket: Ticket) -> bool:

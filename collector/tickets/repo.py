@@ -100,8 +100,15 @@ def write_audit(
     )
 
 
-def receive(db: sqlite_utils.Database, new: NewTicket, actor: str, role: Role) -> Ticket:
-    """Create a ticket in state ``received`` and its first audit row, in one transaction."""
+def receive(
+    db: sqlite_utils.Database,
+    new: NewTicket,
+    actor: str,
+    role: Role,
+    data: dict[str, Any] | None = None,
+) -> Ticket:
+    """Create a ticket in state ``received`` and its first audit row (``data`` beside it), in one
+    transaction."""
     row = db_values(
         {
             "state": State.RECEIVED.value,
@@ -122,9 +129,8 @@ def receive(db: sqlite_utils.Database, new: NewTicket, actor: str, role: Role) -
     )
     with write_transaction(db):
         ticket_id = cast(int, db.table("tickets").insert(row).last_pk)
-        write_audit(
-            db, ticket_id, ("receive", None, State.RECEIVED.value), (actor, role.value), new.at
-        )
+        step = ("receive", None, State.RECEIVED.value)
+        write_audit(db, ticket_id, step, (actor, role.value), new.at, data=data)
     return get_ticket(db, ticket_id)
 
 
@@ -140,7 +146,7 @@ def get_ticket(db: sqlite_utils.Database, ticket_id: int) -> Ticket:
     """The ticket with this id; raises :class:`TicketNotFound`."""
     rows = list(db.query("SELECT * FROM tickets WHERE id = ?", [ticket_id]))
     if not rows:
-        raise TicketNotFound(f"no ticket {ticket_id}")
+        raise TicketNotFound("ticket_not_found", ticket=ticket_id)
     return Ticket.from_row(rows[0], _units(db, ticket_id))
 
 

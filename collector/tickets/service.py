@@ -43,17 +43,18 @@ def check_action(ticket: Ticket, action: Action, args: ActionArgs) -> None:
         allowed = [a.value for a in allowed_actions(ticket.state)]
         raise IllegalAction(str(ticket.id), ticket.state.value, action.value, allowed)
     if args.role not in transition.roles:
-        roles = ", ".join(sorted(r.value for r in transition.roles))
-        raise GuardFailed(f"ticket {ticket.id}: {action.value} is done by {roles}, not {args.role}")
+        roles = tuple(sorted(r.value for r in transition.roles))
+        raise GuardFailed(
+            "action_not_for_role", ticket=ticket.id, action=action, roles=roles, role=args.role
+        )
     if args.at < ticket.updated_at:
         raise GuardFailed(
-            f"ticket {ticket.id}: {action.value} at {args.at.isoformat()} is before its last step "
-            f"({ticket.updated_at.isoformat()})"
+            "step_before_last", ticket=ticket.id, action=action, at=args.at, last=ticket.updated_at
         )
     for guard in transition.guards:
         reason = guard(ticket, args)
         if reason:
-            raise GuardFailed(f"ticket {ticket.id}: cannot {action.value}: {reason}")
+            raise GuardFailed("guard_failed", ticket=ticket.id, action=action, reason=reason)
 
 
 def _write_units(
@@ -95,7 +96,7 @@ def apply_action(
         if (
             cursor.rowcount != 1
         ):  # pragma: no cover - another writer moved it inside our transaction
-            raise GuardFailed(f"ticket {ticket.id} changed while {action.value} was applied")
+            raise GuardFailed("changed_meanwhile", ticket=ticket.id, action=action)
         if change.units is not None:
             _write_units(db, ticket, change.units, values["updated_at"])
         write_audit(

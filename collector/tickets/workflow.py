@@ -26,6 +26,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from collector.config.models import Mode, Role
+from collector.errors import Message
 
 __all__ = [
     "State",
@@ -109,62 +110,62 @@ class ActionArgs:
             raise ValueError(f"an action's mode must be a Mode; got {self.mode!r}")
 
 
-Guard = Callable[["object", ActionArgs], str | None]
-"""``guard(ticket, args) -> None | reason``; ``ticket`` is a ``collector.tickets.model.Ticket``."""
+Guard = Callable[["object", ActionArgs], Message | None]
+"""``guard(ticket, args) -> None | reason`` (a :class:`Message`); ``ticket`` is a ``collector.tickets.model.Ticket``."""
 
 
-def units_fit_mode(ticket: object, args: ActionArgs) -> str | None:
+def units_fit_mode(ticket: object, args: ActionArgs) -> Message | None:
     """direct: at most one unit (the center itself by default); assign: one; supervise: two+."""
     n = len(args.units)
     if args.mode is None:
-        return "a dispatch needs a mode (direct, assign or supervise)"
+        return Message("dispatch_needs_mode")
     if args.mode is Mode.ASSIGN and n != 1:
-        return f"assign mode dispatches to exactly one unit; got {n}"
+        return Message("assign_needs_one_unit", {"n": n})
     if args.mode is Mode.SUPERVISE and n < 2:
-        return f"supervise mode dispatches to two or more units; got {n}"
+        return Message("supervise_needs_units", {"n": n})
     if args.mode is Mode.DIRECT and n > 1:
-        return f"direct mode is handled by one unit (the center); got {n}"
+        return Message("direct_needs_one_unit", {"n": n})
     if len(set(args.units)) != n:
-        return "a unit is named twice"
+        return Message("unit_named_twice")
     return None
 
 
-def unit_is_responsible(ticket: object, args: ActionArgs) -> str | None:
+def unit_is_responsible(ticket: object, args: ActionArgs) -> Message | None:
     """A unit acts only on tickets dispatched to it (``args.unit`` None: not checked)."""
     units = getattr(ticket, "units", ())
     if args.unit is not None and args.unit not in units:
-        return f"unit {args.unit} is not responsible (dispatched to {', '.join(units) or 'none'})"
+        return Message("unit_not_responsible", {"unit": args.unit, "units": tuple(units)})
     return None
 
 
-def has_note(ticket: object, args: ActionArgs) -> str | None:
+def has_note(ticket: object, args: ActionArgs) -> Message | None:
     """The result report must say what was done."""
-    return None if args.note.strip() else "a note is required"
+    return None if args.note.strip() else Message("note_required")
 
 
 MAX_EXTENSION_HOURS = 2000.0
 """The most working hours one extension may ask for (about a working year)."""
 
 
-def has_hours(ticket: object, args: ActionArgs) -> str | None:
+def has_hours(ticket: object, args: ActionArgs) -> Message | None:
     """An extension asks for a positive, finite number of working hours (at most a year's)."""
     if args.hours is not None and 0 < args.hours <= MAX_EXTENSION_HOURS:
         return None
-    return f"extension hours must be > 0 and <= {MAX_EXTENSION_HOURS:g}"
+    return Message("extension_hours_out_of_range", {"max_hours": MAX_EXTENSION_HOURS})
 
 
-def names_other_ticket(ticket: object, args: ActionArgs) -> str | None:
+def names_other_ticket(ticket: object, args: ActionArgs) -> Message | None:
     """A duplicate points at another ticket."""
     if args.duplicate_of is None:
-        return "name the ticket this one duplicates"
+        return Message("duplicate_needs_ticket")
     if args.duplicate_of == getattr(ticket, "id", None):
-        return "a ticket cannot duplicate itself"
+        return Message("duplicate_of_itself")
     return None
 
 
-def clean_pass(ticket: object, args: ActionArgs) -> str | None:
+def clean_pass(ticket: object, args: ActionArgs) -> Message | None:
     """A passing verification cannot also find the result falsified."""
-    return "a falsified result cannot pass verification" if args.falsified else None
+    return Message("falsified_cannot_pass") if args.falsified else None
 
 
 @dataclass(frozen=True)

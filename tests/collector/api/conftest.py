@@ -92,7 +92,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> ApiWorld:
     db = center_db(str(db_path))
     generate_quarter(db, example_center()[0], N_TICKETS, seed=11)
     read = create_key(db, "read", "dashboard", "2026-10-01T00:00:00+00:00").secret
-    write = create_key(db, "write", "patrol app", "2026-10-01T00:00:00+00:00").secret
+    write = create_key(db, "write", "patrol app", "2026-10-01T00:00:00+00:00", "wang.duty").secret
     db.close()
     ticket, name = _camera_incident(db_path)
     evidence_dir.mkdir()

@@ -135,7 +135,7 @@ def test_revoked_key_is_refused(api: httpx.Client, world: ApiWorld) -> None:
     from collector.api.keys import create_key, revoke_key
 
     db = open_store(world.db_path)
-    created = create_key(db, "write", "old", "2026-10-01T00:00:00+00:00")
+    created = create_key(db, "write", "old", "2026-10-01T00:00:00+00:00", "wang.duty")
     revoke_key(db, created.key.id, "2026-10-02T00:00:00+00:00")
     db.close()
     answer = api.get("/services.json", params={"api_key": created.secret})
@@ -291,3 +291,32 @@ def test_public_reads_need_no_key_but_writes_still_do(world: ApiWorld) -> None:
         assert client.get("/services.json").status_code == 200
         form = {"service_code": "0101", "address_id": WOLONG}
         _geo_error(client.post("/requests.json", data=form), 401)
+
+
+def test_a_write_key_files_as_its_member_and_a_disabled_member_is_refused(
+    api: httpx.Client, world: ApiWorld
+) -> None:
+    from collector.accounts import create_account, update_account
+    from collector.api.keys import create_key
+    from collector.config.models import Role
+    from collector.tickets import ticket_history
+
+    db = open_store(world.db_path)
+    create_account(db, "liu.app", "刘洋", Role.DISPATCHER, None, "pass-word-1", datetime.now())
+    created = create_key(db, "write", "patrol app", "2026-10-01T00:00:00+00:00", "liu.app")
+    db.close()
+    form = {"service_code": "0101", "address_id": WOLONG, "api_key": created.secret}
+    answer = api.post("/requests.json", data=form)
+    assert answer.status_code == 201, answer.text
+    new_id = int(answer.json()[0]["service_request_id"])
+    db = open_store(world.db_path)
+    first = ticket_history(db, new_id)[0]
+    assert (first.action, first.actor, first.role) == ("receive", "liu.app", "dispatcher")
+    assert first.data == {"api_key": created.key.id}
+    update_account(db, "liu.app", disabled=True)
+    db.close()
+    refused = _geo_error(api.post("/requests.json", data=form), 403)
+    assert refused == (
+        f"API key {created.key.id} acts for liu.app, who may not file requests: "
+        "liu.app: the account is disabled"
+    )

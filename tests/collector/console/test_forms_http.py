@@ -135,3 +135,34 @@ def test_a_dispatcher_receives_a_case_by_hand_and_a_unit_may_not(console: Served
     token = _token(handler.get("/console/").text)
     refused = handler.post("/console/tickets/new", data=fields | {"csrf_token": token})
     assert refused.status_code == 403 and "无权访问此页面" in refused.text
+
+
+def _registered(console: Served) -> int:
+    db = open_store(console.db_path)
+    center, _ = example_center()
+    t0 = datetime.now(UTC) - timedelta(minutes=10)
+    new = NewTicket("0101", "330421101002005", "违章搭建", t0)
+    t = receive(db, new, "wang.duty", Role.DUTY_CHIEF)
+    apply_action(db, t.id, Action.REGISTER, ActionArgs(at=t0, **CHIEF), center)
+    db.close()
+    return t.id
+
+
+def test_a_workflow_refusal_shows_in_the_users_language(console: Served, client):
+    tid = _registered(console)
+    chief = client("wang.duty")
+    fields = {"mode": "assign", "units": "xitang-squad", "hours": "5000"}
+    refused = _act(chief, tid, "dispatch", **fields)
+    assert refused.status_code == 409
+    assert "处置时限须大于 0 且不超过 2000 小时" in refused.text
+    assert "deadline must" not in refused.text
+    wrong_role = _act(chief, tid, "accept")  # a unit's step, and not in this state either
+    assert wrong_role.status_code == 403
+    assert "在“已立案”状态下不能“签收”；可进行的操作：派遣、作废、标记为重复" in wrong_role.text
+    token = _token(chief.get("/console/").text)
+    chief.post("/console/language", data={"csrf_token": token, "locale": "en"})
+    english = _act(chief, tid, "dispatch", **fields | {"mode": "supervise"})
+    assert english.status_code == 409
+    assert "supervise mode dispatches to two or more units; got 1" in english.text
+    token = _token(chief.get("/console/").text)
+    chief.post("/console/language", data={"csrf_token": token, "locale": "zh_CN"})

@@ -1,0 +1,87 @@
+"""A workflow refusal (a :class:`collector.errors.Message`) in the user's language: the sentence
+from the catalogue, and each value that is a domain word (an action, a state, a role, a unit, a
+category...) translated too; lists joined the language's way; times in the center's zone.
+
+Example:
+    >>> from collector.errors import Message
+    >>> from collector.console.i18n import translator
+    >>> show(Message("action_not_in_state", {"ticket": 7, "action": "close", "state": "received",
+    ...     "allowed": ("register", "void")}), translator("zh_CN"))
+    '案件 7：在“已接收”状态下不能“结案”；可进行的操作：立案、作废'
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+
+from collector.config.models import CenterConfig
+from collector.console import labels
+from collector.console.i18n import N_, Translator
+from collector.console.web import local_time
+from collector.errors import MESSAGES, Message
+
+__all__ = ["VALUE_LABELS", "PLAIN_VALUES", "show", "placeholders"]
+
+_UNIT, _CATEGORY = "unit", "category"
+VALUE_LABELS: dict[str, Mapping[str, str] | str] = {
+    "action": labels.ACTIONS,
+    "allowed": labels.ACTIONS,
+    "state": labels.STATES,
+    "role": labels.ROLES,
+    "roles": labels.ROLES,
+    "claimed": labels.ROLES,
+    "right": labels.RIGHTS,
+    "mode": labels.MODES,
+    "unit": _UNIT,
+    "units": _UNIT,
+    "given": _UNIT,
+    "station": _UNIT,
+    "category": _CATEGORY,
+}
+"""Value name -> how it is translated: a labels table, or a name looked up in the center's
+units or categories (their names are msgids)."""
+
+PLAIN_VALUES = frozenset(
+    {"ticket", "actor", "n", "max_hours", "days", "at", "last", "code", "codes", "cell", "reason"}
+)
+"""Values shown as they are: ids, numbers, codes a user typed, times, a nested message."""
+
+_SEPARATOR = N_(", ")
+_NONE = N_("none")
+
+
+def placeholders(template: str) -> set[str]:
+    """The value names of a message template."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _name(kind: str, value: str, center: CenterConfig | None) -> str:
+    if center is None:
+        return value
+    if kind == _UNIT:
+        return next((u.name for u in center.units if u.id == value), value)
+    return next((c.name for c in center.categories if c.code == value), value)
+
+
+def show(message: Message, tr: Translator, center: CenterConfig | None = None) -> str:
+    """``message`` in ``tr``'s language (unit and category names need ``center``)."""
+
+    def word(name: str, value: object) -> object:
+        if isinstance(value, Message):
+            return show(value, tr, center)
+        if isinstance(value, list | tuple):
+            shown = [str(word(name, v)) for v in value]
+            return tr.gettext(_SEPARATOR).join(shown) if shown else tr.gettext(_NONE)
+        if hasattr(value, "astimezone"):
+            return local_time(value, tr, seconds=True)  # type: ignore[arg-type]
+        table = VALUE_LABELS.get(name)
+        if table is None or value is None:
+            return value
+        text = str(value)
+        if isinstance(table, str):
+            return tr.gettext(_name(table, text, center))
+        return tr.gettext(table[text]) if text in table else text
+
+    shown = {k: word(k, v) for k, v in message.values.items()}
+    return tr.gettext(MESSAGES[message.id], **shown)
