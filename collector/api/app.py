@@ -39,6 +39,7 @@ class ApiSettings:
     evidence_dir: str | None = None
     public_reads: bool = False
     upload_dir: str | None = None  # console photo uploads; default: "uploads" beside the store
+    config: str | None = None  # the collector's YAML: limits and box keys a dead-letter retry uses
 
 
 def create_app(settings: ApiSettings) -> FastAPI:

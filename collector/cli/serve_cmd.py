@@ -33,6 +33,15 @@ def serve(
             help="Where the console keeps uploaded photos (default: uploads/ by the store)."
         ),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="The collector's YAML: the limits and box keys a dead-letter retry in the "
+            "console validates with (without it the console cannot retry).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the Open311 GeoReport v2 API (JSON and XML), /metrics and the web console
     (/console/, log in with an account made by 'collector accounts add')."""
@@ -43,6 +52,7 @@ def serve(
                 str(evidence_dir) if evidence_dir else None,
                 public_reads,
                 str(upload_dir) if upload_dir else None,
+                str(config) if config else None,
             )
         )
         install_metrics(app)  # GET /metrics: the store's figures for Prometheus

@@ -17,6 +17,7 @@ from collector.console import (
     admin,
     auth,
     boxes,
+    deadletters_page,
     intake_page,
     mapview,
     queue,
@@ -24,6 +25,7 @@ from collector.console import (
     ticket_page,
 )
 from collector.console.i18n import translator
+from collector.console.refusals import shown_values
 from collector.console.web import ConsoleDenied, LoginNeeded, render
 from collector.store import write_transaction
 
@@ -60,7 +62,7 @@ async def _login_needed(request: Request, exc: Exception) -> Response:
 async def _denied(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ConsoleDenied)
     tr = translator(_locale(request))
-    message = tr.gettext(exc.msgid, **exc.values)
+    message = tr.gettext(exc.msgid, **shown_values(exc.values, tr))
     return render(request, "error.html", None, exc.status, message=message, locale=tr.locale)
 
 
@@ -92,7 +94,17 @@ def install_console(app: FastAPI) -> None:
         same_site="strict",
     )
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
-    for module in (auth, queue, ticket_page, intake_page, mapview, boxes, statistics, admin):
+    for module in (
+        auth,
+        queue,
+        ticket_page,
+        intake_page,
+        mapview,
+        boxes,
+        statistics,
+        admin,
+        deadletters_page,
+    ):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(LoginNeeded, _login_needed)
     app.add_exception_handler(ConsoleDenied, _denied)

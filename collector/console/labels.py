@@ -18,6 +18,9 @@ __all__ = [
     "BOX_STATES",
     "EVIDENCE",
     "RIGHTS",
+    "DEAD_LETTER_REASONS",
+    "REVIEW_ACTIONS",
+    "REVIEW_OUTCOMES",
 ]
 
 STATES = {
@@ -116,4 +119,23 @@ RIGHTS = {
     "view_stats": N_("see the statistics"),
     "receive": N_("receive a case"),
     "administer": N_("administer the console"),
+    "review_dead_letters": N_("review dead letters"),
+}
+DEAD_LETTER_REASONS = {
+    "invalid_json": N_("not valid JSON"),
+    "schema": N_("does not match the contract's schema"),
+    "oversized": N_("too large"),
+    "unknown_major": N_("unknown contract version"),
+    "wrong_topic": N_("topic does not match the message"),
+    "signature": N_("signature missing or wrong"),
+    "conflict": N_("conflicts with a stored message"),
+    "evidence_orphan": N_("evidence without its incident"),
+    "evidence_hash": N_("evidence not referenced with this hash"),
+    "internal": N_("internal error while validating"),
+}
+REVIEW_ACTIONS = {"retry": N_("retry"), "drop": N_("drop")}
+REVIEW_OUTCOMES = {
+    "stored": N_("stored"),
+    "duplicate": N_("had been stored meanwhile"),
+    "dropped": N_("dropped"),
 }

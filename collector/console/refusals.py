@@ -21,7 +21,7 @@ from collector.console.i18n import N_, Translator
 from collector.console.web import local_time
 from collector.errors import MESSAGES, Message
 
-__all__ = ["VALUE_LABELS", "PLAIN_VALUES", "show", "placeholders"]
+__all__ = ["VALUE_LABELS", "PLAIN_VALUES", "show", "shown_values", "placeholders"]
 
 _UNIT, _CATEGORY = "unit", "category"
 VALUE_LABELS: dict[str, Mapping[str, str] | str] = {
@@ -56,16 +56,24 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def _name(kind: str, value: str, center: CenterConfig | None) -> str:
+def _name(kind: str, value: str, center: CenterConfig | None) -> str | None:
+    """The name (a msgid) of a unit or category; None when unknown (shown as given)."""
     if center is None:
-        return value
+        return None
     if kind == _UNIT:
-        return next((u.name for u in center.units if u.id == value), value)
-    return next((c.name for c in center.categories if c.code == value), value)
+        return next((u.name for u in center.units if u.id == value), None)
+    return next((c.name for c in center.categories if c.code == value), None)
 
 
 def show(message: Message, tr: Translator, center: CenterConfig | None = None) -> str:
     """``message`` in ``tr``'s language (unit and category names need ``center``)."""
+    return tr.gettext(MESSAGES[message.id], **shown_values(message.values, tr, center))
+
+
+def shown_values(
+    values: Mapping[str, object], tr: Translator, center: CenterConfig | None = None
+) -> dict[str, object]:
+    """``values`` as shown in ``tr``'s language: domain words translated (by value name)."""
 
     def word(name: str, value: object) -> object:
         if isinstance(value, Message):
@@ -80,8 +88,8 @@ def show(message: Message, tr: Translator, center: CenterConfig | None = None) -
             return value
         text = str(value)
         if isinstance(table, str):
-            return tr.gettext(_name(table, text, center))
+            known = _name(table, text, center)
+            return tr.gettext(known) if known else text
         return tr.gettext(table[text]) if text in table else text
 
-    shown = {k: word(k, v) for k, v in message.values.items()}
-    return tr.gettext(MESSAGES[message.id], **shown)
+    return {k: word(k, v) for k, v in values.items()}

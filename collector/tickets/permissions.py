@@ -48,6 +48,7 @@ class Right(StrEnum):
     VIEW_STATS = "view_stats"
     RECEIVE = "receive"  # open a case by hand (patrol, citizen, hotline)
     ADMINISTER = "administer"  # accounts, roles, units, API keys
+    REVIEW_DEAD_LETTERS = "review_dead_letters"  # the ingest's refused messages: retry, drop
 
 
 R, A = Role, Action
@@ -85,6 +86,7 @@ RIGHTS: dict[Right, frozenset[Role]] = {
     Right.VIEW_STATS: _STAFF,
     Right.RECEIVE: frozenset({R.DUTY_CHIEF, R.DISPATCHER}),
     Right.ADMINISTER: frozenset({R.ADMIN}),
+    Right.REVIEW_DEAD_LETTERS: frozenset({R.DUTY_CHIEF, R.ADMIN}),
 }
 del R, A
 

@@ -27,9 +27,12 @@ def test_an_administrator_adds_an_account_and_an_api_key(console: Served, login)
     assert "责任单位处置人" in row.inner_text() and "西塘消防安全办" in row.inner_text()
     admin.fill("input[name=label]", "县级平台")
     admin.select_option("select[name=scope]", "write")
+    admin.select_option("select[name=member]", "zhou.dispatch")  # a write key acts for someone
     admin.click("text=创建密钥")
     secret = admin.inner_text("#new-key code")
-    assert check_key(open_store(console.db_path), secret, "write").label == "县级平台"
+    key = check_key(open_store(console.db_path), secret, "write")
+    assert (key.label, key.member) == ("县级平台", "zhou.dispatch")
+    assert "zhou.dispatch" in admin.inner_text(f"tr[data-key='{key.id}']")
     admin.goto(console.url + "/console/admin")
     assert admin.locator("#new-key").count() == 0 and secret not in admin.content()
 
