@@ -166,3 +166,14 @@ def test_a_workflow_refusal_shows_in_the_users_language(console: Served, client)
     assert "supervise mode dispatches to two or more units; got 1" in english.text
     token = _token(chief.get("/console/").text)
     chief.post("/console/language", data={"csrf_token": token, "locale": "zh_CN"})
+
+
+def test_a_case_filed_through_an_api_key_names_the_member_and_the_key(console: Served, client):
+    from collector.tickets.desk import Actor, CaseReport, receive_case
+
+    db = open_store(console.db_path)
+    who = Actor("zhou.dispatch", None, datetime.now(UTC))
+    t = receive_case(db, who, CaseReport("0101", "330421101002005", "巡查上报"), via_key="1a2b3c4d")
+    db.close()
+    page = client("wang.duty").get(f"/console/tickets/{t.id}").text
+    assert "zhou.dispatch (派遣员)" in page and "经 API 密钥 1a2b3c4d" in page
