@@ -13,9 +13,18 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 
 from edge_agent.config.cadence import BatchSettings, CadenceSettings
+from edge_agent.config.construction import CameraHealthSettings, ConstructionSettings
+from edge_agent.config.patrol import (
+    DEFAULT_TIME_ZONE,
+    PatrolDefaults,
+    TimeZoneName,
+    WatchedPlaceConfig,
+    ZonePatrol,
+)
 from edge_agent.config.strict import Strict
 from edge_agent.contract.broker_config import BrokerConnection, TlsConfig
 from edge_agent.contract.paths import state_path
+from edge_agent.contract.patrol import PlaceKind
 
 __all__ = [
     "Strict",
@@ -65,6 +74,9 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 class BoxConfig(Strict):
     site_id: Identifier = Field(..., description="Site (town center) this box reports to.")
     box_id: Identifier = Field(..., description="This edge box, unique within the site.")
+    time_zone: TimeZoneName = Field(
+        DEFAULT_TIME_ZONE, description="IANA zone of the box's local time (patrol windows)."
+    )
 
 
 class OutboxConfig(Strict):
@@ -236,84 +248,6 @@ class CrowdThresholdOverrides(Strict):
     forecast_min_points: int | None = Field(None, ge=2)
 
 
-class CameraHealthSettings(Strict):
-    """Camera health (tamper): the view compared with its reference every observation.
-
-    Covered (edges lost), defocused (sharpness lost) or moved (structure changed after the best
-    alignment) for ``tamper_observations`` observations in a row raises ``tamper``. The
-    construction watch checks its own view with the same settings before it looks for
-    structures.
-    """
-
-    observe_every_s: float = Field(
-        900.0, gt=0, description="Stream s between observations (3 of them span persist_min_s)."
-    )
-    background_frames: int = Field(5, ge=1, le=50, description="Keyframes in the short background.")
-    model: str = Field(
-        "models/change_structural.onnx",
-        description="Change comparator ONNX; models/NAME: the shipped one.",
-    )
-    analysis_max_side: int = Field(
-        960, ge=160, le=8192, description="Larger frames are analysed shrunk to this (px)."
-    )
-    background_window_s: float = Field(
-        60.0, gt=0, description="Keyframes for one observation are collected within this window."
-    )
-    background_spacing_s: float = Field(1.0, ge=0, description="Min stream s between them.")
-    reference_frames: int = Field(9, ge=1, le=60, description="Frames in a reference median.")
-    reference_spacing_s: float = Field(20.0, ge=0, description="Min stream s between them.")
-    dusk_below: float = Field(70.0, gt=0, le=255, description="Mean gray below this is dusk.")
-    night_below: float = Field(30.0, gt=0, le=255, description="Mean gray below this is night.")
-    change_threshold: float = Field(0.4, gt=0, lt=1, description="Change-map level that counts.")
-    max_shift_frac: float = Field(0.04, gt=0, lt=1, description="Shift (of width) = 'moved'.")
-    max_rotation_deg: float = Field(3.0, gt=0, description="Rotation above this = 'moved'.")
-    min_registration_corr: float = Field(0.5, gt=0, lt=1, description="ECC below: not trusted.")
-    moved_fraction: float = Field(
-        0.3, gt=0, le=1, description="Share of textured pixels changed after alignment = moved."
-    )
-    covered_fraction: float = Field(0.4, gt=0, le=1, description="Share of edges lost = covered.")
-    sharpness_ratio: float = Field(0.6, gt=0, lt=1, description="Sharpness drop = defocused.")
-    tamper_observations: int = Field(
-        2, ge=1, description="Observations in a row before tamper is raised (and cleared)."
-    )
-    black_below: float = Field(12.0, ge=0, le=255, description="Mean gray below this = black.")
-    blank_spread: float = Field(2.5, ge=0, description="Gray std below this = blank (uniform).")
-    moved_corr_ratio: float = Field(
-        0.15, gt=0, lt=1, description="Structure correlation below this x the healthy one = moved."
-    )
-    enabled: bool = Field(True, description="Camera health only: false turns it off.")
-    every_s: float = Field(10.0, gt=0, description="Camera health only: stream s between checks.")
-    frozen_after_s: float = Field(
-        60.0, gt=0, description="Camera health only: the same picture this long = frozen."
-    )
-
-
-class ConstructionSettings(CameraHealthSettings):
-    """Illegal-construction watch (zones of kind construction_watch): camera health's view
-    check, then new structures that persist."""
-
-    background_span_s: float = Field(
-        1800.0,
-        ge=0,
-        description="Sparse input (snapshots): earlier frames this recent fill a background.",
-    )
-    persist_observations: int = Field(3, ge=1, description="Observations a change must persist.")
-    persist_min_s: float = Field(1800.0, ge=0, description="...spanning at least this long.")
-    min_area_m2: float = Field(2.0, gt=0, description="Smallest structure reported (calibrated).")
-    min_area_px: int = Field(400, ge=1, description="Smallest structure without calibration.")
-    open_px: int = Field(7, ge=1, le=51, description="Opening kernel: thinner changes dropped.")
-    close_px: int = Field(15, ge=1, le=51, description="Closing kernel: joins one structure.")
-    stable_fraction: float = Field(
-        0.6, gt=0, le=1, description="Share of a region unchanged since the last observation."
-    )
-    growth_ratio: float = Field(
-        0.4, gt=0, description="Growth of the typical area that updates an incident (noise ~20%)."
-    )
-    min_edge_gain: float = Field(
-        0.8, ge=0, description="Edge energy now/before in a region below this = removal, ignored."
-    )
-
-
 class ZoneConfig(Strict):
     id: Identifier = Field(..., description="Zone id, unique within its camera.")
     kind: ZoneKind = Field(..., description="alley, bridge, square or construction_watch.")
@@ -327,12 +261,29 @@ class ZoneConfig(Strict):
     construction: ConstructionSettings | None = Field(
         None, description="Overrides for construction_watch zones."
     )
+    watched_place: WatchedPlaceConfig | None = Field(
+        None, description="A construction_watch zone patrolled daily by camera (config/patrol.py)."
+    )
+    patrol: ZonePatrol | None = Field(None, description="A watched place's own patrol window.")
 
     @model_validator(mode="after")
-    def _area_xor_calibration(self) -> ZoneConfig:
+    def _zone_rules(self) -> ZoneConfig:
         if self.area_m2 is not None and self.calibration is not None:
             raise ValueError("give either area_m2 or calibration, not both")
+        if self.watched_place is not None and self.kind is not ZoneKind.CONSTRUCTION_WATCH:
+            raise ValueError(
+                f"watched_place needs a construction_watch zone (its verdict compares the view "
+                f"with the construction reference); this zone is {self.kind.value}"
+            )
+        if self.patrol is not None and self.watched_place is None:
+            raise ValueError("patrol is the window of a watched place: set watched_place too")
         return self
+
+    @property
+    def stop_work(self) -> bool:
+        """A stop-work household: watched with the higher construction sensitivity."""
+        place = self.watched_place
+        return place is not None and place.kind is PlaceKind.STOP_WORK_HOUSEHOLD
 
 
 class CameraConfig(Strict):
@@ -392,6 +343,9 @@ class Defaults(Strict):
     )
     cadence: CadenceSettings = Field(
         default_factory=CadenceSettings, description="Adaptive analysis and change gating."
+    )
+    patrol: PatrolDefaults = Field(
+        default_factory=PatrolDefaults, description="Daily patrol of watched places."
     )
 
 
@@ -459,8 +413,17 @@ class AgentConfig(Strict):
         return CadenceSettings.model_validate(self.defaults.cadence.model_dump() | own)
 
     def construction_for(self, zone: ZoneConfig) -> ConstructionSettings:
-        """Defaults merged with the keys the zone sets itself (not its built-in defaults)."""
-        if zone.construction is None:
+        """Defaults merged with the keys the zone sets itself (not its built-in defaults); a
+        stop-work household's then sharpened by ``defaults.patrol.stop_work``."""
+        if zone.construction is None and not zone.stop_work:
             return self.defaults.construction
-        own = zone.construction.model_dump(exclude_unset=True)
-        return ConstructionSettings.model_validate(self.defaults.construction.model_dump() | own)
+        own = zone.construction.model_dump(exclude_unset=True) if zone.construction else {}
+        merged = self.defaults.construction.model_dump() | own
+        if zone.stop_work:
+            merged = self.defaults.patrol.stop_work.sharpen(merged)
+        return ConstructionSettings.model_validate(merged)
+
+    def patrol_window_for(self, zone: ZoneConfig) -> str:
+        """The zone's patrol window, else the box's default."""
+        own = zone.patrol.window if zone.patrol is not None else None
+        return own or self.defaults.patrol.window
