@@ -4,11 +4,14 @@ per file, shared by every watch of the box."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 from edge_agent.analytics.base import Analytic, Needs, Scope, Setup
+from edge_agent.analytics.construction_watch.background import Work, to_gray
 from edge_agent.analytics.construction_watch.comparator import Comparator
+from edge_agent.analytics.construction_watch.daily import DailyPatrol, Pictures
 from edge_agent.analytics.construction_watch.watch import ConstructionWatch
 from edge_agent.config.models import (
     AgentConfig,
@@ -17,7 +20,9 @@ from edge_agent.config.models import (
     ZoneConfig,
     ZoneKind,
 )
-from edge_agent.contract.incident import IncidentKind
+from edge_agent.contract.incident import Incident, IncidentKind
+from edge_agent.detections import Detections
+from edge_agent.frames import Frame
 from edge_agent.incidents.evidence import EvidenceStore
 from edge_agent.incidents.origin import Origin, StreamClock
 
@@ -42,7 +47,8 @@ class ConstructionRunner(ConstructionWatch):
 
     A watch whose settings changed takes them in place: its references, the structures it tracks
     and the incidents it has open are kept (a rebuilt watch would start its persistence count
-    again and could report a known structure twice).
+    again and could report a known structure twice). A watched place's runner also makes its
+    daily patrol (:mod:`.daily`).
     """
 
     def __init__(self, setup: Setup, zone: ZoneConfig | None, settings: ConstructionSettings):
@@ -59,12 +65,43 @@ class ConstructionRunner(ConstructionWatch):
         )
         self.camera_id = setup.camera.id
         self._given = settings
+        self.patrol = DailyPatrol.of(self.where, zone, setup.cfg, setup.evidence)
+
+    def observe(self, frame: Frame, objects: Detections, observed_at: datetime) -> list[Incident]:
+        out = super().observe(frame, objects, observed_at)
+        if self.patrol is None:
+            return out
+        tampered = self._tamper.reason if self._tamper is not None else None
+        return self.patrol.on_frame(
+            out, (observed_at, frame.pts), lambda: self.pictures(frame), tampered
+        )
+
+    def flush(self) -> list[Incident]:
+        out = super().flush()
+        return self.patrol.mark(out) if self.patrol is not None else out
+
+    def pictures(self, frame: Frame) -> Pictures:
+        """The frame and the reference it is compared with, on the analysis grid."""
+        scale = self._scale or 1.0
+        image = Work(frame, Detections.empty(), scale).image
+        if not self.refs:
+            return None, image, None, scale
+        ref = self._fit(self._pick_reference(to_gray(image)), image.shape)
+        return ref.image, image, ref.taken_at, scale
 
     def apply_config(self, cfg: AgentConfig) -> None:
-        settings = _settings(cfg, cfg.camera(self.camera_id), self.zone)
+        camera = cfg.camera(self.camera_id)
+        settings = _settings(cfg, camera, self.zone)
         if settings != self._given:
             self.apply_settings(settings)
             self._given = settings
+        zone = _zone_now(cfg, camera, self.zone)
+        if zone is None or zone.watched_place is None:
+            self.patrol = None
+        elif self.patrol is None:
+            self.patrol = DailyPatrol.of(self.where, zone, cfg, self.evidence)
+        else:
+            self.patrol.apply(cfg, zone)
 
 
 def _zone_now(cfg: AgentConfig, camera: CameraConfig, zone: ZoneConfig | None) -> ZoneConfig | None:
