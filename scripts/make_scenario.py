@@ -31,6 +31,18 @@ With the agent's default settings (reference: 9 frames 20 s apart, i.e. one per 
     .venv/bin/python scripts/make_scenario.py --out /tmp/s/shed5.mkv --structure test_2_0000_0512 \
         --steps 16 --appear-step 11 --burst 5 --jitter 1 --lighting 0.2
     .venv/bin/edge-agent replay /tmp/s/shed5.mkv --jsonl /tmp/s/out.jsonl
+
+Several days (the daily patrol of a watched place): ``--days N`` repeats the ``--steps`` of a
+day ``--day-s`` apart (default 24 h), ``--down-day K`` (1 = the first day) writes no frame that
+day (the camera was down), and ``--start`` dates the first frame (written as the file's
+``creation_time``, which replay reads as its clock). ``--appear-step`` and ``--tamper-step``
+count steps over all days (day ``d``, step ``s`` is ``(d - 1) * steps + s``); lighting fades
+over each day. Four days of six steps 45 min apart from 07:30, the third day down, a roof from
+the fourth day's first step::
+
+    .venv/bin/python scripts/make_scenario.py --out /tmp/s/patrol.mkv --structure test_2_0000_0512 \
+        --days 4 --down-day 3 --steps 6 --step-s 2700 --burst 3 --burst-gap-s 30 \
+        --appear-step 18 --start 2026-02-16T07:30:00+08:00
 """
 
 from __future__ import annotations
@@ -40,6 +52,7 @@ import functools
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
 
@@ -89,7 +102,28 @@ class Spec:
     tamper: str | None = None  # one of TAMPER_KINDS
     tamper_step: int = 5
     seed: int = 0
+    days: int = 1  # the steps repeat each day, day_s apart
+    day_s: float = 86400.0
+    down_day: int | None = None  # 1 = the first day: no frame at all that day (camera down)
+    start: str | None = None  # ISO 8601 with zone: the first frame's time (file creation_time)
     extra: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.days < 1:
+            raise SystemExit(f"--days must be at least 1; got {self.days}")
+        if self.down_day is not None and not 1 <= self.down_day <= self.days:
+            raise SystemExit(f"--down-day must be a day from 1 to {self.days}; got {self.down_day}")
+        if self.days > 1 and self.steps * self.step_s >= self.day_s:
+            raise SystemExit("--steps x --step-s must fit in one day (--day-s) when --days > 1")
+
+    def step_pts(self, step: int) -> float:
+        """Stream time of a step counted over all days."""
+        return (step // self.steps) * self.day_s + (step % self.steps) * self.step_s
+
+    def written_steps(self) -> list[int]:
+        """The steps counted over all days that have frames (the down day has none)."""
+        total = self.steps * self.days
+        return [g for g in range(total) if self.down_day != g // self.steps + 1]
 
 
 @functools.cache
@@ -249,7 +283,7 @@ def compose(spec: Spec, src: dict[int, np.ndarray], step: int, b: int, rng, roof
     if first is not None and step >= spec.appear_step:
         roof = grown if grown is not None and step >= (spec.grow_step or 0) else first
         mask = paste(frame, roof[0], roof[1], spec.center)
-    progress = step / max(1, spec.steps - 1)
+    progress = (step % spec.steps) / max(1, spec.steps - 1)  # daylight fades over each day
     if spec.shadow:
         shadow(frame, progress)
     if spec.lighting:
@@ -267,19 +301,21 @@ def write(spec: Spec) -> dict[str, object]:
     out = Path(spec.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     n = frame_count(spec.source)
-    steps = [(step, b) for step in range(spec.steps) for b in range(spec.burst)]
+    steps = [(step, b) for step in spec.written_steps() for b in range(spec.burst)]
     src = stabilised(spec.source, tuple(sorted({source_index(spec, n, *sb) for sb in steps})))
     h, w = next(iter(src.values())).shape[:2]
     rng = np.random.default_rng(spec.seed)
     roofs = _structure_masks(spec, (h, w))
     last_mask, stuck = None, None
     with av.open(str(out), "w", format="matroska") as c:
+        if spec.start is not None:
+            c.metadata["creation_time"] = _creation_time(spec.start)
         s = c.add_stream("libx264", rate=1)
         s.width, s.height, s.pix_fmt = w, h, "yuv420p"
         s.time_base = s.codec_context.time_base = TIME_BASE
         s.codec_context.gop_size = 1
         s.codec_context.options = {"crf": "18", "preset": "veryfast"}
-        for step in range(spec.steps):
+        for step in spec.written_steps():
             for b in range(spec.burst):
                 frame, mask = compose(spec, src, step, b, rng, roofs)
                 if spec.tamper == "frozen" and step >= spec.tamper_step:
@@ -287,11 +323,32 @@ def write(spec: Spec) -> dict[str, object]:
                     frame = stuck
                 last_mask = mask if mask is not None else last_mask
                 vf = av.VideoFrame.from_ndarray(frame, format="bgr24")
-                vf.pts = round((step * spec.step_s + b * spec.burst_gap_s) * 1000)
+                vf.pts = round((spec.step_pts(step) + b * spec.burst_gap_s) * 1000)
                 vf.time_base = TIME_BASE
                 c.mux(s.encode(vf))
         c.mux(s.encode())
     return _ground_truth(spec, out, (w, h), roofs, last_mask)
+
+
+def _creation_time(start: str) -> str:
+    when = datetime.fromisoformat(start)
+    if when.tzinfo is None:
+        raise SystemExit(f"--start {start!r}: give the time zone too, e.g. +08:00")
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _days(spec: Spec) -> list[dict[str, object]]:
+    """Each day's first and last frame pts, and whether the camera was down."""
+    last = (spec.steps - 1) * spec.step_s + (spec.burst - 1) * spec.burst_gap_s
+    return [
+        {
+            "day": d + 1,
+            "down": spec.down_day == d + 1,
+            "first_pts": d * spec.day_s,
+            "last_pts": d * spec.day_s + last,
+        }
+        for d in range(spec.days)
+    ]
 
 
 def _ground_truth(spec: Spec, out: Path, size: tuple, roofs, last_mask) -> dict[str, object]:
@@ -302,7 +359,9 @@ def _ground_truth(spec: Spec, out: Path, size: tuple, roofs, last_mask) -> dict[
         "video": out.name,
         "spec": asdict(spec),
         "calibration": {"image_points": image_pts, "ground_points_m": ground_pts},
-        "frames": spec.steps * spec.burst,
+        "frames": len(spec.written_steps()) * spec.burst,
+        "start": spec.start,
+        "days": _days(spec),
         "structure": None,
         "tamper": None,
     }
@@ -313,11 +372,11 @@ def _ground_truth(spec: Spec, out: Path, size: tuple, roofs, last_mask) -> dict[
         gt["structure"] = {
             "levir": spec.structure,
             "appear_step": spec.appear_step,
-            "appear_pts": spec.appear_step * spec.step_s,
+            "appear_pts": spec.step_pts(spec.appear_step),
             "area_px": int(first_mask.sum()),
             "area_m2": round(ground.mask_area_m2(first_mask), 3),
             "grow_step": spec.grow_step,
-            "grow_pts": spec.grow_step * spec.step_s if spec.grow_step else None,
+            "grow_pts": spec.step_pts(spec.grow_step) if spec.grow_step else None,
             "final_area_px": int(last_mask.sum()),
             "final_area_m2": round(ground.mask_area_m2(last_mask), 3),
             "final_bbox": [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1],
@@ -327,7 +386,7 @@ def _ground_truth(spec: Spec, out: Path, size: tuple, roofs, last_mask) -> dict[
         gt["tamper"] = {
             "kind": spec.tamper,
             "step": spec.tamper_step,
-            "pts": spec.tamper_step * spec.step_s,
+            "pts": spec.step_pts(spec.tamper_step),
         }
     out.with_suffix(".json").write_text(json.dumps(gt, indent=1))
     return gt
