@@ -4,8 +4,8 @@
 The timelapse (``scripts/make_scenario.py --days 4 --down-day 3``): the car park of
 ``car-park.mp4`` six times a day, 07:30 to 11:15 box local time (Asia/Shanghai), bursts of three
 frames; no frame on the third day (the camera was down); a LEVIR roof from the fourth day's first
-frame on. Two watched places see the same view: a stop-work household (the keener construction
-watch) and a construction hot spot (the zone's own settings).
+frame on. Two watched places see the same view (``configs/patrol-timelapse.yaml``): a stop-work
+household (the keener construction watch) and a construction hot spot (the zone's own settings).
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ import json
 import subprocess
 import sys
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from edge_agent.cli.main import app
@@ -35,39 +33,6 @@ SCENARIO = [
 ]  # fmt: skip
 
 
-def _config(video: Path) -> dict:
-    whole = [[0, 0], [768, 0], [768, 432], [0, 432]]
-    zone = {"kind": "construction_watch", "grid_cell": "330421101002005", "polygon": whole}
-    return {
-        "box": {"site_id": "xitang", "box_id": "box-01", "time_zone": "Asia/Shanghai"},
-        # a reference from the first burst, an observation from each burst of three
-        "defaults": {
-            "construction": {
-                "reference_frames": 3,
-                "reference_spacing_s": 20,
-                "background_frames": 3,
-            },
-            "patrol": {"window": "09:00-11:00"},
-        },
-        "cameras": [
-            {
-                "id": "build-01",
-                "url": str(video),
-                "slicing": "off",
-                "health": {"enabled": False},
-                "zones": [
-                    zone
-                    | {
-                        "id": "household",
-                        "watched_place": {"kind": "stop_work_household", "case_number": CASE},
-                    },
-                    zone | {"id": "hotspot", "watched_place": {"kind": "construction_hotspot"}},
-                ],
-            }
-        ],
-    }
-
-
 @pytest.fixture(scope="module")
 def patrol_run(tmp_path_factory, repo_root) -> dict:
     tmp = tmp_path_factory.mktemp("patrol")
@@ -78,8 +43,7 @@ def patrol_run(tmp_path_factory, repo_root) -> dict:
         check=True,
         capture_output=True,
     )
-    config = tmp / "box.yaml"
-    config.write_text(yaml.safe_dump(_config(video), allow_unicode=True), encoding="utf-8")
+    config = repo_root / "configs/patrol-timelapse.yaml"  # replay reads the video it is given
     out, evidence = tmp / "r.jsonl", tmp / "evidence"
     args = ["replay", str(video), "--config", str(config), "--jsonl", str(out)]
     args += ["--evidence-dir", str(evidence), "--baseline-dir", str(tmp / "baselines")]

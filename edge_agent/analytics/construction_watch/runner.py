@@ -160,6 +160,9 @@ ANALYTIC = Analytic(
     settings_of=_settings,
     # every analysed frame: the watch gathers its backgrounds by its own stream-time rules
     needs=Needs(image=True, classes=None),  # people and vehicles are masked out
-    emits=frozenset({IncidentKind.CONSTRUCTION_CHANGE, IncidentKind.TAMPER}),
+    # patrol_check: the daily patrol of a zone that is a watched place (daily.py)
+    emits=frozenset(
+        {IncidentKind.CONSTRUCTION_CHANGE, IncidentKind.TAMPER, IncidentKind.PATROL_CHECK}
+    ),
     build=_build,
 )
