@@ -13,14 +13,23 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
+from collector.transport.mosquitto import MosquittoBroker
 from edge_agent.cli.main import app
-from edge_agent.contract import validate_incident
+from edge_agent.contract import topics, validate_incident
+from edge_agent.contract.mqtt import BrokerSettings, MqttClient, Received
+from edge_agent.contract.signing import key_id_for, verify
+from tests.collector.transport.helpers import wait_until
+
+pytestmark = pytest.mark.integration  # the incidents also go through a real Mosquitto
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CASE = "西塘违建〔2026〕12号"
@@ -33,6 +42,48 @@ SCENARIO = [
 ]  # fmt: skip
 
 
+KEY = bytes(range(32))
+
+
+class Listener:
+    """What the box publishes under its prefix: incident payloads, evidence topics."""
+
+    def __init__(self, url: str):
+        self.incidents: list[dict] = []
+        self.evidence: list[str] = []
+        self._lock = threading.Lock()
+        self.client = MqttClient(BrokerSettings(url, "patrol-listener", clean=True))
+        self.client.subscribe(f"{topics.box_prefix('xitang', 'box-01')}/#", self._on_message)
+        self.client.start()
+
+    def _on_message(self, rec: Received) -> None:
+        with self._lock:
+            if rec.topic.endswith("/incident"):
+                self.incidents.append(json.loads(rec.payload))
+            elif "/evidence/" in rec.topic:
+                self.evidence.append(rec.topic.rsplit("/", 1)[1])
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.incidents)
+
+
+def _box_config(repo_root: Path, tmp: Path, url: str) -> Path:
+    """The repository's timelapse box, publishing signed to ``url`` (no collector: no receipts)."""
+    raw = yaml.safe_load((repo_root / "configs/patrol-timelapse.yaml").read_text("utf-8"))
+    (tmp / "box-01.key").write_text(KEY.hex())
+    raw["mqtt"] = {
+        "url": url,
+        "signing_key_file": str(tmp / "box-01.key"),
+        "outbox": {"path": str(tmp / "outbox.sqlite")},
+        "receipts": {"enabled": False},
+    }
+    raw["evidence"] = {"dir": str(tmp / "evidence")}
+    path = tmp / "box.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def patrol_run(tmp_path_factory, repo_root) -> dict:
     tmp = tmp_path_factory.mktemp("patrol")
@@ -43,16 +94,25 @@ def patrol_run(tmp_path_factory, repo_root) -> dict:
         check=True,
         capture_output=True,
     )
-    config = repo_root / "configs/patrol-timelapse.yaml"  # replay reads the video it is given
-    out, evidence = tmp / "r.jsonl", tmp / "evidence"
-    args = ["replay", str(video), "--config", str(config), "--jsonl", str(out)]
-    args += ["--evidence-dir", str(evidence), "--baseline-dir", str(tmp / "baselines")]
-    res = CliRunner().invoke(app, args)
-    assert res.exit_code == 0, res.output
-    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
-    incidents = [x["incident"] for x in lines if x["kind"] == "incident"]
+    broker = MosquittoBroker(tmp / "broker").start()
+    listener = Listener(broker.url)
+    try:
+        config = _box_config(repo_root, tmp, broker.url)  # replay reads the video it is given
+        out, evidence = tmp / "r.jsonl", tmp / "evidence"
+        args = ["replay", str(video), "--config", str(config), "--jsonl", str(out)]
+        args += ["--evidence-dir", str(evidence), "--baseline-dir", str(tmp / "baselines")]
+        res = CliRunner().invoke(app, [*args, "--mqtt", broker.url])
+        assert res.exit_code == 0, res.output
+        lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+        incidents = [x["incident"] for x in lines if x["kind"] == "incident"]
+        wait_until(lambda: listener.count() >= len(incidents), 20, "every incident published")
+    finally:
+        listener.client.stop()
+        broker.stop()
     return {
         "incidents": incidents,
+        "published": listener.incidents,
+        "published_evidence": listener.evidence,
         "evidence": evidence,
         "truth": json.loads(video.with_suffix(".json").read_text()),
     }
@@ -151,3 +211,18 @@ def test_the_stop_work_household_finds_the_structure_earlier(patrol_run):
     assert appear <= household["stream_pts"] < hotspot["stream_pts"]
     assert hotspot["stream_pts"] - household["stream_pts"] >= 2700  # a whole step earlier
     assert _patrols(incidents, "hotspot")[3]["patrol"]["verdict"] == "unchanged"
+
+
+def test_patrol_checks_are_published_signed_with_their_evidence(patrol_run):
+    """Through the box's outbox and publisher like every incident: the same events, signed by
+    the box's key, their pictures on the evidence topics."""
+    written = {i["event_id"]: i for i in _patrols(patrol_run["incidents"], "household")}
+    published = {i["event_id"]: i for i in patrol_run["published"] if i["kind"] == "patrol_check"}
+    assert set(written) <= set(published) and len(published) == 8
+    for event_id, payload in published.items():
+        assert verify(payload, {key_id_for("xitang", "box-01"): KEY}) is None
+        validate_incident(payload)
+        if event_id in written:
+            assert {k: v for k, v in payload.items() if k != "signature"} == written[event_id]
+        for e in payload["evidence"]:
+            assert e["name"] in patrol_run["published_evidence"]
