@@ -73,6 +73,7 @@ MAX_MISSED_DAYS = 31
 
 #: Keys of a construction_change's metrics a ``changed`` patrol repeats (the construction result).
 _RESULT_KEYS = ("bbox", "area_px", "area_m2", "first_seen_at")
+_NO_REFERENCE = "no reference yet: the view is being learnt"
 
 
 @dataclass(frozen=True)
@@ -222,28 +223,24 @@ def verdict_of(
     ``unchanged``; a missed day, or a view the watch holds tampered (``tampered`` is why), is
     ``camera_down``: the frame proves nothing about the place.
     """
+    change = changes.latest() if due.action is Action.CHECK and tampered is None else None
     if due.action is Action.MISSED:
-        why = f"no frame of the zone in the window {window.text} of {due.day.isoformat()}"
-        return PatrolCheck(due.day, window.text, Verdict.CAMERA_DOWN, None, reference_at), {
-            "reason": why
+        verdict = Verdict.CAMERA_DOWN
+        metrics = {"reason": f"no frame of the zone in the window {window.text} of {due.day}"}
+    elif tampered is not None:
+        verdict, metrics = Verdict.CAMERA_DOWN, {"reason": f"view tampered: {tampered}"[:200]}
+    elif change is None:
+        verdict = Verdict.UNCHANGED
+        learning = reference_at is None
+        metrics = {
+            "reason": _NO_REFERENCE if learning else "no new structure against the reference"
         }
-    if tampered is not None:
-        reason = f"view tampered: {tampered}"[:200]
-        return PatrolCheck(due.day, window.text, Verdict.CAMERA_DOWN, None, reference_at), {
-            "reason": reason
-        }
-    change = changes.latest()
-    if change is None:
-        reason = "no new structure against the reference"
-        if reference_at is None:
-            reason = "no reference yet: the view is being learnt"
-        return PatrolCheck(due.day, window.text, Verdict.UNCHANGED, None, reference_at), {
-            "reason": reason
-        }
-    change_id, metrics = change
-    result = {k: metrics[k] for k in _RESULT_KEYS if metrics.get(k) is not None}
-    check = PatrolCheck(due.day, window.text, Verdict.CHANGED, change_id, reference_at)
-    return check, result | {"reason": "new structure against the reference"}
+    else:
+        verdict = Verdict.CHANGED
+        result = {k: change[1][k] for k in _RESULT_KEYS if change[1].get(k) is not None}
+        metrics = result | {"reason": "new structure against the reference"}
+    change_id = change[0] if change is not None else None
+    return PatrolCheck(due.day, window.text, verdict, change_id, reference_at), metrics
 
 
 def patrol_incident(
