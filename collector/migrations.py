@@ -40,6 +40,7 @@ MIGRATION_MODULES: list[str] = [
     "collector.accounts.schema",
     "collector.deadletters.schema",
     "collector.devices.schema",
+    "collector.patrol.schema",
 ]
 """Modules imported by :func:`load_all` before migrating; each registers migrations on import."""
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from collector.config.calendar import CalendarConfig, ClockKind
 from collector.config.devices import DeviceHealth
+from collector.config.patrol import PatrolPolicy
 from collector.worktime import Clock
 from edge_agent.contract.incident import EMITTED_LEVELS, Level
 
@@ -34,6 +35,7 @@ __all__ = [
     "Escalation",
     "Scoring",
     "DeviceHealth",
+    "PatrolPolicy",
     "Policy",
     "CameraZone",
     "Camera",
@@ -185,6 +187,10 @@ class Policy(Strict):
     scoring: Scoring = Field(default_factory=Scoring, description="Unit score scheme.")
     devices: DeviceHealth = Field(
         default_factory=DeviceHealth, description="Device health: when faults become tickets."
+    )
+    patrol: PatrolPolicy = Field(
+        default_factory=PatrolPolicy,
+        description="Daily patrol: missing checks, the stop-work category.",
     )
 
 

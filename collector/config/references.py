@@ -48,6 +48,9 @@ def reference_problems(cfg: CenterConfig) -> list[tuple[str, object, str]]:
         problems.append(
             ("policy.devices.category", cfg.policy.devices.category, "unknown category")
         )
+    stop_work = cfg.policy.patrol.stop_work_category
+    if stop_work is not None and stop_work not in codes:
+        problems.append(("policy.patrol.stop_work_category", stop_work, "unknown category"))
     kinds = [k for cat in cfg.categories for k in cat.incident_kinds]
     problems += [("categories", k, "incident kind in two categories") for k in _dupes(kinds)]
     return problems

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from collector.errors import CollectorError
 from collector.store import write_transaction
+from edge_agent.contract.incident import IncidentKind
 
 __all__ = ["Filer", "default_filer", "file_pending"]
 
@@ -26,10 +27,21 @@ Filer = Callable[[sqlite_utils.Database, dict[str, Any]], Any]
 
 
 def default_filer() -> Filer:
-    """The ticket intake of :mod:`collector.tickets` (imported late: it owns its own tables)."""
+    """Files by kind: a ``patrol_check`` is its place's patrol record (:mod:`collector.patrol`),
+    every other incident goes to the ticket intake (:mod:`collector.tickets`), and the watched
+    place it carries is remembered for the patrol. Imported late: each room owns its tables."""
+    from collector.patrol import file_patrol_check, note_watched
     from collector.tickets import file_incident
 
-    return lambda db, payload: file_incident(db, payload)
+    def filer(db: sqlite_utils.Database, payload: dict[str, Any]) -> Any:
+        if payload.get("kind") == IncidentKind.PATROL_CHECK.value:
+            return file_patrol_check(db, payload)
+        change = file_incident(db, payload)
+        if "watched_place" in payload:
+            note_watched(db, payload)
+        return change
+
+    return filer
 
 
 def file_pending(db: sqlite_utils.Database, filer: Filer, limit: int = 200) -> int:

@@ -90,12 +90,18 @@ def _version(payload: dict[str, Any]) -> tuple[int, int] | None:
     return int(major), int(minor)
 
 
+_ANNOTATIONS = frozenset({"$ref", "description", "title", "$comment"})
+
+
 def _inline_refs(node: Any, defs: Mapping[str, Any]) -> Any:
     """The schema with local ``#/$defs/x`` references replaced by their target (5x faster)."""
     if isinstance(node, dict):
         ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
-            return _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+        # a reference beside annotations only (a description) inlines too: ``$defs`` is dropped
+        # below, so one left as a reference would point nowhere (reference_at of schema 1.2)
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and set(node) <= _ANNOTATIONS:
+            target = _inline_refs(defs[ref.removeprefix("#/$defs/")], defs)
+            return {**{k: v for k, v in node.items() if k != "$ref"}, **target}
         return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
     if isinstance(node, list):
         return [_inline_refs(v, defs) for v in node]

@@ -1,5 +1,5 @@
 """Timed jobs of the long-running collector: escalation on the working calendar (and device
-health), each step exactly once across restarts and across collectors sharing one store.
+health, and the daily patrol's missing checks), each step exactly once across restarts and across collectors sharing one store.
 
 Why exactly once: every step a job takes is a row with a unique key (``notifications.key``,
 per ticket, step and unit) inserted with ``INSERT OR IGNORE`` in the same transaction as the

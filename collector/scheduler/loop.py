@@ -30,6 +30,7 @@ from collector.config.models import CenterConfig
 from collector.devices.job import device_health
 from collector.errors import ConfigError
 from collector.grid.store import load_center
+from collector.patrol import flag_missing
 from collector.scheduler.config import SchedulerConfig
 from collector.scheduler.context import Job, JobContext
 from collector.store import open_store
@@ -69,9 +70,15 @@ def device_health_job(ctx: JobContext) -> int:
     return device_health(ctx.db, ctx.now, ctx.center)
 
 
+def patrol_missing_job(ctx: JobContext) -> int:
+    """Watched places whose day's patrol check did not come are flagged ``missing``."""
+    return flag_missing(ctx.db, ctx.now, ctx.center)
+
+
 JOBS: tuple[Job, ...] = (
     Job("device_health", device_health_job),
     Job("escalation", escalation_job),
+    Job("patrol_missing", patrol_missing_job),
 )
 """The jobs of one round, in order."""
 

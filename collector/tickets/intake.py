@@ -15,6 +15,9 @@ Rules (time = the event's ``observed_at``, never the wall clock):
 - a critical event of a category with ``critical_units`` registers and dispatches the ticket at
   once in supervise mode to all of them (or re-dispatches a running ticket to them);
 - a ``cleared`` event is recorded (``cleared_at``) but closes nothing: a person does;
+- a ``construction_change`` of a zone that is a stop-work household (``watched_place``) opens a
+  ticket of the center's stop-work category (``policy.patrol.stop_work_category``) holding the
+  order's ``case_number``; a ``patrol_check`` is no ticket (:mod:`collector.patrol` files it);
 - a replayed event (``replay``: published by ``edge-agent replay``) opens or joins only tickets of
   source ``replay``, at the recording's own times, and never dispatches anyone; statistics,
   reports and escalation leave those tickets out (docs/CONTRACT.md, "Replay into a live center").
@@ -37,9 +40,17 @@ from collector.tickets.model import Ticket, from_db_time, to_db_time
 from collector.tickets.repo import NewTicket, get_ticket, receive, write_audit
 from collector.tickets.service import apply_action
 from collector.tickets.workflow import FINAL, Action, ActionArgs, State
-from edge_agent.contract.incident import EventState, Incident, Level
+from edge_agent.contract.incident import EventState, Incident, IncidentKind, Level
+from edge_agent.contract.patrol import PlaceKind
 
-__all__ = ["TicketChange", "file_incident", "parse_incident", "SYSTEM_ACTOR"]
+__all__ = [
+    "TicketChange",
+    "file_incident",
+    "parse_incident",
+    "category_of",
+    "cell_of",
+    "SYSTEM_ACTOR",
+]
 
 SYSTEM_ACTOR = "platform"
 
@@ -70,7 +81,7 @@ def parse_incident(payload: dict[str, Any]) -> Incident:
         raise IntakeError(f"incident event {event}: not a valid incident: {err!r}") from None
 
 
-def _cell_of(center: CenterConfig, inc: Incident) -> str:
+def cell_of(center: CenterConfig, inc: Incident) -> str:
     for cam in center.cameras:
         if cam.id == inc.camera and cam.site == inc.site:
             for zone in cam.zones:
@@ -120,8 +131,31 @@ def _open(db: sqlite_utils.Database, inc: Incident, cat: Category, cell: str) ->
         box=inc.box,
         camera=inc.camera,
         zone=inc.zone,
+        case_number=inc.watched_place.case_number if inc.watched_place else None,
     )
     return receive(db, new, SYSTEM_ACTOR, Role.SYSTEM)
+
+
+def category_of(center: CenterConfig, inc: Incident) -> Category:
+    """The category ``inc`` is filed under; raises :class:`IntakeError` when none is."""
+    if inc.kind is IncidentKind.PATROL_CHECK:
+        raise IntakeError(
+            f"incident event {inc.event_id}: a patrol_check is a patrol record, not a ticket "
+            "(filed by collector.patrol)"
+        )
+    place = inc.watched_place
+    stop_work = center.policy.patrol.stop_work_category
+    if (
+        stop_work is not None
+        and inc.kind is IncidentKind.CONSTRUCTION_CHANGE
+        and place is not None
+        and place.kind is PlaceKind.STOP_WORK_HOUSEHOLD
+    ):
+        return center.category(stop_work)
+    cat = center.category_for_kind(inc.kind.value)
+    if cat is None:
+        raise IntakeError(f"no category files incidents of kind {inc.kind.value!r}")
+    return cat
 
 
 def _record(db: sqlite_utils.Database, ticket: Ticket, inc: Incident, now: datetime) -> None:
@@ -227,12 +261,10 @@ def file_incident(
         center = load_center(db)
     except ConfigError as err:
         raise IntakeError(str(err)) from None
-    cat = center.category_for_kind(inc.kind.value)
-    if cat is None:
-        raise IntakeError(f"no category files incidents of kind {inc.kind.value!r}")
+    cat = category_of(center, inc)
     with write_transaction(db):
         found = _find_open(db, inc, cat)
-        ticket = get_ticket(db, found) if found else _open(db, inc, cat, _cell_of(center, inc))
+        ticket = get_ticket(db, found) if found else _open(db, inc, cat, cell_of(center, inc))
         _record(db, ticket, inc, now)
         raised = _update_ticket(db, ticket, inc, cat)
         dispatched: tuple[str, ...] = ()

@@ -99,6 +99,8 @@ class Ticket:
     first_observed_at: datetime | None = None
     last_observed_at: datetime | None = None
     cleared_at: datetime | None = None
+    case_number: str | None = None
+    """The earlier case this one follows up (a stop-work order breached), if any."""
     units: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:

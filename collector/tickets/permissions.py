@@ -46,6 +46,7 @@ class Right(StrEnum):
     VIEW_MAP = "view_map"
     VIEW_BOXES = "view_boxes"
     VIEW_STATS = "view_stats"
+    VIEW_PATROL = "view_patrol"  # the daily patrol of watched places (a unit: its cells)
     RECEIVE = "receive"  # open a case by hand (patrol, citizen, hotline)
     ADMINISTER = "administer"  # accounts, roles, units, API keys
     REVIEW_DEAD_LETTERS = "review_dead_letters"  # the ingest's refused messages: retry, drop
@@ -84,6 +85,7 @@ RIGHTS: dict[Right, frozenset[Role]] = {
     Right.VIEW_MAP: _STAFF,
     Right.VIEW_BOXES: _STAFF | {R.ADMIN},
     Right.VIEW_STATS: _STAFF,
+    Right.VIEW_PATROL: _STAFF | {R.UNIT_HANDLER},
     Right.RECEIVE: frozenset({R.DUTY_CHIEF, R.DISPATCHER}),
     Right.ADMINISTER: frozenset({R.ADMIN}),
     Right.REVIEW_DEAD_LETTERS: frozenset({R.DUTY_CHIEF, R.ADMIN}),

@@ -30,6 +30,7 @@ __all__ = [
     "count_by_state",
     "count_overdue",
     "filed_events_after",
+    "tickets_of_incidents",
 ]
 
 #: States in which a due time no longer matters (for the overdue count).
@@ -166,3 +167,17 @@ def filed_events_after(
         " JOIN tickets t ON t.id = e.ticket_id WHERE e.rowid > ? ORDER BY e.rowid"
     )
     return [tuple(r) for r in db.execute(sql, [rowid]).fetchall()]
+
+
+def tickets_of_incidents(db: sqlite_utils.Database, incident_ids: set[str]) -> dict[str, int]:
+    """incident id -> the ticket its events were filed on (the newest, if several)."""
+    if not incident_ids:
+        return {}
+    ids = sorted(incident_ids)
+    marks = ", ".join("?" for _ in ids)
+    rows = db.execute(
+        f"SELECT incident_id, MAX(ticket_id) FROM ticket_events WHERE incident_id IN ({marks})"
+        " GROUP BY incident_id",
+        ids,
+    ).fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}

@@ -56,6 +56,8 @@ class NewTicket:
     box: str | None = None
     camera: str | None = None
     zone: str | None = None
+    case_number: str | None = None
+    """The earlier case it follows up (the order a stop-work household breached)."""
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:
@@ -125,6 +127,7 @@ def receive(
             "urgent": int(new.urgent),
             "received_at": new.at,
             "updated_at": new.at,
+            "case_number": new.case_number,
         }
     )
     with write_transaction(db):

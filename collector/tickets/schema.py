@@ -7,6 +7,8 @@
   which makes filing idempotent.
 - ``notifications``: reminders, supervision notices and discipline-office records (``key`` unique,
   so running the scheduler twice writes nothing new).
+- ``tickets.case_number``: the earlier case a ticket follows up (the stop-work order a breach
+  of it breaks), from the incident's ``watched_place``.
 - ``center_config``: the imported grid map, camera registry, units, categories, routing, calendar.
 
 All times are stored as UTC ISO 8601 strings (``...+00:00``), so text order is time order.
@@ -135,3 +137,9 @@ _CORE = """
 def _filed_at(db: sqlite_utils.Database) -> None:
     """When the collector filed the event (wall clock; correlation uses observed_at only)."""
     db.execute("ALTER TABLE ticket_events ADD COLUMN filed_at TEXT")
+
+
+@migration("tickets_0003_case_number")
+def _case_number(db: sqlite_utils.Database) -> None:
+    """The earlier case a ticket follows up (a stop-work order's number), shown with the ticket."""
+    db.execute("ALTER TABLE tickets ADD COLUMN case_number TEXT")

@@ -89,7 +89,11 @@ def test_a_round_takes_each_due_step_once_and_the_feed_sends_it(tmp_path: Path) 
     path = tmp_path / "c.sqlite"
     ids = dispatched_tickets(path, 3)
     scheduler = Scheduler(str(path), SchedulerConfig(chunk=2, chunk_pause_ms=0))
-    assert scheduler.run_once() == {"device_health": 0, "escalation": 3 * STEPS_PER_TICKET}
+    assert scheduler.run_once() == {
+        "device_health": 0,
+        "escalation": 3 * STEPS_PER_TICKET,
+        "patrol_missing": 0,
+    }
     assert scheduler.run_once()["escalation"] == 0
     assert_exactly_once(path, ids)
     db = open_store(path)
