@@ -13,6 +13,7 @@ from collector.cli import (
     feed_cmd,
     grid_cmd,
     keys_cmd,
+    patrol_cmd,
     report_cmd,
     run_cmd,
     serve_cmd,
@@ -39,6 +40,7 @@ app.add_typer(tickets_cmd.app, name="tickets")
 app.add_typer(grid_cmd.app, name="grid")
 app.add_typer(calendar_cmd.app, name="calendar")
 app.command(name="stats")(stats_cmd.stats)
+app.add_typer(patrol_cmd.app, name="patrol")  # the daily patrol of watched places
 # central queue (docs/OPEN311.md)
 app.command(name="serve")(serve_cmd.serve)
 app.add_typer(keys_cmd.app, name="keys")

@@ -55,6 +55,11 @@ def ticket_panel(
         + ("   urgent" if t.urgent else "")
         + ("   supervised" if t.supervised else ""),
         f"cell {t.grid_cell}" + (f" {cell.name} (station {cell.station})" if cell else ""),
+        *(
+            [f"case number {t.case_number} (the order this case follows up)"]
+            if t.case_number
+            else []
+        ),
         f"mode {t.mode or '-'}   units {', '.join(t.units) or '-'}",
         _proposal_line(t, center),
         f"received {_local(t.received_at, center)}   due {_local(t.due_at, center) or '-'}"
