@@ -21,6 +21,8 @@ __all__ = [
     "DEAD_LETTER_REASONS",
     "REVIEW_ACTIONS",
     "REVIEW_OUTCOMES",
+    "VERDICTS",
+    "PLACES",
 ]
 
 STATES = {
@@ -120,6 +122,7 @@ RIGHTS = {
     "receive": N_("receive a case"),
     "administer": N_("administer the console"),
     "review_dead_letters": N_("review dead letters"),
+    "view_patrol": N_("see the daily patrol"),
 }
 DEAD_LETTER_REASONS = {
     "invalid_json": N_("not valid JSON"),
@@ -138,4 +141,16 @@ REVIEW_OUTCOMES = {
     "stored": N_("stored"),
     "duplicate": N_("had been stored meanwhile"),
     "dropped": N_("dropped"),
+}
+VERDICTS = {
+    "unchanged": N_("unchanged"),
+    "changed": N_("changed"),
+    "camera_down": N_("camera down"),
+    "missing": N_("missing"),
+    "pending": N_("not due yet"),
+}
+PLACES = {
+    "construction_hotspot": N_("illegal-construction hot spot"),
+    "control_point": N_("control point"),
+    "stop_work_household": N_("stop-work household"),
 }

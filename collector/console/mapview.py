@@ -13,6 +13,7 @@ import sqlite_utils
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from collector.console.patrol_page import today_patrol
 from collector.console.queue import QueueFilter, queue_rows
 from collector.console.web import ConsoleDb, User, center_of, need, render
 from collector.grid.mapfile import parse_grid
@@ -100,5 +101,12 @@ def draw_cells(
 def map_page(request: Request, db: ConsoleDb, user: Viewer) -> Response:
     cells, cameras, height = draw_cells(db, user, datetime.now(UTC))
     return render(
-        request, "map.html", user, cells=cells, cameras=cameras, width=WIDTH, height=height
+        request,
+        "map.html",
+        user,
+        cells=cells,
+        cameras=cameras,
+        width=WIDTH,
+        height=height,
+        patrol=today_patrol(db, user),  # each cell with watched places links to its patrol
     )

@@ -16,6 +16,7 @@ from collector.patrol.views import (
     CellPatrol,
     PlaceDay,
     day_patrol,
+    evidence_cell,
     place_key,
     place_period,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "PatrolFiled",
     "PlaceDay",
     "day_patrol",
+    "evidence_cell",
     "file_patrol_check",
     "flag_missing",
     "note_place",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import sqlite_utils
 
@@ -20,7 +21,7 @@ from collector.config.models import CenterConfig
 from collector.store import write_transaction
 from collector.tickets.model import from_db_time, to_db_time
 
-__all__ = ["ExpectedPlace", "expected_places", "window_end", "flag_missing"]
+__all__ = ["ExpectedPlace", "expected_places", "known_place", "window_end", "flag_missing"]
 
 
 @dataclass(frozen=True)
@@ -37,36 +38,43 @@ class ExpectedPlace:
     last_seen_at: datetime
 
 
+def _place(row: dict[str, Any], center: CenterConfig) -> ExpectedPlace:
+    first, last = from_db_time(row["first_seen_at"]), from_db_time(row["last_seen_at"])
+    assert first is not None and last is not None
+    return ExpectedPlace(
+        row["site"],
+        row["box"],
+        row["camera"],
+        row["zone"],
+        row["cell"],
+        row["kind"],
+        row["case_number"],
+        row["window"] or center.policy.patrol.default_window,
+        first,
+        last,
+    )
+
+
 def expected_places(
     db: sqlite_utils.Database, center: CenterConfig, now: datetime
 ) -> list[ExpectedPlace]:
     """The places heard of within ``known_for_days`` of ``now`` (their window, or the default)."""
-    policy = center.policy.patrol
-    since = to_db_time(now - timedelta(days=policy.known_for_days))
+    since = to_db_time(now - timedelta(days=center.policy.patrol.known_for_days))
     rows = db.query(
         "SELECT * FROM patrol_places WHERE last_seen_at >= ? ORDER BY cell, site, camera, zone",
         [since],
     )
-    out = []
-    for r in rows:
-        first, last = from_db_time(r["first_seen_at"]), from_db_time(r["last_seen_at"])
-        assert first is not None and last is not None
-        window = r["window"] or policy.default_window
-        out.append(
-            ExpectedPlace(
-                r["site"],
-                r["box"],
-                r["camera"],
-                r["zone"],
-                r["cell"],
-                r["kind"],
-                r["case_number"],
-                window,
-                first,
-                last,
-            )
-        )
-    return out
+    return [_place(r, center) for r in rows]
+
+
+def known_place(
+    db: sqlite_utils.Database, center: CenterConfig, key: tuple[str, str, str]
+) -> ExpectedPlace | None:
+    """The place ``(site, camera, zone)`` if the center ever heard of it."""
+    rows = list(
+        db.query("SELECT * FROM patrol_places WHERE site = ? AND camera = ? AND zone = ?", key)
+    )
+    return _place(rows[0], center) if rows else None
 
 
 def window_end(day: date, window: str, center: CenterConfig) -> datetime:

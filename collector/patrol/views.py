@@ -15,11 +15,19 @@ from typing import Any
 import sqlite_utils
 
 from collector.config.models import CenterConfig
-from collector.patrol.missing import ExpectedPlace, expected_places
+from collector.patrol.missing import ExpectedPlace, expected_places, known_place
 from collector.tickets.model import from_db_time
 from collector.tickets.queries import tickets_of_incidents
 
-__all__ = ["FLAGGED", "PlaceDay", "CellPatrol", "day_patrol", "place_period", "place_key"]
+__all__ = [
+    "FLAGGED",
+    "PlaceDay",
+    "CellPatrol",
+    "day_patrol",
+    "place_period",
+    "place_key",
+    "evidence_cell",
+]
 
 FLAGGED = frozenset({"missing", "camera_down"})
 """Verdicts that are flags on the day's record."""
@@ -166,35 +174,28 @@ def place_period(
     first: date,
     last: date,
 ) -> list[PlaceDay]:
-    """The days ``first``..``last`` of one place (``pending`` where none is recorded yet)."""
+    """The days ``first``..``last`` of one place, from the day it was first heard of
+    (``pending`` where none is recorded yet); empty for a place the center never heard of."""
+    known = known_place(db, center, place)
+    if known is None:
+        return []
+    first = max(first, known.first_seen_at.astimezone(center.calendar.tz()).date())
     site, camera, zone = place
     rows = _rows(
         db,
         "site = ? AND camera = ? AND zone = ? AND day BETWEEN ? AND ? ORDER BY day",
         [site, camera, zone, first.isoformat(), last.isoformat()],
     )
-    known = {p.day: p for p in rows}
-    template = rows[-1] if rows else None
-    if template is None:
-        expected = [
-            p for p in _expected_on(db, center, last) if (p.site, p.camera, p.zone) == place
-        ]
-        if not expected:
-            return []
-        template = _pending(expected[0], last)
+    recorded = {p.day: p for p in rows}
     days = (first + timedelta(days=i) for i in range((last - first).days + 1))
-    return [
-        known.get(d)
-        or PlaceDay(
-            site,
-            camera,
-            zone,
-            template.cell,
-            d,
-            template.kind,
-            "pending",
-            template.window,
-            template.case_number,
-        )
-        for d in days
-    ]
+    return [recorded.get(d) or _pending(known, d) for d in days]
+
+
+def evidence_cell(db: sqlite_utils.Database, name: str) -> str | None:
+    """The cell of the patrol record holding the evidence file ``name`` (None: no record does)."""
+    row = db.execute(
+        "SELECT d.cell FROM patrol_days d, json_each(d.evidence) e"
+        " WHERE json_extract(e.value, '$.name') = ? LIMIT 1",
+        [name],
+    ).fetchone()
+    return None if row is None else str(row[0])

@@ -103,3 +103,4 @@ def test_a_place_known_from_its_incidents_is_pending_until_its_check(db) -> None
     ingest(db, patrol_check(HOUSEHOLD, DAY, Verdict.UNCHANGED), NOW)
     days = place_period(db, center, ("xitang", "build-02", "house-7"), date(2026, 2, 16), DAY)
     assert [(d.day.day, d.verdict) for d in days] == [(16, "pending"), (17, "unchanged")]
+    assert place_period(db, center, ("xitang", "build-02", "other"), DAY, DAY) == []
