@@ -8,6 +8,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlite_utils
 
@@ -59,15 +60,29 @@ def _evidence(event_id: str, role: str, data: bytes) -> Evidence:
     return Evidence(role, name, hashlib.sha256(data).hexdigest(), len(data), "image/png")
 
 
-def _incident(
+@dataclass(frozen=True)
+class Sent:
+    """An incident as the box emits it, with its evidence files (name -> bytes)."""
+
+    incident: Incident
+    files: dict[str, bytes]
+
+    def messages(self) -> list[Message]:
+        """What the box publishes: the incident, then each evidence file."""
+        inc = self.incident
+        payload = json.dumps(inc.to_payload(), ensure_ascii=False).encode()
+        files = [
+            (evidence_topic(inc.site, inc.box, inc.camera, inc.event_id, name), data)
+            for name, data in self.files.items()
+        ]
+        return [(incident_topic(inc.site, inc.box, inc.camera), payload), *files]
+
+
+def sent(
     p: Place, kind: IncidentKind, at: datetime, check: PatrolCheck | None, frames: dict[str, bytes]
-) -> list[Message]:
-    event_id, evidence, files = new_id(), [], []
-    for role, data in frames.items():
-        ev = _evidence(event_id, role, data)
-        evidence.append(ev)
-        files.append((evidence_topic(p.site, p.box, p.camera, event_id, ev.name), data))
-    level = Level.INFO if check is not None else Level.WARNING
+) -> Sent:
+    event_id = new_id()
+    evidence = [_evidence(event_id, role, data) for role, data in frames.items()]
     inc = Incident(
         id=new_id(),
         seq=0,
@@ -77,7 +92,7 @@ def _incident(
         zone=p.zone,
         grid_cell=p.cell,
         kind=kind,
-        level=level,
+        level=Level.INFO if check is not None else Level.WARNING,
         state=EventState.OPENED,
         started_at=at,
         observed_at=at,
@@ -87,11 +102,10 @@ def _incident(
         watched_place=p.place,
         patrol=check,
     )
-    payload = json.dumps(inc.to_payload(), ensure_ascii=False).encode()
-    return [(incident_topic(p.site, p.box, p.camera), payload), *files]
+    return Sent(inc, {e.name: data for e, data in zip(evidence, frames.values(), strict=True)})
 
 
-def patrol_check(
+def patrol_sent(
     p: Place,
     day: date,
     verdict: Verdict,
@@ -99,18 +113,26 @@ def patrol_check(
     change_id: str | None = None,
     window: str = "09:00-11:00",
     hour: int = 10,
-) -> list[Message]:
+) -> Sent:
     """The day's ``patrol_check`` of ``p`` (with its frames, none when the camera is down)."""
     at = datetime(day.year, day.month, day.day, hour, 0, tzinfo=TZ)
     check = PatrolCheck(
         day, window, verdict, change_id=change_id, reference_at=at - timedelta(days=30)
     )
     frames = {} if verdict is Verdict.CAMERA_DOWN else {"after": frame("B"), "before": frame("A")}
-    return _incident(p, IncidentKind.PATROL_CHECK, at, check, frames)
+    return sent(p, IncidentKind.PATROL_CHECK, at, check, frames)
+
+
+def patrol_check(p: Place, day: date, verdict: Verdict, **kw: Any) -> list[Message]:
+    return patrol_sent(p, day, verdict, **kw).messages()
+
+
+def change_sent(p: Place, at: datetime) -> Sent:
+    return sent(p, IncidentKind.CONSTRUCTION_CHANGE, at, None, {"after": frame("B")})
 
 
 def construction_change(p: Place, at: datetime) -> list[Message]:
-    return _incident(p, IncidentKind.CONSTRUCTION_CHANGE, at, None, {"after": frame("B")})
+    return change_sent(p, at).messages()
 
 
 def incident_id(messages: list[Message]) -> str:
