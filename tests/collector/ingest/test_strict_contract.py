@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,8 @@ from hypothesis import strategies as st
 from collector.ingest.store import store_batch
 from collector.ingest.validate import Limits, classify
 from collector.store import open_store
+from edge_agent.contract.incident import IncidentKind, Level
+from edge_agent.contract.patrol import PatrolCheck, PlaceKind, Verdict, WatchedPlace
 from edge_agent.contract.signing import sign
 from edge_agent.contract.strict import INT64_MAX
 from edge_agent.contract.topics import incident_topic
@@ -149,3 +152,29 @@ def test_hypothesis_garbage_batch_never_breaks_ingest(tmp_path):
     assert (
         db.execute("SELECT COUNT(*) FROM dead_letters WHERE reason='internal'").fetchone()[0] == 0
     )
+
+
+@pytest.mark.parametrize(
+    ("reference_at", "verdict"),
+    [
+        ("2026-01-18T10:00:00.000+08:00", "incident"),
+        ("2026-13-45T10:00:00+08:00", "schema"),  # the $ref beside a description is checked
+        ("yesterday", "schema"),
+    ],
+)
+def test_a_patrol_checks_reference_time_is_validated_not_an_internal_error(
+    reference_at: str, verdict: str
+) -> None:
+    doc = replace(
+        incident(1),
+        kind=IncidentKind.PATROL_CHECK,
+        level=Level.INFO,
+        metrics={},
+        watched_place=WatchedPlace(PlaceKind.CONTROL_POINT),
+        patrol=PatrolCheck(date(2026, 2, 17), "09:00-11:00", Verdict.UNCHANGED),
+    ).to_payload()
+    doc["patrol"]["reference_at"] = reference_at
+    got = classify(TOPIC, _signed_raw(doc), SIGNED)
+    assert (getattr(got, "reason", None) or got.kind) == verdict, got
+    if verdict == "schema":
+        assert "patrol/reference_at" in got.detail  # type: ignore[union-attr]
