@@ -50,6 +50,7 @@ def _local(ts: datetime | None, center: CenterConfig) -> str:
 
 def _verdict(p: PlaceDay) -> str:
     text = p.verdict.replace("_", " ") + (" (late)" if p.late else "")
+    text += " (replay)" if p.replay else ""
     return f"[{VERDICT_STYLE.get(p.verdict, '')}]{text}[/]" + (" !" if p.flagged else "")
 
 

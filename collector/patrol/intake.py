@@ -4,7 +4,9 @@ the watched place of every other incident.
 :func:`file_patrol_check` is idempotent on ``event_id``. The first check of a place and day is
 its record; a later one of the same day is ignored (it stays in the event store, as every event
 does). A check arriving after the scheduler flagged the day ``missing`` (an outbox drained late)
-fills that row and keeps ``missing_since``, so the record shows that it came late.
+fills that row and keeps ``missing_since``, so the record shows that it came late. A replayed
+check (``edge-agent replay``) is filed marked ``replay`` at the recording's day, and a replay makes
+no place expected (no missing flags from a recording).
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def note_place(
 def note_watched(db: sqlite_utils.Database, payload: dict[str, Any]) -> None:
     """Remember the watched place of a stored incident of another kind (filed as a ticket)."""
     inc = parse_incident(payload)
-    if inc.watched_place is not None:
+    if inc.watched_place is not None and not inc.replay:
         with write_transaction(db):
             note_place(db, inc, cell_of(_center(db), inc))
 
@@ -98,6 +100,7 @@ def _row(inc: Incident, cell: str, now: datetime) -> dict[str, Any]:
         "reference_at": to_db_time(check.reference_at),
         "observed_at": to_db_time(inc.observed_at),
         "evidence": json.dumps([asdict(e) for e in inc.evidence]),
+        "replay": int(inc.replay),
         "filed_at": to_db_time(now),
     }
 
@@ -136,6 +139,7 @@ def file_patrol_check(
         return PatrolFiled(int(again[0]), inc.event_id, "replayed", day, str(again[1]))
     cell = cell_of(_center(db), inc)
     with write_transaction(db):
-        note_place(db, inc, cell, inc.patrol.window)
+        if not inc.replay:  # a recording's places are not expected every day
+            note_place(db, inc, cell, inc.patrol.window)
         record, outcome = _store(db, _row(inc, cell, now))
     return PatrolFiled(record, inc.event_id, outcome, day, cell)

@@ -4,7 +4,8 @@
   ``watched_place``), its kind, case number, window and when it was first and last heard of.
 - ``patrol_days``: one row per place and day (``UNIQUE (site, camera, zone, day)``): the day's
   patrol check, or the ``missing`` flag the scheduler inserted once the window and its grace had
-  passed. A check arriving after its flag fills that row and keeps ``missing_since``.
+  passed. A check arriving after its flag fills that row and keeps ``missing_since``; ``replay``
+  marks a check published by ``edge-agent replay`` from a recording.
 
 Times are UTC ISO 8601 text (as in the ticket tables); ``day`` is the local date (``YYYY-MM-DD``).
 """
@@ -49,6 +50,7 @@ def _tables(db: sqlite_utils.Database) -> None:
         observed_at TEXT,
         evidence TEXT NOT NULL DEFAULT '[]',
         missing_since TEXT,
+        replay INTEGER NOT NULL DEFAULT 0,
         filed_at TEXT NOT NULL,
         UNIQUE (site, camera, zone, day)
     )"""

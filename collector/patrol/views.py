@@ -57,6 +57,8 @@ class PlaceDay:
     ticket_id: int | None = None
     missing_since: datetime | None = None
     evidence: tuple[dict[str, Any], ...] = ()
+    replay: bool = False
+    """Published by ``edge-agent replay`` from a recording."""
 
     @property
     def place(self) -> str:
@@ -121,6 +123,7 @@ def _from_row(r: dict[str, Any], tickets: dict[str, int]) -> PlaceDay:
         ticket_id=tickets.get(r["change_id"]) if r["change_id"] else None,
         missing_since=from_db_time(r["missing_since"]),
         evidence=tuple(json.loads(r["evidence"])),
+        replay=bool(r["replay"]),
     )
 
 

@@ -79,7 +79,12 @@ class Sent:
 
 
 def sent(
-    p: Place, kind: IncidentKind, at: datetime, check: PatrolCheck | None, frames: dict[str, bytes]
+    p: Place,
+    kind: IncidentKind,
+    at: datetime,
+    check: PatrolCheck | None,
+    frames: dict[str, bytes],
+    replay: bool = False,
 ) -> Sent:
     event_id = new_id()
     evidence = [_evidence(event_id, role, data) for role, data in frames.items()]
@@ -101,6 +106,7 @@ def sent(
         event_id=event_id,
         watched_place=p.place,
         patrol=check,
+        replay=replay,
     )
     return Sent(inc, {e.name: data for e, data in zip(evidence, frames.values(), strict=True)})
 
@@ -113,6 +119,7 @@ def patrol_sent(
     change_id: str | None = None,
     window: str = "09:00-11:00",
     hour: int = 10,
+    replay: bool = False,
 ) -> Sent:
     """The day's ``patrol_check`` of ``p`` (with its frames, none when the camera is down)."""
     at = datetime(day.year, day.month, day.day, hour, 0, tzinfo=TZ)
@@ -120,7 +127,7 @@ def patrol_sent(
         day, window, verdict, change_id=change_id, reference_at=at - timedelta(days=30)
     )
     frames = {} if verdict is Verdict.CAMERA_DOWN else {"after": frame("B"), "before": frame("A")}
-    return sent(p, IncidentKind.PATROL_CHECK, at, check, frames)
+    return sent(p, IncidentKind.PATROL_CHECK, at, check, frames, replay)
 
 
 def patrol_check(p: Place, day: date, verdict: Verdict, **kw: Any) -> list[Message]:

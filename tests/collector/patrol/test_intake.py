@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from collector.grid.store import load_center
-from collector.patrol import day_patrol, place_period
+from collector.patrol import day_patrol, flag_missing, place_period
 from collector.tickets import get_ticket, list_tickets
 from collector.tickets.detail import ticket_document
 from edge_agent.contract.patrol import Verdict
@@ -104,3 +104,14 @@ def test_a_place_known_from_its_incidents_is_pending_until_its_check(db) -> None
     days = place_period(db, center, ("xitang", "build-02", "house-7"), date(2026, 2, 16), DAY)
     assert [(d.day.day, d.verdict) for d in days] == [(16, "pending"), (17, "unchanged")]
     assert place_period(db, center, ("xitang", "build-02", "other"), DAY, DAY) == []
+
+
+def test_a_replayed_check_is_filed_marked_and_makes_no_place_expected(db) -> None:
+    recorded = date(2017, 6, 3)
+    ingest(db, patrol_check(HOTSPOT, recorded, Verdict.CAMERA_DOWN, replay=True), NOW)
+    center = load_center(db)
+    [cell] = day_patrol(db, center, recorded)
+    assert [(p.verdict, p.replay, p.flagged) for p in cell.places] == [("camera_down", True, True)]
+    assert _count(db, "SELECT COUNT(*) FROM patrol_places") == 0
+    assert flag_missing(db, local(2017, 6, 9, 12, 0), center) == 0
+    assert day_patrol(db, center, DAY) == []
