@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PatrolFiled:
-    """What filing one patrol check did. ``outcome``: filed, late, replayed or ignored."""
+    """What filing one patrol check did. ``outcome``: ``filed``, ``late`` (it filled a day
+    flagged missing), ``ignored`` (the day had its check) or ``duplicate`` (this event again)."""
 
     record_id: int | None
     event_id: str
@@ -136,7 +137,7 @@ def file_patrol_check(
     done = db.execute("SELECT id, cell FROM patrol_days WHERE event_id = ?", [inc.event_id])
     again = done.fetchone()
     if again is not None:
-        return PatrolFiled(int(again[0]), inc.event_id, "replayed", day, str(again[1]))
+        return PatrolFiled(int(again[0]), inc.event_id, "duplicate", day, str(again[1]))
     cell = cell_of(_center(db), inc)
     with write_transaction(db):
         if not inc.replay:  # a recording's places are not expected every day

@@ -4,12 +4,13 @@ category holding the order's case number, and a ``changed`` verdict links to tha
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
 
 from collector.grid.store import load_center
-from collector.patrol import day_patrol, flag_missing, place_period
+from collector.patrol import day_patrol, file_patrol_check, flag_missing, place_period
 from collector.tickets import get_ticket, list_tickets
 from collector.tickets.detail import ticket_document
 from edge_agent.contract.patrol import Verdict
@@ -45,6 +46,8 @@ def test_a_patrol_check_is_stored_once_and_filed_as_the_days_record_not_a_ticket
     again = ingest(db, check, NOW)  # the box re-sends after a lost receipt
     assert (again.new, again.duplicates) == (0, 1)
     assert _count(db, "SELECT COUNT(*) FROM ingest_incidents WHERE filed = 1") == 1
+    payload = json.loads(check[0][1])
+    assert file_patrol_check(db, payload).outcome == "duplicate"  # filing is idempotent too
     assert _count(db, "SELECT COUNT(*) FROM patrol_days") == 1
     assert _count(db, "SELECT COUNT(*) FROM evidence_files") == 2
     assert list_tickets(db) == []
