@@ -8,7 +8,7 @@ compiled at all (the caller keeps ``jsonschema``), so the fast path can only spe
 Semantics follow draft 2020-12: ``integer`` accepts 1.0, booleans are not numbers, ``pattern``
 searches, ``enum`` tells ``true`` from ``1``. ``format`` is asserted for ``date-time`` with the
 contract's own checker (the one jsonschema is given), so both paths agree; any other format is
-not compiled.
+not compiled. ``allOf`` and ``if``/``then``/``else`` combine compiled checks.
 """
 
 from __future__ import annotations
@@ -41,6 +41,10 @@ _SUPPORTED = _ANNOTATIONS | {
     "minLength",
     "maxLength",
     "propertyNames",
+    "allOf",
+    "if",
+    "then",
+    "else",
 }
 
 
@@ -157,6 +161,17 @@ def _array_checks(schema: Mapping[str, Any]) -> list[Check]:
     return checks
 
 
+def _logic_checks(schema: Mapping[str, Any]) -> list[Check]:
+    """``allOf`` and ``if``/``then``/``else`` (schema 1.2: a patrol_check needs its patrol)."""
+    checks: list[Check] = [compile_schema(s) for s in schema.get("allOf", ())]
+    if "if" in schema:
+        test = compile_schema(schema["if"])
+        then = compile_schema(schema.get("then", True))
+        other = compile_schema(schema.get("else", True))
+        checks.append(lambda v: then(v) if test(v) else other(v))
+    return checks
+
+
 def compile_schema(schema: Mapping[str, Any] | bool) -> Check:
     """A function ``doc -> bool`` equivalent to the schema's validity; refs must be inlined."""
     if schema is True:
@@ -167,6 +182,7 @@ def compile_schema(schema: Mapping[str, Any] | bool) -> Check:
     if unknown:
         raise Unsupported(", ".join(sorted(unknown)))
     checks = _scalar_checks(schema) + _object_checks(schema) + _array_checks(schema)
+    checks += _logic_checks(schema)
     if len(checks) == 1:
         return checks[0]
     return lambda v: all(c(v) for c in checks)

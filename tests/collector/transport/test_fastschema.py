@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,6 +13,8 @@ from jsonschema import Draft202012Validator
 from collector.ingest.fastschema import Unsupported, compile_schema
 from collector.ingest.validate import _inline_refs
 from edge_agent.contract import load_schema
+from edge_agent.contract.incident import IncidentKind, Level
+from edge_agent.contract.patrol import PatrolCheck, PlaceKind, Verdict, WatchedPlace
 from edge_agent.contract.strict import FORMAT_CHECKER
 from tests.collector.transport.helpers import incident
 
@@ -77,7 +82,7 @@ def test_fast_path_agrees_with_jsonschema(path, value):
         ("metrics", True),
         ("control-ack", True),
         ("receipt", True),
-        ("control", False),
+        ("control", True),  # if/then since the patrol's allOf needed them
     ],
 )
 def test_which_schemas_compile(message, compiles):
@@ -89,5 +94,37 @@ def test_which_schemas_compile(message, compiles):
         assert compiles
 
 
+PATROL = replace(
+    incident(3),
+    kind=IncidentKind.PATROL_CHECK,
+    level=Level.INFO,
+    metrics={},
+    watched_place=WatchedPlace(PlaceKind.STOP_WORK_HOUSEHOLD, "西塘违建〔2026〕12号"),
+    patrol=PatrolCheck(date(2026, 2, 17), "09:00-11:00", Verdict.UNCHANGED),
+).to_payload()
+PATROL_PATHS = [
+    ("kind",),
+    ("patrol",),
+    ("watched_place",),
+    *[("patrol", k) for k in ("day", "window", "verdict", "change_id", "reference_at", "x")],
+    *[("watched_place", k) for k in ("kind", "case_number", "x")],
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    path=st.sampled_from(PATROL_PATHS),
+    value=JUNK | st.sampled_from(["patrol_check", "tamper", "changed", "08:00-09:30"]),
+    drop=st.sampled_from([None, "patrol", "watched_place"]),
+)
+def test_fast_path_agrees_on_patrol_checks(path, value, drop):
+    doc = _set(PATROL, path, value)
+    if drop:
+        doc.pop(drop, None)
+    assert FAST(doc) == SLOW.is_valid(doc)
+
+
 def test_valid_incident_passes():
+    assert FAST(PATROL) and SLOW.is_valid(PATROL)
+    assert not FAST({k: v for k, v in PATROL.items() if k != "patrol"})
     assert FAST(BASE) and SLOW.is_valid(BASE)
