@@ -34,10 +34,11 @@ def readable_cells(db: sqlite_utils.Database, user: User) -> set[str] | None:
 
 def today_patrol(db: sqlite_utils.Database, user: User) -> list[CellPatrol]:
     """Today's patrol of the cells ``user`` may read (for the map); empty when none."""
-    cells = patrol_cells(center_of(db), user.role, user.unit)
+    center = center_of(db)
+    cells = patrol_cells(center, user.role, user.unit)
     if cells is not None and not cells:
         return []
-    return day_patrol(db, center_of(db), datetime.now(UTC).astimezone(TZ).date(), cells)
+    return day_patrol(db, center, datetime.now(UTC).astimezone(TZ).date(), cells)
 
 
 def _day(text: str | None) -> date:
