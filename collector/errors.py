@@ -9,20 +9,23 @@ turn them into a clean message and a non-zero exit without a traceback::
     └── CollectorError
         ├── StoreError             the SQLite store cannot be opened or migrated
         ├── GridError              a grid map or camera registry does not validate (lists every problem)
-        ├── TicketError            a ticket operation cannot be done
-        │   ├── TicketNotFound     no ticket with that id
-        │   ├── IllegalAction      the action is not allowed in the ticket's current state
-        │   └── GuardFailed        the action is allowed in this state but its precondition is not met
-        │       └── NotPermitted   the actor's role or unit may not do it (or the actor is unknown)
+        ├── MessageError           an error people read on the console: it carries a Message
+        │   ├── TicketError            a ticket operation cannot be done
+        │   │   ├── TicketNotFound     no ticket with that id
+        │   │   ├── IllegalAction      the action is not allowed in the ticket's current state
+        │   │   └── GuardFailed        the action is allowed in this state but its precondition is not met
+        │   │       └── NotPermitted   the actor's role or unit may not do it (or the actor is unknown)
+        │   ├── AccountError, LoginRefused (collector.accounts.store)
+        │   └── ApiKeyError and its family (collector.api.keys)
         ├── IntakeError            an incident payload cannot be filed as a ticket
         └── PeriodError            a statistics period string cannot be understood
 
 Other collector modules (ingest, transport) add their own subclasses here.
 
-A ticket error carries a :class:`Message`: a message id of :data:`MESSAGES` (the English sentence
-with ``{name}`` placeholders) and its values, so ``str(err)`` is an English sentence for the CLI
-and the logs while the console renders the same refusal through its catalogue, translating the
-values that are domain words (actions, states, roles, units...)::
+A :class:`MessageError` carries a :class:`Message`: a message id of :data:`MESSAGES` (the English
+sentence with ``{name}`` placeholders) and its values, so ``str(err)`` is an English sentence for
+the CLI and the logs while the console renders the same refusal through its catalogue, translating
+the values that are domain words (actions, states, roles, units...)::
 
     >>> err = GuardFailed("deadline_out_of_range", max_hours=72.0)
     >>> str(err), err.message.id
@@ -44,6 +47,7 @@ __all__ = [
     "StoreError",
     "ConfigError",
     "GridError",
+    "MessageError",
     "TicketError",
     "TicketNotFound",
     "IllegalAction",
@@ -104,6 +108,35 @@ MESSAGES: dict[str, str] = {
     "acts_for_other_unit": "{actor} acts for {unit}, not for {given}",
     "unknown_category": "unknown category '{code}'",
     "unknown_cell": "unknown grid cell '{code}'",
+    # accounts (collector.accounts.store)
+    "account_id_invalid": "account id '{account}': use 2-64 of a-z 0-9 . _ -",
+    "account_name_empty": "account {account}: name is empty",
+    "account_role_system": "account {account}: role 'system' is the platform's, not a person's",
+    "account_needs_unit": "account {account}: a unit handler needs a unit",
+    "account_locale_unknown": "account {account}: locale '{locale}' not in {locales}",
+    "password_too_short": "account {account}: password needs at least {min} characters",
+    "account_exists": "account {account} already exists",
+    "no_account": "no account {account}",
+    "account_fields_fixed": "account {account}: cannot change {fields}",
+    "login_refused": "unknown account or wrong password",
+    "login_disabled": "account {account} is disabled",
+    "login_locked": "account {account} is locked until {until}",
+    "login_locked_now": "account {account} locked after {failures} failures, until {until}",
+    # API keys (collector.api.keys)
+    "key_scope_unknown": "scope must be one of {scopes}; got '{scope}'",
+    "read_key_no_member": "a read key acts for nobody: give --member only with --scope write",
+    "write_key_needs_member": (
+        "a write key acts for a member of the center: name one (--member ACCOUNT)"
+    ),
+    "no_api_key": "no API key with id '{key}'",
+    "api_key_missing": "an API key with scope '{need}' is required",
+    "api_key_malformed": "the API key is malformed",
+    "api_key_refused": "the API key is unknown or revoked",
+    "api_key_scope": "API key {key} has scope '{scope}'; '{need}' is required",
+    "api_key_unbound": (
+        "API key {key} acts for no member (made before write keys named one): "
+        "bind it with 'collector keys bind {key} --member ACCOUNT' or make a new one"
+    ),
 }
 """Message id -> the English sentence (``str.format`` placeholders). The console's catalogue
 translates each sentence (a test fails on one without a zh-CN translation)."""
@@ -174,8 +207,8 @@ class GridError(CollectorError):
         super().__init__("\n".join(lines))
 
 
-class TicketError(CollectorError):
-    """A ticket operation cannot be done.
+class MessageError(CollectorError):
+    """An error people read on the console (in their language) and on the command line.
 
     Raised with a message id of :data:`MESSAGES` and its values (``message`` holds both), or
     with a :class:`Message`; a plain English sentence (no id) is kept as it is, ``message`` None.
@@ -186,6 +219,10 @@ class TicketError(CollectorError):
             message = Message(message, values)  # raises on an unknown id: a typo is a bug
         self.message: Message | None = message if isinstance(message, Message) else None
         super().__init__(str(message))
+
+
+class TicketError(MessageError):
+    """A ticket operation cannot be done."""
 
 
 class TicketNotFound(TicketError):

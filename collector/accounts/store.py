@@ -27,7 +27,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from collector.config.models import Role
-from collector.errors import CollectorError
+from collector.errors import MessageError
 from collector.store import write_transaction
 
 __all__ = [
@@ -54,16 +54,18 @@ _HASHER = PasswordHasher()
 _DUMMY = _HASHER.hash("not a password of anyone")  # same work for an unknown id
 
 
-class AccountError(CollectorError):
+class AccountError(MessageError):
     """An account cannot be created or changed (the message names the field and value)."""
 
 
-class LoginRefused(CollectorError):
-    """A log-in is refused; ``kind`` is ``credentials``, ``locked`` or ``disabled``."""
+class LoginRefused(MessageError):
+    """A log-in is refused; ``kind`` is ``credentials``, ``locked`` or ``disabled``; ``until``
+    the end of a lock."""
 
-    def __init__(self, kind: str, message: str, until: datetime | None = None):
-        self.kind, self.until = kind, until
-        super().__init__(message)
+    def __init__(self, kind: str, message_id: str, /, **values: object):
+        until = values.get("until")
+        self.kind, self.until = kind, until if isinstance(until, datetime) else None
+        super().__init__(message_id, **values)
 
 
 @dataclass(frozen=True)
@@ -81,17 +83,17 @@ class Account:
 
     def __post_init__(self) -> None:
         if not _ID.match(self.id):
-            raise AccountError(f"account id {self.id!r}: use 2-64 of a-z 0-9 . _ -")
+            raise AccountError("account_id_invalid", account=self.id)
         if not self.name.strip():
-            raise AccountError(f"account {self.id}: name is empty")
+            raise AccountError("account_name_empty", account=self.id)
         if self.role is Role.SYSTEM:
-            raise AccountError(
-                f"account {self.id}: role 'system' is the platform's, not a person's"
-            )
+            raise AccountError("account_role_system", account=self.id)
         if self.role is Role.UNIT_HANDLER and not self.unit:
-            raise AccountError(f"account {self.id}: a unit handler needs a unit")
+            raise AccountError("account_needs_unit", account=self.id)
         if self.locale not in LOCALES:
-            raise AccountError(f"account {self.id}: locale {self.locale!r} not in {LOCALES}")
+            raise AccountError(
+                "account_locale_unknown", account=self.id, locale=self.locale, locales=LOCALES
+            )
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Account:
@@ -110,9 +112,7 @@ class Account:
 
 def _check_password(account_id: str, password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(
-            f"account {account_id}: password needs at least {MIN_PASSWORD} characters"
-        )
+        raise AccountError("password_too_short", account=account_id, min=MIN_PASSWORD)
 
 
 def create_account(
@@ -128,7 +128,7 @@ def create_account(
     account = Account(account_id, name, role, unit)
     _check_password(account_id, password)
     if get_account(db, account_id) is not None:
-        raise AccountError(f"account {account_id} already exists")
+        raise AccountError("account_exists", account=account_id)
     db.table("accounts").insert(
         {
             "id": account.id,
@@ -156,11 +156,11 @@ def update_account(db: sqlite_utils.Database, account_id: str, **changes: Any) -
     """Change ``name``, ``role``, ``unit``, ``locale`` or ``disabled``; ``unlock=True`` clears a lock."""
     old = get_account(db, account_id)
     if old is None:
-        raise AccountError(f"no account {account_id}")
+        raise AccountError("no_account", account=account_id)
     unlock = changes.pop("unlock", False)
     unknown = set(changes) - {"name", "role", "unit", "locale", "disabled"}
     if unknown:
-        raise AccountError(f"account {account_id}: cannot change {sorted(unknown)}")
+        raise AccountError("account_fields_fixed", account=account_id, fields=sorted(unknown))
     new = Account(**{**old.__dict__, **changes})
     values: dict[str, Any] = {
         "name": new.name,
@@ -177,7 +177,7 @@ def update_account(db: sqlite_utils.Database, account_id: str, **changes: Any) -
 
 def set_password(db: sqlite_utils.Database, account_id: str, password: str) -> None:
     if get_account(db, account_id) is None:
-        raise AccountError(f"no account {account_id}")
+        raise AccountError("no_account", account=account_id)
     _check_password(account_id, password)
     db.table("accounts").update(account_id, {"password_hash": _HASHER.hash(password)})
 
@@ -191,13 +191,9 @@ def _verify(stored: str, password: str) -> bool:
 
 def _refuse_locked(account: Account, now: datetime) -> None:
     if account.disabled:
-        raise LoginRefused("disabled", f"account {account.id} is disabled")
+        raise LoginRefused("disabled", "login_disabled", account=account.id)
     if account.locked_until is not None and now < account.locked_until:
-        raise LoginRefused(
-            "locked",
-            f"account {account.id} is locked until {account.locked_until.isoformat()}",
-            account.locked_until,
-        )
+        raise LoginRefused("locked", "login_locked", account=account.id, until=account.locked_until)
 
 
 def _record_failure(db: sqlite_utils.Database, account: Account, now: datetime) -> LoginRefused:
@@ -213,9 +209,9 @@ def _record_failure(db: sqlite_utils.Database, account: Account, now: datetime) 
     )
     if locked:
         return LoginRefused(
-            "locked", f"account {account.id} locked after {failures} failures", locked
+            "locked", "login_locked_now", account=account.id, failures=failures, until=locked
         )
-    return LoginRefused("credentials", "unknown account or wrong password")
+    return LoginRefused("credentials", "login_refused")
 
 
 def authenticate(
@@ -227,7 +223,7 @@ def authenticate(
         rows = list(db.query("SELECT * FROM accounts WHERE id = ?", [account_id]))
         if not rows:
             _verify(_DUMMY, password)
-            raise LoginRefused("credentials", "unknown account or wrong password")
+            raise LoginRefused("credentials", "login_refused")
         account = Account.from_row(rows[0])
         _refuse_locked(account, now)
         if not _verify(rows[0]["password_hash"], password):

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from collector.errors import CollectorError
+from collector.errors import MessageError
 from collector.tickets.desk import intake_member
 
 __all__ = [
@@ -57,7 +57,7 @@ SCOPES: dict[str, frozenset[str]] = {
 _PREFIX = "gwk"
 
 
-class ApiKeyError(CollectorError):
+class ApiKeyError(MessageError):
     """An API key operation failed."""
 
 
@@ -109,12 +109,10 @@ def _row_to_key(row: dict) -> ApiKey:
 
 def _check_member(db: sqlite_utils.Database, scope: str, member: str | None) -> None:
     if scope == "read" and member is not None:
-        raise ApiKeyError("a read key acts for nobody: give --member only with --scope write")
+        raise ApiKeyError("read_key_no_member")
     if scope == "write":
         if not member:
-            raise ApiKeyError(
-                "a write key acts for a member of the center: name one (--member ACCOUNT)"
-            )
+            raise ApiKeyError("write_key_needs_member")
         intake_member(db, member)  # NotPermitted: unknown, disabled, or may not receive cases
 
 
@@ -124,7 +122,7 @@ def create_key(
     """Create a key with ``scope`` (``read`` or ``write``, acting for ``member``); return it with
     its secret."""
     if scope not in SCOPES:
-        raise ApiKeyError(f"scope must be one of {sorted(SCOPES)}; got {scope!r}")
+        raise ApiKeyError("key_scope_unknown", scopes=sorted(SCOPES), scope=scope)
     _check_member(db, scope, member)
     key_id = secrets.token_hex(4)
     while db["api_keys"].count_where("id = ?", [key_id]):
@@ -154,7 +152,7 @@ def bind_key(db: sqlite_utils.Database, key_id: str, member: str) -> ApiKey:
     """Make the write key ``key_id`` act for ``member`` (a key made before keys named one)."""
     rows = list(db["api_keys"].rows_where("id = ?", [key_id]))
     if not rows:
-        raise ApiKeyError(f"no API key with id {key_id!r}")
+        raise ApiKeyError("no_api_key", key=key_id)
     _check_member(db, rows[0]["scope"], member)
     db.table("api_keys").update(key_id, {"member": member})
     return _row_to_key(next(db["api_keys"].rows_where("id = ?", [key_id])))
@@ -164,7 +162,7 @@ def revoke_key(db: sqlite_utils.Database, key_id: str, now: str) -> ApiKey:
     """Revoke the key ``key_id``; revoking twice keeps the first time."""
     rows = list(db["api_keys"].rows_where("id = ?", [key_id]))
     if not rows:
-        raise ApiKeyError(f"no API key with id {key_id!r}")
+        raise ApiKeyError("no_api_key", key=key_id)
     if rows[0]["revoked_at"] is None:
         db.table("api_keys").update(key_id, {"revoked_at": now})
     return _row_to_key(next(db["api_keys"].rows_where("id = ?", [key_id])))
@@ -178,22 +176,19 @@ def check_key(db: sqlite_utils.Database, presented: str | None, need: str) -> Ap
     :class:`ApiKeyUnbound` (a write key that acts for no member yet).
     """
     if not presented:
-        raise ApiKeyMissing(f"an API key with scope {need!r} is required")
+        raise ApiKeyMissing("api_key_missing", need=need)
     parts = presented.split("_", 2)
     if len(parts) != 3 or parts[0] != _PREFIX:
-        raise ApiKeyRefused("the API key is malformed")
+        raise ApiKeyRefused("api_key_malformed")
     rows = list(db["api_keys"].rows_where("id = ?", [parts[1]]))
     # Compare against a dummy digest when the id is unknown, so timing does not reveal ids.
     row = rows[0] if rows else {"salt": "00" * 16, "hash": "", "revoked_at": None}
     ok = hmac.compare_digest(_digest(str(row["salt"]), parts[2]), str(row["hash"]))
     if not rows or not ok or row["revoked_at"] is not None:
-        raise ApiKeyRefused("the API key is unknown or revoked")
+        raise ApiKeyRefused("api_key_refused")
     key = _row_to_key(row)
     if need not in SCOPES[key.scope]:
-        raise ApiKeyScopeError(f"API key {key.id} has scope {key.scope!r}; {need!r} is required")
+        raise ApiKeyScopeError("api_key_scope", key=key.id, scope=key.scope, need=need)
     if need == "write" and key.member is None:
-        raise ApiKeyUnbound(
-            f"API key {key.id} acts for no member (made before write keys named one): "
-            f"bind it with 'collector keys bind {key.id} --member ACCOUNT' or make a new one"
-        )
+        raise ApiKeyUnbound("api_key_unbound", key=key.id)
     return key

@@ -20,7 +20,7 @@ from collector.accounts import (
 from collector.api.keys import ApiKeyError, create_key, list_keys, revoke_key
 from collector.config.models import Role
 from collector.console.i18n import translator
-from collector.console.refusals import show
+from collector.console.refusals import explain
 from collector.console.web import (
     ConsoleDb,
     ConsoleDenied,
@@ -30,7 +30,7 @@ from collector.console.web import (
     need,
     render,
 )
-from collector.errors import NotPermitted
+from collector.errors import MessageError, NotPermitted
 from collector.tickets.permissions import Right, has_right
 
 __all__ = ["router", "ACCOUNT_ROLES"]
@@ -48,20 +48,21 @@ def _page(
     user: User,
     status: int = 200,
     created_key: str | None = None,
-    error: str | None = None,
+    error: MessageError | None = None,
 ) -> Response:
     accounts = list_accounts(db)
+    center = center_of(db)
     return render(
         request,
         "admin.html",
         user,
         status,
         created_key=created_key,
-        error=error,
+        error=explain(error, translator(user.locale), center) if error else None,
         accounts=accounts,
         receivers=[a for a in accounts if has_right(a.role, Right.RECEIVE) and not a.disabled],
-        units=center_of(db).units,
-        center=center_of(db),
+        units=center.units,
+        center=center,
         keys=list_keys(db),
         roles=ACCOUNT_ROLES,
     )
@@ -102,7 +103,7 @@ def add_account(request: Request, db: ConsoleDb, user: Admin, form: Form) -> Res
             datetime.now(UTC),
         )
     except AccountError as err:
-        return _page(request, db, user, 400, error=str(err))
+        return _page(request, db, user, 400, error=err)
     return RedirectResponse("/console/admin", status_code=303)
 
 
@@ -123,7 +124,7 @@ def change_account(
         if password:
             set_password(db, account_id, password)
     except AccountError as err:
-        return _page(request, db, user, 400, error=str(err))
+        return _page(request, db, user, 400, error=err)
     return RedirectResponse("/console/admin", status_code=303)
 
 
@@ -141,11 +142,8 @@ def add_key(request: Request, db: ConsoleDb, user: Admin, form: Form) -> Respons
             datetime.now(UTC).isoformat(timespec="seconds"),
             member or None,
         )
-    except NotPermitted as err:
-        message = show(err.message, translator(user.locale)) if err.message else str(err)
-        return _page(request, db, user, 400, error=message)
-    except ApiKeyError as err:
-        return _page(request, db, user, 400, error=str(err))
+    except (NotPermitted, ApiKeyError) as err:
+        return _page(request, db, user, 400, error=err)
     return _page(request, db, user, created_key=created.secret)
 
 
@@ -160,5 +158,5 @@ def revoke(
     try:
         revoke_key(db, key_id, datetime.now(UTC).isoformat(timespec="seconds"))
     except ApiKeyError as err:
-        return _page(request, db, user, 400, error=str(err))
+        return _page(request, db, user, 400, error=err)
     return RedirectResponse("/console/admin", status_code=303)

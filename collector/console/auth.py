@@ -11,13 +11,13 @@ from starlette.datastructures import FormData
 
 from collector.accounts import LoginRefused, authenticate, get_account, update_account
 from collector.console.i18n import LOCALES, translator
+from collector.console.refusals import explain
 from collector.console.web import (
     ConsoleDb,
     ConsoleDenied,
     User,
     checked_form,
     get_user,
-    local_time,
     render,
 )
 
@@ -46,16 +46,7 @@ def login(request: Request, db: ConsoleDb, form: Form) -> Response:
     try:
         account = authenticate(db, account_id, str(form.get("password", "")), now)
     except LoginRefused as err:
-        tr = translator(request.session.get("locale"))
-        if err.kind == "locked":
-            error = tr.gettext(
-                "Too many wrong passwords: the account is locked until {until}.",
-                until=local_time(err.until, tr),
-            )
-        elif err.kind == "disabled":
-            error = tr.gettext("This account is disabled. Ask the administrator.")
-        else:
-            error = tr.gettext("Unknown account or wrong password.")
+        error = explain(err, translator(request.session.get("locale")))
         return render(
             request, "login.html", None, 401, next=_safe_next(form.get("next")), error=error
         )

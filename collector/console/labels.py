@@ -23,6 +23,7 @@ __all__ = [
     "REVIEW_OUTCOMES",
     "VERDICTS",
     "PLACES",
+    "KEY_SCOPES",
 ]
 
 STATES = {
@@ -154,3 +155,6 @@ PLACES = {
     "control_point": N_("control point"),
     "stop_work_household": N_("stop-work household"),
 }
+
+KEY_SCOPES = {"read": N_("read"), "write": N_("write")}
+"""What an API key may do (collector.api.keys.SCOPES)."""

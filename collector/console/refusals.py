@@ -19,9 +19,9 @@ from collector.config.models import CenterConfig
 from collector.console import labels
 from collector.console.i18n import N_, Translator
 from collector.console.web import local_time
-from collector.errors import MESSAGES, Message
+from collector.errors import MESSAGES, Message, MessageError
 
-__all__ = ["VALUE_LABELS", "PLAIN_VALUES", "show", "shown_values", "placeholders"]
+__all__ = ["VALUE_LABELS", "PLAIN_VALUES", "show", "explain", "shown_values", "placeholders"]
 
 _UNIT, _CATEGORY = "unit", "category"
 VALUE_LABELS: dict[str, Mapping[str, str] | str] = {
@@ -38,12 +38,16 @@ VALUE_LABELS: dict[str, Mapping[str, str] | str] = {
     "given": _UNIT,
     "station": _UNIT,
     "category": _CATEGORY,
+    "scope": labels.KEY_SCOPES,
+    "scopes": labels.KEY_SCOPES,
+    "need": labels.KEY_SCOPES,
 }
 """Value name -> how it is translated: a labels table, or a name looked up in the center's
 units or categories (their names are msgids)."""
 
 PLAIN_VALUES = frozenset(
     {"ticket", "actor", "n", "max_hours", "days", "at", "last", "code", "codes", "cell", "reason"}
+    | {"account", "locale", "locales", "fields", "min", "failures", "until", "key"}
 )
 """Values shown as they are: ids, numbers, codes a user typed, times, a nested message."""
 
@@ -68,6 +72,11 @@ def _name(kind: str, value: str, center: CenterConfig | None) -> str | None:
 def show(message: Message, tr: Translator, center: CenterConfig | None = None) -> str:
     """``message`` in ``tr``'s language (unit and category names need ``center``)."""
     return tr.gettext(MESSAGES[message.id], **shown_values(message.values, tr, center))
+
+
+def explain(err: MessageError, tr: Translator, center: CenterConfig | None = None) -> str:
+    """What ``err`` says in ``tr``'s language (its English text when it carries no message id)."""
+    return show(err.message, tr, center) if err.message is not None else str(err)
 
 
 def shown_values(

@@ -177,3 +177,24 @@ def test_a_case_filed_through_an_api_key_names_the_member_and_the_key(console: S
     db.close()
     page = client("wang.duty").get(f"/console/tickets/{t.id}").text
     assert "zhou.dispatch (派遣员)" in page and "经 API 密钥 1a2b3c4d" in page
+
+
+def test_account_refusals_show_in_chinese_on_the_admin_and_login_pages(console: Served, client):
+    admin = client("admin")
+    token = _token(admin.get("/console/admin").text)
+    fields = {"csrf_token": token, "name": "王军", "role": "duty_chief", "unit": ""}
+    exists = admin.post(
+        "/console/admin/accounts", data=fields | {"id": "wang.duty"} | {"password": "long-enough-1"}
+    )
+    assert exists.status_code == 400 and "账号 wang.duty 已存在" in exists.text
+    weak = admin.post(
+        "/console/admin/accounts", data=fields | {"id": "wu.new", "password": "short"}
+    )
+    assert weak.status_code == 400 and "账号 wu.new：密码至少需要 8 个字符" in weak.text
+    revoked = admin.post("/console/admin/keys/ffffffff/revoke", data={"csrf_token": token})
+    assert revoked.status_code == 400 and "没有编号为“ffffffff”的 API 密钥" in revoked.text
+    with httpx.Client(base_url=console.url, timeout=10) as visitor:
+        token = _token(visitor.get("/console/login").text)
+        wrong = {"username": "zhou.dispatch", "password": "not-it", "csrf_token": token}
+        refused = visitor.post("/console/login", data=wrong)
+    assert refused.status_code == 401 and "账号不存在或密码错误" in refused.text
