@@ -100,16 +100,6 @@ def _limits(request: Request) -> Limits:
         ) from None
 
 
-def _trail(db: sqlite_utils.Database, d: DeadLetter) -> list[dict]:
-    """The reviews of this letter: SQLite gives a deleted letter's id to the next one, so the
-    trail's rows are matched on the letter's hash and arrival too."""
-    return [
-        r
-        for r in review_trail(db, d.id)
-        if (r["sha256"], r["received_at"]) == (d.sha256, d.received_at)
-    ]
-
-
 @router.get("", response_class=HTMLResponse)
 def letters(request: Request, db: ConsoleDb, user: Reviewing) -> Response:
     reason = request.query_params.get("reason") or None
@@ -140,7 +130,7 @@ def letter(request: Request, db: ConsoleDb, user: Reviewing, letter_id: LetterId
         hex_cut=len(d.raw) > HEX_BYTES,
         hex_bytes=HEX_BYTES,
         parse_time=datetime.fromisoformat,
-        trail=_trail(db, d),
+        trail=review_trail(db, d.id),  # ids are never reused (deadletters_0002)
         can_retry=bool(request.app.state.settings.config),
         refused=request.query_params.get("refused") == "1",
     )

@@ -25,6 +25,7 @@ _STATEMENTS = [
     )""",
     "CREATE INDEX ingest_incidents_incident ON ingest_incidents(incident_id, seq)",
     "CREATE INDEX ingest_incidents_box ON ingest_incidents(site, box, camera)",
+    # rebuilt with AUTOINCREMENT by deadletters_0002_ids_never_reused (ids never handed out twice)
     """CREATE TABLE dead_letters (
         id INTEGER PRIMARY KEY,
         received_at TEXT NOT NULL,

@@ -7,12 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 import typer
 import yaml
 from typer.testing import CliRunner
 
 from collector.cli.main import app
+from collector.deadletters import Reviewer, drop, list_dead_letters, review_trail
 from collector.ingest.store import store_batch
+from collector.ingest.validate import Limits
+from collector.migrations import load_all
 from collector.store import open_store
 from collector.transport.config import load_config
 from collector.transport.service import ingest_limits
@@ -148,3 +152,41 @@ def test_every_dead_letter_command_has_help() -> None:
         for param in cmd.params:
             if getattr(param, "param_type_name", "") == "option":
                 assert (param.help or "").strip(), f"{name} {param.opts}"
+
+
+def test_a_new_letter_never_gets_a_dropped_letters_id_nor_its_history(center: Path) -> None:
+    receive(center, [signed_with_new_key(0)])
+    (first,) = json.loads(cli("dead-letters", "-c", str(center), "list", "--json"))
+    cli("dead-letters", "-c", str(center), "drop", str(first["id"]), "--note", "test box")
+    receive(center, [signed_with_new_key(1)])  # the next refused message
+    (second,) = json.loads(cli("dead-letters", "-c", str(center), "list", "--json"))
+    assert second["id"] > first["id"] and second["sha256"] != first["sha256"]
+    shown = json.loads(cli("dead-letters", "-c", str(center), "show", str(second["id"]), "--json"))
+    assert shown["reviews"] == []
+    assert "test box" not in cli("dead-letters", "-c", str(center), "show", str(second["id"]))
+    assert "no dead letter" in cli(
+        "dead-letters", "-c", str(center), "show", str(first["id"]), code=2
+    )
+
+
+def test_the_migration_keeps_letters_and_moves_one_that_inherited_a_trail(tmp_path: Path) -> None:
+    """A store of before deadletters_0002 where SQLite already reused a dropped letter's id."""
+    db = sqlite_utils.Database(tmp_path / "old.sqlite")
+    load_all().apply(db, stop_before="deadletters_0002_ids_never_reused")
+    limits = Limits(keys={f"{SITE}/b1": KEY_B1})
+    for i in range(3):
+        messages = [(TOPIC, json.dumps(signed_with_new_key(i)).encode())]
+        store_batch(db, messages, limits, f"2026-12-01T08:00:0{i}.000+00:00")
+        if i == 0:
+            drop(db, 1, Reviewer("li.ops", "2026-12-01T08:00:00.500+00:00", "old junk"))
+    reused = db.execute("SELECT id, sha256 FROM dead_letters ORDER BY id").fetchall()
+    assert [i for i, _ in reused] == [1, 2]  # the old rowid table gave id 1 to the next letter
+    drop(db, 2, Reviewer("li.ops", "2026-12-01T08:00:03.000+00:00", "newest junk"))
+    load_all().apply(db)
+    letters = {d.sha256: d.id for d in list_dead_letters(db)}
+    assert list(letters) == [reused[0][1]] and letters[reused[0][1]] == 3  # above every trail
+    assert review_trail(db, 3) == []
+    assert [r["note"] for r in review_trail(db, 1)] == ["old junk"]
+    store_batch(db, [(TOPIC, b"{")], limits, "2026-12-01T08:00:04.000+00:00")
+    assert max(d.id for d in list_dead_letters(db)) == 4  # never 2, the dropped newest
+    assert db.execute("SELECT COUNT(*) FROM dead_letters").fetchone()[0] == 2
