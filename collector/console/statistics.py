@@ -19,6 +19,7 @@ __all__ = ["router", "default_period"]
 
 router = APIRouter(prefix="/console")
 Viewer = Annotated[User, Depends(need(Right.VIEW_STATS))]
+REPORT_LANGUAGES = {"zh_CN": "zh-CN", "en": "en"}  # console locale -> the report's language
 PeriodQ = Annotated[str | None, Query(max_length=40, pattern=r"^[0-9Q.-]*$")]
 
 
@@ -47,12 +48,11 @@ def stats_page(request: Request, db: ConsoleDb, user: Viewer, period: PeriodQ = 
 
 @router.get("/report", response_class=HTMLResponse)
 def report_page(request: Request, db: ConsoleDb, user: Viewer, period: PeriodQ = None) -> Response:
-    """The period's thematic report (the report module's own HTML)."""
+    """The period's thematic report (the report module's own HTML), in the user's language."""
     text = period or default_period(datetime.now(UTC))
+    generated = datetime.now(UTC).astimezone(TZ).date().isoformat()
     try:
-        html = render_report(
-            db, text, generated=datetime.now(UTC).astimezone(TZ).date().isoformat()
-        )
+        html = render_report(db, text, generated, lang=REPORT_LANGUAGES.get(user.locale, "zh-CN"))
     except PeriodError:
         raise ConsoleDenied(
             400,

@@ -198,6 +198,7 @@ def render(
         fmt_time=fmt_time,
         now=datetime.now(UTC),
         request_path=request.url.path,
+        request_query=request.url.query,
         **context,
     )
     return HTMLResponse(html, status_code=status)

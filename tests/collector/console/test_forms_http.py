@@ -11,6 +11,8 @@ import httpx
 import pytest
 
 from collector.config.models import Mode, Role
+from collector.console.i18n import catalogue, translator
+from collector.console.web import TZ, local_time
 from collector.store import open_store
 from collector.tickets import Action, ActionArgs, NewTicket, apply_action, get_ticket, receive
 from tests.collector.builders import example_center
@@ -198,3 +200,38 @@ def test_account_refusals_show_in_chinese_on_the_admin_and_login_pages(console: 
         wrong = {"username": "zhou.dispatch", "password": "not-it", "csrf_token": token}
         refused = visitor.post("/console/login", data=wrong)
     assert refused.status_code == 401 and "账号不存在或密码错误" in refused.text
+
+
+def test_statistics_name_cells_in_chinese_and_the_report_follows_the_users_language(
+    console: Served, client, accepted
+):
+    chief = client("wang.duty")
+    month = (datetime.now(UTC) - timedelta(minutes=30)).astimezone(TZ).strftime("%Y-%m")
+    page = chief.get("/console/stats", params={"period": month}).text
+    center, _ = example_center()
+    cell = catalogue("zh_CN")[center.cells["330421101002005"].name]
+    by_cell = re.search(r'<table id="by-cell">.*?</table>', page, re.S)
+    assert by_cell and f"330421101002005 {cell}" in by_cell.group()
+    assert center.cells["330421101002005"].name not in page  # no English name on a Chinese page
+    assert "单位考核排名（百分制）" in chief.get("/console/report", params={"period": month}).text
+    token = _token(page)
+    back = f"/console/stats?period={month}"
+    switched = chief.post(
+        "/console/language", data={"csrf_token": token, "locale": "en", "next": back}
+    )
+    assert switched.status_code == 303 and switched.headers["location"] == back
+    english = chief.get("/console/report", params={"period": month}).text
+    assert "Unit league table (100-point score)" in english and 'lang="en"' in english
+    page = chief.get(back).text
+    assert f'name="next" value="/console/stats?period={month}"' in page  # the filters kept
+    chief.post("/console/language", data={"csrf_token": _token(page), "locale": "zh_CN"})
+
+
+def test_the_queue_shows_each_deadline_beside_its_light(console: Served, client, accepted):
+    chief = client("wang.duty")
+    page = chief.get("/console/").text
+    row = re.search(rf'<tr [^>]*data-ticket="{accepted}".*?</tr>', page, re.S)
+    due = get_ticket(open_store(console.db_path), accepted).due_at
+    assert (
+        row and f'<small class="due">{local_time(due, translator("zh_CN"))}</small>' in row.group()
+    )
