@@ -28,15 +28,40 @@
     });
   }
 
+  // Browsers keep a page's sound off until the user clicks or types on it (autoplay policy):
+  // a duty chief who opened the queue from a bookmark would get a silent alarm. The first click
+  // or key turns the sound on (a beep queued meanwhile plays then); until then a hint says so.
+  var audio = null;
+  function audioContext() {
+    if (audio === null) {
+      try {
+        audio = new (window.AudioContext || window.webkitAudioContext)();
+        audio.onstatechange = soundState;
+      } catch (e) { audio = false; /* no audio device: the visual alarm stays */ }
+    }
+    return audio || null;
+  }
+
+  function soundState() {
+    var ctx = audioContext();
+    body.dataset.sound = !ctx ? "none" : ctx.state === "running" ? "on" : "blocked";
+    var hint = document.getElementById("sound-hint");
+    if (hint) hint.hidden = body.dataset.sound !== "blocked";
+  }
+
+  function unlock() {
+    var ctx = audioContext();
+    if (ctx && ctx.state !== "running") ctx.resume().then(soundState, soundState);
+  }
+
   var seenCritical = null;
   function beep() {
-    try {
-      var ctx = new (window.AudioContext || window.webkitAudioContext)();
-      var osc = ctx.createOscillator(), gain = ctx.createGain();
-      osc.frequency.value = 880; gain.gain.value = 0.2;
-      osc.connect(gain); gain.connect(ctx.destination);
-      osc.start(); osc.stop(ctx.currentTime + 0.6);
-    } catch (e) { /* no audio device: the visual alarm stays */ }
+    var ctx = audioContext();
+    if (!ctx) return;
+    var osc = ctx.createOscillator(), gain = ctx.createGain();
+    osc.frequency.value = 880; gain.gain.value = 0.2;
+    osc.connect(gain); gain.connect(ctx.destination);
+    osc.start(ctx.currentTime); osc.stop(ctx.currentTime + 0.6);
   }
 
   function checkAlarm() {
@@ -50,6 +75,7 @@
       beep();
     }
     seenCritical = ids;
+    if (alarm) soundState();
   }
 
   function refresh(url) {
@@ -91,6 +117,10 @@
     });
   }
 
+  if (document.getElementById("live")) {
+    document.addEventListener("pointerdown", unlock);
+    document.addEventListener("keydown", unlock);
+  }
   checkAlarm();
   tick();
   setInterval(tick, 1000);

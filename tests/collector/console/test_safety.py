@@ -1,6 +1,7 @@
 """The console in a real browser: a unit sees only its own tickets and cannot take a duty chief's
 action; output is escaped; forms need their CSRF token; five wrong passwords lock an account;
-uploads are limited to images; the Chinese pages render with a CJK font (screenshots kept in
+uploads are limited to images; the alarm says how to turn its sound on; the Chinese pages render
+with a CJK font (screenshots kept in
 tests/artifacts/)."""
 
 from __future__ import annotations
@@ -207,3 +208,16 @@ def test_a_new_critical_crowd_raises_the_alarm_without_a_reload(console: Served,
     ids = chief.get_attribute("#critical-alarm", "data-ids").split(",")
     assert set(ids) == {str(cases["critical"]), str(new)}
     assert "flash" in chief.get_attribute("#critical-alarm", "class")
+
+
+def test_the_alarm_sound_waits_for_a_click_and_says_so(console: Served, cases, login):
+    """Chromium keeps a page silent until the user clicks or types on it (its autoplay policy):
+    the queue says how to turn the sound on, and the first click does."""
+    chief = login("wang.duty")
+    chief.goto(console.url + "/console/")  # opened from the address bar: no click on it yet
+    assert chief.get_attribute("body", "data-sound") == "blocked"
+    hint = chief.locator("#sound-hint")
+    assert hint.is_visible() and "点击页面任意处即可开启告警声音" in hint.inner_text()
+    chief.click("h1")
+    chief.wait_for_function("document.body.dataset.sound === 'on'", timeout=10_000)
+    assert hint.is_hidden()
