@@ -1,8 +1,7 @@
 """The console in a real browser: a unit sees only its own tickets and cannot take a duty chief's
 action; output is escaped; forms need their CSRF token; five wrong passwords lock an account;
 uploads are limited to images; the alarm says how to turn its sound on; the Chinese pages render
-with a CJK font (screenshots kept in
-tests/artifacts/)."""
+with a CJK font (screenshots kept in tests/artifacts/)."""
 
 from __future__ import annotations
 
