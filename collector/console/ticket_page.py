@@ -109,6 +109,12 @@ class Entry:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     platform_note: tuple[str, dict[str, str]] | None = None
+    due: datetime | None = None  # the deadline a step set (dispatch, extension, resume)
+
+
+def _due(data: dict[str, Any]) -> datetime | None:
+    value = data.get("due_at")
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
 def timeline(db: sqlite_utils.Database, ticket_id: int) -> list[Entry]:
@@ -126,6 +132,7 @@ def timeline(db: sqlite_utils.Database, ticket_id: int) -> list[Entry]:
             h.note or "",
             data=h.data,
             platform_note=platform_note(h.note or "") if h.role == "system" else None,
+            due=_due(h.data),
         )
         for h in ticket_history(db, ticket_id)
     ]

@@ -12,9 +12,18 @@ import pytest
 
 from collector.config.models import Mode, Role
 from collector.console.i18n import catalogue, translator
+from collector.console.labels import MODES
 from collector.console.web import TZ, local_time
 from collector.store import open_store
-from collector.tickets import Action, ActionArgs, NewTicket, apply_action, get_ticket, receive
+from collector.tickets import (
+    Action,
+    ActionArgs,
+    NewTicket,
+    apply_action,
+    get_ticket,
+    receive,
+    ticket_history,
+)
 from tests.collector.builders import example_center
 from tests.collector.console.world import PASSWORD, Served
 
@@ -235,3 +244,19 @@ def test_the_queue_shows_each_deadline_beside_its_light(console: Served, client,
     assert (
         row and f'<small class="due">{local_time(due, translator("zh_CN"))}</small>' in row.group()
     )
+
+
+def test_the_timeline_shows_each_steps_mode_and_the_deadline_it_set(
+    console: Served, client, accepted
+):
+    page = client("wang.duty").get(f"/console/tickets/{accepted}").text
+    timeline = re.search(r'<ol class="timeline" id="timeline">.*?</ol>', page, re.S)
+    assert timeline
+    steps = timeline.group().split("<li ")[1:]
+    dispatch = next(s for s in steps if "派遣" in s and "→" in s)
+    entry = next(h for h in ticket_history(open_store(console.db_path), accepted)
+                 if h.action == "dispatch")  # fmt: skip
+    due = datetime.fromisoformat(entry.data["due_at"])
+    mode = catalogue("zh_CN")[MODES["assign"]]
+    assert f'<span class="mode">{mode}</span>' in dispatch
+    assert f'<span class="due">期限 {local_time(due, translator("zh_CN"))}</span>' in dispatch
