@@ -260,3 +260,22 @@ def test_the_timeline_shows_each_steps_mode_and_the_deadline_it_set(
     mode = catalogue("zh_CN")[MODES["assign"]]
     assert f'<span class="mode">{mode}</span>' in dispatch
     assert f'<span class="due">期限 {local_time(due, translator("zh_CN"))}</span>' in dispatch
+
+
+def test_a_suspended_ticket_does_not_count_down(console: Served, client, accepted):
+    """Its clock is paused (the deadline moves on at resume): no countdown toward it."""
+    tid = _registered(console)
+    db = open_store(console.db_path)
+    center, _ = example_center()
+    now = datetime.now(UTC) - timedelta(minutes=5)
+    args = ActionArgs(at=now, mode=Mode.ASSIGN, units=("xitang-squad",), **CHIEF)
+    apply_action(db, tid, Action.DISPATCH, args, center)
+    unit = {"actor": "chen.squad", "role": Role.UNIT_HANDLER, "unit": "xitang-squad"}
+    apply_action(db, tid, Action.ACCEPT, ActionArgs(at=now, **unit), center)
+    apply_action(db, tid, Action.SUSPEND, ActionArgs(at=now, note="等待鉴定", **CHIEF), center)
+    db.close()
+    page = client("wang.duty").get("/console/").text
+    row = re.search(rf'<tr [^>]*data-ticket="{tid}".*?</tr>', page, re.S)
+    assert row and "计时暂停" in row.group() and 'class="countdown"' not in row.group()
+    other = re.search(rf'<tr [^>]*data-ticket="(?!{tid}")\d+".*?</tr>', page, re.S)
+    assert other and 'class="countdown"' in other.group()  # a running clock still counts down
