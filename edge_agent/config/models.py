@@ -151,7 +151,9 @@ class ModelConfig(Strict):
         min_length=1,
         description="onnxruntime execution providers in order of preference.",
     )
-    threads: int = Field(2, ge=1, le=64, description="intra-op threads of the shared session.")
+    # 1: on a small box the cameras' decoders want the other core; a second intra-op thread cut
+    # an SSD frame's wall time by ~20% for ~50% more CPU (no spinning), see detect/session.py.
+    threads: int = Field(1, ge=1, le=64, description="intra-op threads of the shared session.")
     confidence: float = Field(0.4, gt=0, le=1, description="Minimum detection score.")
     iou: float = Field(0.5, gt=0, le=1, description="IoU above which NMS merges boxes.")
     classes: list[int] = Field(default_factory=lambda: [0], description="COCO ids kept (0=person).")

@@ -132,6 +132,11 @@ def open_session(
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
+    # Idle pool threads busy-wait for the next op by default: with 2 threads that burnt ~62 ms of
+    # CPU per SSD frame against ~21 ms with 1 (scripts/bench_rtsp.py, 2-core box), CPU the
+    # camera threads need. Without spinning a woken thread costs a little latency, no cores.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
     options.log_severity_level = 3
     try:
         session = _create(path, options, use)
