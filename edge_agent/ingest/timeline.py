@@ -12,7 +12,11 @@ go backwards and keeps ``epoch`` such that ``epoch + pts`` is the wall-clock lab
   frame step after the last pts. No wall clock is read, so replays are deterministic.
 - live sources: ``epoch`` = wall clock when the first frame arrived − that frame's raw pts. A later
   session (after a reconnect) is anchored at ``clock() − epoch``, so stream time advances by the
-  real length of the outage and ``epoch + pts`` stays a wall-clock label.
+  real length of the outage and ``epoch + pts`` stays a wall-clock label. A frame without a
+  timestamp anchors only provisionally, until the session's first timed frame: an RTSP session's
+  first picture often comes without one, and out of the buffer FFmpeg filled while opening
+  (``analyzeduration``), so the wall clock read at it is late by that buffer (~1 s here) and
+  every label of the camera would be late by as much.
 """
 
 from __future__ import annotations
@@ -99,6 +103,8 @@ class Timeline:
         self._offset = 0.0
         self._last: float | None = None
         self._anchor_next = True
+        self._provisional = False  # anchored on a frame without a timestamp
+        self._epoch_guessed = False  # ... and the epoch too (the first session)
 
     @property
     def epoch(self) -> datetime | None:
@@ -113,11 +119,18 @@ class Timeline:
         """The next raw timestamp starts a new session (a reconnect or a new pass of a file)."""
         self._anchor_next = True
 
-    def map(self, raw: float) -> float:
-        """Output pts of a frame whose raw timestamp is ``raw`` seconds."""
+    def map(self, raw: float, timed: bool = True) -> float:
+        """Output pts of a frame whose raw timestamp is ``raw`` seconds; ``timed``: the stream
+        gave it (not guessed one step after the last)."""
         if self._anchor_next:
+            self._epoch_guessed = self._epoch is None and not timed
             self._anchor(raw)
-            self._anchor_next = False
+            self._anchor_next, self._provisional = False, not timed
+        elif self._provisional and timed:
+            if self._epoch_guessed:
+                self._epoch = None
+            self._anchor(raw)
+            self._provisional = self._epoch_guessed = False
         elif self._last is not None and raw + self._offset < self._last - RESET_JUMP_S:
             self._anchor(raw)  # the stream's clock was reset within a session
         out = raw + self._offset

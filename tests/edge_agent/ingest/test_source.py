@@ -59,6 +59,20 @@ def test_keyframes_mode_yields_exactly_the_keyframes(shared_data: Path) -> None:
     assert source.stats.sessions == 1
 
 
+def test_a_keyframe_comes_out_when_its_packet_is_read_not_a_gop_later(shared_data: Path) -> None:
+    """The clip has B-frames, so the decoder's reorder buffer would hold each keyframe until the
+    next decoded picture: with only keyframes decoded, the next keyframe, a second later."""
+    path = video(shared_data, "one-by-one-person.mp4")
+    with av.open(str(path)) as container:
+        packets = [p for p in container.demux(container.streams.video[0]) if p.size]
+    assert any(p.pts != p.dts for p in packets), "the clip reorders frames (B-frames)"
+    key_packets = [i + 1 for i, p in enumerate(packets) if p.is_keyframe]  # packets read by then
+    source = AvSource(SourceSpec("cam1", str(path), KEY))
+    with source:
+        read_at = [source.stats.packets for _ in source.frames()]
+    assert read_at == key_packets
+
+
 @pytest.mark.parametrize("fps", [0.5, 2.0, 5.0])
 def test_fps_mode_yields_fps_frames_per_second_of_stream_time(
     shared_data: Path, fps: float

@@ -57,6 +57,25 @@ def test_live_epoch_is_wall_clock_at_first_frame_minus_its_pts() -> None:
     assert clock.reads == 1  # the wall clock is read once per session, at its first frame
 
 
+def test_a_first_frame_without_timestamp_does_not_fix_the_live_epoch() -> None:
+    """RTSP: the first picture of a session has no pts and comes out of the buffer filled while
+    opening, late; the first timed frame, read as it arrives, anchors the wall labels."""
+    clock = WallClock()
+    line = Timeline(step_s=0.1, clock=clock)
+    line.start_session()
+    assert line.map(0.0, timed=False) == 0.0  # read 1 s late, out of the open's buffer
+    clock.now = T0 + timedelta(seconds=0.1)  # the next keyframe, stamped 1.0, arrives on time
+    assert line.map(1.0) == 1.0
+    assert line.epoch == T0 + timedelta(seconds=0.1) - timedelta(seconds=1.0)
+    clock.now = T0 + timedelta(seconds=60)  # a reconnect: its untimed first frame, then timed
+    line.start_session()
+    first = line.map(0.0, timed=False)
+    clock.now = T0 + timedelta(seconds=60.2)
+    second = line.map(1.0)
+    assert second > first > 1.0
+    assert line.epoch + timedelta(seconds=second) == T0 + timedelta(seconds=60.2)
+
+
 def test_live_reconnect_advances_by_the_outage_and_keeps_wall_labels() -> None:
     clock = WallClock()
     line = Timeline(step_s=0.1, clock=clock)
