@@ -327,9 +327,10 @@ def _detect_due(
         slicings = [pipelines[frames[i].camera_id].slicing.choice.slicing for i in shared]
         try:
             assert isinstance(detector, OnnxDetector)
-            found = dict(
-                zip(shared, detect_batch(detector, images, slicings, max_size), strict=True)
-            )
+            ran = detect_batch(detector, images, slicings, max_size)
+            for i, (dets, _) in zip(shared, ran, strict=True):
+                pipelines[frames[i].camera_id].slicing.seen(frames[i].pts, dets)
+            found = dict(zip(shared, ran, strict=True))
         except Exception:  # one bad picture fails the run: find it by detecting one at a time
             found = {}
     for i, frame in enumerate(frames):

@@ -51,6 +51,19 @@ def test_large_people_near_the_camera_stay_whole_frame(ssd, frames):
     assert plan.choice.mode == "off" and "median person" in plan.choice.reason
 
 
+def test_an_empty_lane_backs_its_probes_off_until_someone_is_seen(ssd, frames):
+    plan = SlicingPlan("auto", network_side(ssd), "room")
+    plan.detect(ssd, frames[0], 0.0)  # the empty room: both passes, nobody
+    assert plan.probes_at(PROBE_EVERY_S)
+    plan.detect(ssd, frames[0], PROBE_EVERY_S)  # empty again: the next one waits twice as long
+    assert not plan.probes_at(2.9 * PROBE_EVERY_S) and plan.probes_at(3 * PROBE_EVERY_S)
+    _, timings = plan.detect(ssd, frames[75], 2 * PROBE_EVERY_S)  # whole frame finds someone
+    assert plan.choice.mode == "probing" and timings  # a plain detection, no decision yet
+    assert plan.probes_at(2 * PROBE_EVERY_S + 1)  # ... and the next frame probes
+    plan.detect(ssd, frames[75], 2 * PROBE_EVERY_S + 1)
+    assert plan.choice.mode == "off" and "median person" in plan.choice.reason
+
+
 def test_a_frame_near_the_network_size_is_never_tiled(yolox, shared_data):
     plan = SlicingPlan("auto", network_side(yolox), "road")
     plan.detect(yolox, frame_at(shared_data / "video/road.avi", 0), 0.0)  # 320x240
