@@ -12,8 +12,11 @@ stores each incident and files its ticket. Per step (N cameras) it measures:
 - camera state changes, from the same metrics;
 - latency from a frame to its ticket row: the ticket is filed at wall time ``t``; the incident's
   ``observed_at`` is the wall-clock label of the frame (a live source's epoch is the wall clock at
-  its first frame minus that frame's pts), so ``t - observed_at`` spans decode, analysis, outbox,
-  broker, ingest and filing.
+  its first timed frame minus that frame's pts), so ``t - observed_at`` spans decode, analysis,
+  outbox, broker, ingest and filing. The bench also hears each incident at the broker, which
+  splits it: ``agent`` (frame label → incident on the broker: decode, queues, detection,
+  analytics, outbox, publish) and ``center`` (broker → ticket filed: ingest, store, filing). The
+  thresholds alarm at once (``raise_after_s`` 0), so no sustain time of the analytic is in it.
 
 A step is *real time* when every camera handled at least ``realtime_ratio`` of the keyframes the
 stream carries and no frame was dropped (no analysis deadline missed). The figure is the largest such N.
@@ -43,7 +46,7 @@ from collector.transport.config import CollectorConfig
 from collector.transport.mosquitto import MosquittoBroker, free_port, wait_port
 from collector.transport.service import IngestService
 from edge_agent.contract.mqtt import BrokerSettings, MqttClient, Received
-from edge_agent.contract.topics import metrics_topic
+from edge_agent.contract.topics import box_prefix, metrics_topic
 
 __all__ = ["LoadOptions", "StepResult", "run_load", "summary"]
 
@@ -90,6 +93,8 @@ class StepResult:
     incidents_filed: int
     latency_p50_ms: float | None
     latency_p95_ms: float | None
+    agent_latency_p95_ms: float | None
+    center_latency_p95_ms: float | None
     realtime: bool
 
 
@@ -118,24 +123,61 @@ class _Metrics:
             return {k: dict(v) for k, v in self.cameras.items()}, self.state_changes
 
 
-class _Filed:
-    """The collector's ticket intake, timing each filing against its frame's wall label."""
+class _Heard:
+    """Wall time each incident reached the broker (heard by a subscriber of its own)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.latencies_s: list[tuple[float, float]] = []  # (filed at, latency)
+        self.at: dict[str, float] = {}
+
+    def __call__(self, msg: Received) -> None:
+        now = time.time()
+        try:
+            event_id = str(json.loads(msg.payload)["event_id"])
+        except (ValueError, KeyError, TypeError):
+            return
+        with self.lock:
+            self.at.setdefault(event_id, now)
+
+    def pop(self, event_id: str) -> float | None:
+        with self.lock:
+            return self.at.pop(event_id, None)
+
+
+@dataclass(frozen=True)
+class _Latency:
+    filed_at: float
+    total_s: float
+    agent_s: float | None  # frame label -> on the broker
+    center_s: float | None  # on the broker -> ticket filed
+
+
+class _Filed:
+    """The collector's ticket intake, timing each filing against its frame's wall label."""
+
+    def __init__(self, heard: _Heard) -> None:
+        self.lock = threading.Lock()
+        self.heard = heard
+        self.latencies: list[_Latency] = []
 
     def __call__(self, db: Any, payload: dict[str, Any]) -> Any:
         result = file_incident(db, payload)
         now = time.time()
         observed = datetime.fromisoformat(payload["observed_at"]).timestamp()
+        at = self.heard.pop(str(payload.get("event_id")))
+        lat = _Latency(
+            now,
+            now - observed,
+            None if at is None else at - observed,
+            None if at is None else now - at,
+        )
         with self.lock:
-            self.latencies_s.append((now, now - observed))
+            self.latencies.append(lat)
         return result
 
-    def since(self, t0: float) -> list[float]:
+    def since(self, t0: float) -> list[_Latency]:
         with self.lock:
-            return [lat for at, lat in self.latencies_s if at >= t0]
+            return [lat for lat in self.latencies if lat.filed_at >= t0]
 
 
 def _cpu_s(pid: int) -> float:
@@ -240,6 +282,10 @@ def _percentile(values: list[float], q: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(1000 * seconds, 1)
+
+
 def _step(n: int, opts: LoadOptions, ports: tuple[int, int], work: Path, filed: _Filed,
           metrics: _Metrics) -> StepResult:  # fmt: skip
     rtsp_port, broker_port = ports
@@ -277,6 +323,9 @@ def _step(n: int, opts: LoadOptions, ports: tuple[int, int], work: Path, filed: 
     )
     behind = sum(f < opts.realtime_ratio * opts.keyframes_per_s for f in fps)
     lat = filed.since(wall0)
+    total = [x.total_s for x in lat]
+    agent_s = [x.agent_s for x in lat if x.agent_s is not None]
+    center_s = [x.center_s for x in lat if x.center_s is not None]
     return StepResult(
         cameras=n,
         agent_cores=round(cores, 3),
@@ -288,8 +337,10 @@ def _step(n: int, opts: LoadOptions, ports: tuple[int, int], work: Path, filed: 
         dropped_frames=dropped,
         state_changes=changes - before_changes,
         incidents_filed=len(lat),
-        latency_p50_ms=None if not lat else round(1000 * (_percentile(lat, 50) or 0), 1),
-        latency_p95_ms=None if not lat else round(1000 * (_percentile(lat, 95) or 0), 1),
+        latency_p50_ms=_ms(_percentile(total, 50)),
+        latency_p95_ms=_ms(_percentile(total, 95)),
+        agent_latency_p95_ms=_ms(_percentile(agent_s, 95)),
+        center_latency_p95_ms=_ms(_percentile(center_s, 95)),
         realtime=behind == 0 and dropped == 0,
     )
 
@@ -320,12 +371,14 @@ def run_load(opts: LoadOptions, say: Any = print) -> list[StepResult]:
     server, rtsp_port = _start_server(opts.video.resolve(), max(opts.steps), work)
     broker = MosquittoBroker(work / "mosquitto")
     broker.start()
-    filed, metrics = _Filed(), _Metrics()
+    heard, metrics = _Heard(), _Metrics()
+    filed = _Filed(heard)
     db = work / "collector.sqlite"
     service = _collector(broker.port, work, filed, db)
     _import_center(db)
     watcher = MqttClient(BrokerSettings(url=broker.url, client_id="load-metrics", clean=True))
     watcher.subscribe(metrics_topic(SITE, BOX), metrics, qos=0)
+    watcher.subscribe(f"{box_prefix(SITE, BOX)}/+/incident", heard, qos=0)
     try:
         service.start()
         watcher.start()
@@ -358,6 +411,8 @@ def summary(results: list[StepResult]) -> dict[str, Any]:
         "cameras_rtsp_realtime": best.cameras if best else 0,
         "mb_per_camera": mb_per_camera,
         "latency_p95_ms": best.latency_p95_ms if best else None,
+        "agent_latency_p95_ms": best.agent_latency_p95_ms if best else None,
+        "center_latency_p95_ms": best.center_latency_p95_ms if best else None,
         "agent_cores_at_best": best.agent_cores if best else None,
         "steps": [asdict(r) for r in results],
     }

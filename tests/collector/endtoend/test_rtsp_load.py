@@ -8,7 +8,7 @@ from collector.endtoend.rtsp_load import LoadOptions, StepResult, run_load, summ
 
 
 def _step(n: int, rss: float, realtime: bool, p95: float | None = 900.0) -> StepResult:
-    return StepResult(n, 0.1 * n, rss, 1.0, 1.0, 0.5, 0, 0, 0, n, 500.0, p95, realtime)
+    return StepResult(n, 0.1 * n, rss, 1.0, 1.0, 0.5, 0, 0, 0, n, 500.0, p95, 700.0, 200.0, realtime)
 
 
 def test_summary_takes_the_largest_step_held_and_the_rss_slope():
@@ -37,4 +37,6 @@ def test_two_streams_reach_tickets_in_real_time(shared_data, tmp_path):
     assert result.cameras == 2 and result.handled_fps_min > 0.5
     assert result.incidents_filed > 0 and result.latency_p95_ms is not None
     assert 0 < result.latency_p95_ms < 30_000
+    # heard at the broker too: the agent's part and the center's part of it
+    assert 0 < result.agent_latency_p95_ms < 30_000 and 0 < result.center_latency_p95_ms < 30_000
     assert 0 < result.agent_cores < 2 and result.rss_mb > 50
