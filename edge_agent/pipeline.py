@@ -18,7 +18,7 @@ from typing import Protocol
 import numpy as np
 
 from edge_agent.analytics.base import CAMERA_KEY, Analytic, MeasuresZones, Runner, Scope, Setup
-from edge_agent.analytics.cadence import CameraCadence, Decision, pressure
+from edge_agent.analytics.cadence import CameraCadence, Decision, box_share, pressure
 from edge_agent.analytics.crowd_density.zone import CrowdZone
 from edge_agent.analytics.registry import REGISTRY, by_name, runs_for
 from edge_agent.config.models import AgentConfig, CameraConfig, SlicingConfig
@@ -217,7 +217,8 @@ class CameraPipeline:
             zid: pressure(m, self._thresholds.get(zid, default)) for zid, m in metrics.items()
         }
         if decision is Decision.ANALYSE:
-            self.cadence.analysed(frame.pts, frame.image, pressures)
+            share = box_share(people.xyxy, frame.width, frame.height)
+            self.cadence.analysed(frame.pts, frame.image, pressures, share)
         elif decision is Decision.GATED:
             self.cadence.carried(frame.pts, pressures)
         timings["postprocess"] = timings.get("postprocess", 0.0) + time.perf_counter() - t0

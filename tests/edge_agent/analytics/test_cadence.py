@@ -54,6 +54,19 @@ def test_a_rising_zone_is_busy_below_near():
     assert c.decide(3.0, SPECK) is Decision.SKIPPED
 
 
+def test_the_people_counted_walking_about_do_not_wake_a_quiet_camera():
+    walked = EMPTY.copy()
+    walked[100:300, 420:500] = 10  # the person of PERSON, a few steps on
+    c = cadence(quiet_every_s=5)
+    share = 200 * 80 / (432 * 768)  # their box at the last analysis
+    c.analysed(0.0, PERSON, {"lane": 0.1}, people_share=share)
+    assert c.decide(1.0, walked) is Decision.SKIPPED
+    crowd = walked.copy()
+    crowd[50:400, 0:250] = 200  # many more arrive: more than that one person explains
+    assert c.decide(2.0, crowd) is Decision.ANALYSE
+    assert c.decide(5.0, walked) is Decision.ANALYSE  # due all the same
+
+
 def test_adaptive_and_gate_off_analyse_every_keyframe():
     c = cadence(adaptive=False, gate=False)
     c.analysed(0.0, EMPTY, {})
