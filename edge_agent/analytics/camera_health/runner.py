@@ -6,7 +6,9 @@ The healthy view (:class:`~edge_agent.analytics.camera_health.checks.Baseline`) 
 ``reference_frames`` healthy frames at least ``reference_spacing_s`` apart, renewed from the
 latest healthy frames as they come (light drifting through a day is followed, a covered or moved
 view never enters it). It is kept in memory: after a restart it is learnt again (black, blank and
-frozen need none).
+frozen need none). The frames behind it are kept only for the "before" picture of an incident,
+so they are kept as JPEG: 9 + 9 of them raw at 640x360 held up to 12 MB per camera once
+learnt (2.8 GB for a town of 230), as JPEG about 1 MB.
 """
 
 from __future__ import annotations
@@ -41,6 +43,19 @@ __all__ = ["ANALYTIC", "HEALTH_ZONE", "CameraHealthRunner"]
 HEALTH_ZONE = "camera-health"
 _EVIDENCE_SIDE = 640  # evidence pictures and baseline frames are kept at most this large
 _FROZEN_DIFF = 0.3  # mean gray difference of two pictures the same but for codec noise
+_KEPT_QUALITY = 90  # JPEG quality of the frames kept for the "before" picture
+
+
+def _packed(image: np.ndarray) -> bytes:
+    """A frame kept for evidence: shrunk, JPEG (encoded once per ``reference_spacing_s``)."""
+    ok, data = cv2.imencode(".jpg", _small(image), [cv2.IMWRITE_JPEG_QUALITY, _KEPT_QUALITY])
+    if not ok:  # OpenCV encodes any uint8 BGR picture; a failure is a bug
+        raise RuntimeError("camera health: a frame could not be JPEG-encoded")
+    return data.tobytes()
+
+
+def _unpacked(data: bytes) -> np.ndarray:
+    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
 
 
 def _small(image: np.ndarray) -> np.ndarray:
@@ -56,10 +71,10 @@ class _State:
     """What the runner has learnt of its camera so far."""
 
     baseline: Baseline | None = None
-    reference_set: list[np.ndarray] = field(default_factory=list)  # frames behind the baseline
+    reference_set: list[bytes] = field(default_factory=list)  # frames behind the baseline (JPEG)
     reference: np.ndarray | None = None  # their BGR median (the "before" picture), made once
     healthy: list[View] = field(default_factory=list)  # recent healthy views
-    pictures: list[np.ndarray] = field(default_factory=list)  # the same frames, small BGR
+    pictures: list[bytes] = field(default_factory=list)  # the same frames, small, JPEG
     healthy_pts: float | None = None
     prev: tuple[View, float] | None = None  # the last picture checked and its pts
     frozen_since: float | None = None
@@ -137,7 +152,7 @@ class CameraHealthRunner:
             return
         st.healthy_pts = frame.pts
         st.healthy.append(view)
-        st.pictures.append(_small(frame.image))
+        st.pictures.append(_packed(frame.image))
         if len(st.healthy) >= s.reference_frames:
             st.baseline = baseline_of(st.healthy)
             st.reference_set, st.reference = st.pictures, None  # its median: when evidence needs it
@@ -161,7 +176,8 @@ class CameraHealthRunner:
             return []
         st.case = TamperCase(new_id(), at, found.reason, check=found.check)
         if st.reference is None and st.reference_set:
-            st.reference = np.median(np.stack(st.reference_set), axis=0).astype(np.uint8)
+            kept = np.stack([_unpacked(data) for data in st.reference_set])
+            st.reference = np.median(kept, axis=0).astype(np.uint8)
         before = st.reference if st.reference is not None else _small(frame.image)
         pictures = (before, _small(frame.image))
         return [

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 
 from edge_agent.analytics.base import Setup
@@ -107,3 +108,27 @@ def test_a_view_restored_clears_the_tamper(scenarios, tmp_path) -> None:
 def test_off_when_the_camera_says_so(tmp_path) -> None:
     cfg = config(tmp_path, {"enabled": False})
     assert cfg.health_for(cfg.cameras[0]) is None
+
+
+def test_the_frames_kept_for_the_before_picture_are_compressed(shared_data, tmp_path) -> None:
+    """A learnt camera keeps 9 + up to 9 frames for its evidence: raw 640x360 BGR that was
+    ~12 MB per camera; what is kept must stay near 1 MB, and still make the picture."""
+    health = {"every_s": 1, "reference_frames": 9, "reference_spacing_s": 1}
+    cfg = config(tmp_path, health)
+    cam = cfg.cameras[0]
+    evidence = EvidenceStore(tmp_path / "evidence", max_bytes=400_000)
+    setup = Setup(
+        cfg, cam, Origin.of_camera(cfg, cam.id), StreamClock.fixed(cam.id, T0), evidence, tmp_path
+    )
+    runner = CameraHealthRunner(setup, cfg.health_for(cam))
+    for f in list(frames(shared_data / "video/one-by-one-person.mp4"))[:170:10]:  # 17 frames
+        runner.observe(f, None, T0 + timedelta(seconds=f.pts))  # type: ignore[arg-type]
+    st = runner.st
+    assert st.baseline is not None and len(st.reference_set) == 9 and len(st.pictures) == 8
+    kept = sum(memoryview(p).nbytes for p in st.reference_set + st.pictures)
+    assert kept < 1_500_000, f"{kept} bytes of pictures kept for one camera"
+    black = Frame("cam1", np.zeros((432, 768, 3), np.uint8), 500.0, 999, True)
+    for i in range(cfg.health_for(cam).tamper_observations):
+        out = runner.observe(black, None, T0 + timedelta(seconds=500 + i))  # type: ignore[arg-type]
+    assert [e.state for e in out] == [EventState.OPENED]
+    assert st.reference is not None and st.reference.shape == (360, 640, 3)
