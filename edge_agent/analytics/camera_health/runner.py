@@ -55,7 +55,10 @@ def _packed(image: np.ndarray) -> bytes:
 
 
 def _unpacked(data: bytes) -> np.ndarray:
-    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if image is None:  # the bytes came from _packed: a failure is a bug
+        raise RuntimeError("camera health: a kept frame could not be decoded")
+    return np.asarray(image, np.uint8)
 
 
 def _small(image: np.ndarray) -> np.ndarray:
