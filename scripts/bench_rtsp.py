@@ -32,6 +32,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--all-steps", action="store_true", help="go on after a step misses")
     parser.add_argument("--workdir", type=Path, help="keep logs and stores here")
     parser.add_argument(
+        "--alarming",
+        type=int,
+        help="cameras whose zone alarms on one person (default all); the others keep the "
+        "default thresholds (a lane far below advisory)",
+    )
+    parser.add_argument(
         "--results", type=Path, default=RESULTS, help="write the last line here too"
     )
     args = parser.parse_args(argv)
@@ -48,6 +54,7 @@ def main(argv: list[str]) -> int:
         measure_s=args.measure_s,
         workdir=args.workdir,
         stop_after_miss=not args.all_steps,
+        alarming=args.alarming,
     )
     line = json.dumps(summary(run_load(opts)))
     # `edge-agent bench` reads the figures from here: the agent may not import the collector
