@@ -138,6 +138,9 @@ class CameraCadence:
     _reference: np.ndarray | None = None
     _pressure: dict[str, float] = field(default_factory=dict)
     _explained: float = 0.0
+    #: The thumbnail of the last keyframe decided on, by (pts, id of its picture): the analysis
+    #: that follows takes it as its reference instead of shrinking the frame again.
+    _seen: tuple[tuple[float, int], np.ndarray] | None = None
 
     def decide(self, pts: float, image: np.ndarray) -> Decision:
         """What to do with the keyframe at ``pts`` (counted in :attr:`counts`)."""
@@ -152,9 +155,9 @@ class CameraCadence:
             return Decision.ANALYSE
         if last is None or self._reference is None or pts < last or pts - last >= s.max_age_s:
             return Decision.ANALYSE
-        changed = changed_fraction(
-            thumbnail(image, s.gate_side), self._reference, s.gate_pixel_delta
-        )
+        thumb = thumbnail(image, s.gate_side)
+        self._seen = ((pts, id(image)), thumb)
+        changed = changed_fraction(thumb, self._reference, s.gate_pixel_delta)
         if s.gate and changed < s.gate_changed_fraction:
             return Decision.GATED
         quiet = s.adaptive and self._due is not None
@@ -181,7 +184,9 @@ class CameraCadence:
         self._last_pts = pts
         self._due = None if busy or not s.adaptive else pts + s.quiet_every_s
         self._pressure = dict(pressures)
-        self._reference = thumbnail(image, s.gate_side)
+        seen = self._seen
+        same = seen is not None and seen[0] == (pts, id(image))
+        self._reference = seen[1] if seen is not None and same else thumbnail(image, s.gate_side)
 
     def carried(self, pts: float, pressures: Mapping[str, float]) -> None:
         """A gated keyframe: the zones' pressures still decide the next due time."""
