@@ -40,6 +40,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--results", type=Path, default=RESULTS, help="write the last line here too"
     )
+    parser.add_argument("--analysis-threads", type=int, help="the agent's analysis_threads")
     args = parser.parse_args(argv)
     try:
         steps = [int(s) for s in args.steps.split(",")]
@@ -55,6 +56,7 @@ def main(argv: list[str]) -> int:
         workdir=args.workdir,
         stop_after_miss=not args.all_steps,
         alarming=args.alarming,
+        analysis_threads=args.analysis_threads,
     )
     line = json.dumps(summary(run_load(opts)))
     # `edge-agent bench` reads the figures from here: the agent may not import the collector

@@ -82,6 +82,7 @@ class LoadOptions:
     #: Cameras whose zone alarms on one person (incidents, latency); the others keep the
     #: default thresholds, a lane with one passer-by far below advisory. None: every camera.
     alarming: int | None = None
+    analysis_threads: int | None = None  # the agent's (None: its config default)
 
 
 @dataclass
@@ -209,8 +210,9 @@ def _zone(alarm: bool) -> dict[str, Any]:
     return zone | ({"thresholds": ONE_PERSON_ALARM} if alarm else {})
 
 
-def _agent_config(n: int, ports: tuple[int, int], work: Path, alarming: int | None) -> Path:
+def _agent_config(n: int, ports: tuple[int, int], work: Path, opts: LoadOptions) -> Path:
     rtsp_port, broker_port = ports
+    alarming = opts.alarming
     key = work / "box.key"
     key.write_text(KEY_HEX)
     cameras = [
@@ -233,6 +235,8 @@ def _agent_config(n: int, ports: tuple[int, int], work: Path, alarming: int | No
         "evidence": {"dir": str(work / "evidence")},
         "cameras": cameras,
     }
+    if opts.analysis_threads is not None:
+        cfg["analysis_threads"] = opts.analysis_threads
     path = work / f"agent-{n}.yaml"
     path.write_text(yaml.safe_dump(cfg))
     return path
@@ -296,7 +300,7 @@ def _ms(seconds: float | None) -> float | None:
 
 def _step(n: int, opts: LoadOptions, ports: tuple[int, int], work: Path, filed: _Filed,
           metrics: _Metrics) -> StepResult:  # fmt: skip
-    config = _agent_config(n, ports, work, opts.alarming)
+    config = _agent_config(n, ports, work, opts)
     log_path = work / f"agent-{n}.log"
     with log_path.open("wb") as log:
         agent = subprocess.Popen(
