@@ -367,8 +367,11 @@ class AgentConfig(Strict):
         default_factory=lambda: state_path("baselines"),
         description="Reference images of construction-watch zones (default in the state folder).",
     )
+    # 2: under scripts/bench_rtsp.py (48 cameras, 2-core box, load ~6-11 from other work) one
+    # analysis thread fell behind (0.76 keyframes/s per camera, 533 dropped, p50 3.2 s) where
+    # two kept up (0.99, p50 1.0 s): inference releases the GIL, so two use both cores.
     analysis_threads: int = Field(
-        1,
+        2,
         ge=1,
         le=64,
         description="Threads running detection + analytics; cameras are split among them and "
