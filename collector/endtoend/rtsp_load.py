@@ -420,8 +420,11 @@ def summary(results: list[StepResult]) -> dict[str, Any]:
     held = [r for r in results if r.realtime]
     best = max(held, key=lambda r: r.cameras) if held else None
     mb_per_camera = None
-    if len(results) >= 2:
-        first, last = results[0], results[-1]
+    # over the steps held: a camera left behind holds a full queue of frames (4 MB), which is
+    # overload, not what a camera costs
+    sloped = held if len(held) >= 2 else results
+    if len(sloped) >= 2:
+        first, last = sloped[0], sloped[-1]
         mb_per_camera = round((last.rss_mb - first.rss_mb) / (last.cameras - first.cameras), 2)
     return {
         "cameras_rtsp_realtime": best.cameras if best else 0,

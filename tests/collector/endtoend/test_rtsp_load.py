@@ -8,14 +8,18 @@ from collector.endtoend.rtsp_load import LoadOptions, StepResult, run_load, summ
 
 
 def _step(n: int, rss: float, realtime: bool, p95: float | None = 900.0) -> StepResult:
-    return StepResult(n, 0.1 * n, rss, 1.0, 1.0, 0.5, 0, 0, 0, n, 500.0, p95, 700.0, 200.0, realtime)
+    return StepResult(
+        n, 0.1 * n, rss, 1.0, 1.0, 0.5, 0, 0, 0, n, 500.0, p95, 700.0, 200.0, realtime
+    )
 
 
 def test_summary_takes_the_largest_step_held_and_the_rss_slope():
     out = summary([_step(16, 400, True), _step(32, 560, True, 1200.0), _step(64, 880, False)])
     assert out["cameras_rtsp_realtime"] == 32
     assert out["latency_p95_ms"] == 1200.0
-    assert out["mb_per_camera"] == 10.0  # (880 - 400) / (64 - 16)
+    assert out["mb_per_camera"] == 10.0  # (560 - 400) / (32 - 16): the steps held
+    behind = summary([_step(16, 400, True), _step(32, 500, True), _step(64, 1400, False)])
+    assert behind["mb_per_camera"] == 6.25  # not (1400 - 400) / 48: full queues of a step behind
 
 
 def test_summary_of_a_run_that_never_held():
