@@ -91,8 +91,20 @@ def parse_at(text: str | None) -> datetime:
     return ts
 
 
-def default_actor() -> str:
-    return os.environ.get("GRIDWATCH_ACTOR", "duty-chief")
+def default_actor() -> str | None:
+    """``$GRIDWATCH_ACTOR``: there is no built-in actor, since every step names a real member."""
+    return os.environ.get("GRIDWATCH_ACTOR") or None
+
+
+def require_actor(actor: str | None) -> str:
+    """The acting member, or a usage error that says how to name one."""
+    if actor is None:
+        raise typer.BadParameter(
+            "who acts? give --actor ID or set GRIDWATCH_ACTOR: a console account or a member "
+            "in units.yaml (the demo's duty chief is wang.duty)",
+            param_hint="--actor",
+        )
+    return actor
 
 
 def emit_json(data: Any) -> None:

@@ -14,7 +14,14 @@ import sqlite_utils
 import typer
 from rich.table import Table
 
-from collector.cli.common import JsonOption, console, default_actor, emit_json, library_errors
+from collector.cli.common import (
+    JsonOption,
+    console,
+    default_actor,
+    emit_json,
+    library_errors,
+    require_actor,
+)
 from collector.deadletters import (
     DeadLetterError,
     Reviewer,
@@ -40,7 +47,7 @@ app = typer.Typer(
 class Where:
     config: Path | None
     db: Path | None
-    actor: str
+    actor: str | None
 
     def collector(self) -> CollectorConfig:
         if self.config is None:
@@ -55,7 +62,9 @@ class Where:
         return open_store(self.collector().db if self.config else DEFAULT_DB)
 
     def reviewer(self, note: str) -> Reviewer:
-        return Reviewer(self.actor, datetime.now(UTC).isoformat(timespec="milliseconds"), note)
+        return Reviewer(
+            require_actor(self.actor), datetime.now(UTC).isoformat(timespec="milliseconds"), note
+        )
 
 
 @app.callback()

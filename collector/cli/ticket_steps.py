@@ -13,7 +13,15 @@ from typing import Annotated, Any
 
 import typer
 
-from collector.cli.common import JsonOption, console, emit_json, library_errors, parse_at, store
+from collector.cli.common import (
+    JsonOption,
+    console,
+    emit_json,
+    library_errors,
+    parse_at,
+    require_actor,
+    store,
+)
 from collector.config.models import Mode, Role
 from collector.grid.store import load_center
 from collector.tickets import Action
@@ -39,12 +47,12 @@ class Who:
     """The group options: the store, who acts, the role they claim, when (text as given)."""
 
     db: Path
-    actor: str
+    actor: str | None
     role: Role | None
     at: str | None
 
     def actor_now(self) -> Actor:
-        return Actor(self.actor, self.role, parse_at(self.at))
+        return Actor(require_actor(self.actor), self.role, parse_at(self.at))
 
 
 def act_and_print(

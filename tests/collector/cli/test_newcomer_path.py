@@ -49,3 +49,42 @@ def test_a_missing_store_is_named_and_not_created(tmp_path, monkeypatch):
 
 def test_grid_import_still_creates_the_store(tmp_path):
     assert Path(_store(tmp_path)).is_file()
+
+
+def _after_the_demo_block() -> list[str]:
+    """The README's "After the demo" commands up to the web server (which the console tests
+    cover), as a newcomer pastes them."""
+    readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## After the demo", 1)[1]
+    block = section.split("```bash\n", 1)[1].split("```", 1)[0]
+    lines = []
+    for line in block.splitlines():
+        if line.startswith("collector serve"):
+            break
+        lines.append(line)
+    return lines
+
+
+def test_the_readme_steps_after_the_demo_work(tmp_path):
+    """Run ``collector demo``, then the README's next steps in bash, each one checked (set -e)."""
+    import os
+    import subprocess
+    import sys
+
+    lines = _after_the_demo_block()
+    assert any(line.startswith("collector tickets register") for line in lines), lines
+    venv_bin = Path(sys.executable).parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRIDWATCH_", "XDG_DATA"))}
+    env["HOME"] = str(tmp_path)  # the README's store is ~/.local/share/gridwatch/demo/
+    env["PATH"] = f"{venv_bin}{os.pathsep}{env['PATH']}"
+    demo = subprocess.run(
+        ["collector", "demo"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    script = "\n".join(["set -euo pipefail"] + [x for x in lines if not x.startswith("source ")])
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "register -> registered" in done.stdout
+    assert (tmp_path / "report.html").is_file()
