@@ -78,6 +78,33 @@ def accepted(console: Served) -> int:
     return t.id
 
 
+def _registered(console: Served) -> int:
+    db = open_store(console.db_path)
+    center, _ = example_center()
+    t0 = datetime.now(UTC) - timedelta(minutes=10)
+    new = NewTicket("0101", "330421101002005", "违章搭建", t0)
+    t = receive(db, new, "wang.duty", Role.DUTY_CHIEF)
+    apply_action(db, t.id, Action.REGISTER, ActionArgs(at=t0, **CHIEF), center)
+    db.close()
+    return t.id
+
+
+@pytest.fixture
+def taken_up(console: Served) -> int:
+    """A ticket of its own that its unit has accepted: a test filtering on that state must not
+    depend on another test having moved the shared ``accepted`` ticket on."""
+    tid = _registered(console)
+    db = open_store(console.db_path)
+    center, _ = example_center()
+    now = datetime.now(UTC) - timedelta(minutes=5)
+    args = ActionArgs(at=now, mode=Mode.ASSIGN, units=("xitang-squad",), **CHIEF)
+    apply_action(db, tid, Action.DISPATCH, args, center)
+    unit = {"actor": "chen.squad", "role": Role.UNIT_HANDLER, "unit": "xitang-squad"}
+    apply_action(db, tid, Action.ACCEPT, ActionArgs(at=now, **unit), center)
+    db.close()
+    return tid
+
+
 def test_extension_and_suspension_by_the_right_people(console: Served, client, accepted):
     handler = client("xu.tourism")
     assert handler.get(f"/console/tickets/{accepted}").status_code == 403  # another unit's
@@ -97,10 +124,10 @@ def test_extension_and_suspension_by_the_right_people(console: Served, client, a
     assert _act(dispatcher, accepted, "close").status_code == 403
 
 
-def test_queue_filters_and_english_per_user(console: Served, client, accepted):
+def test_queue_filters_and_english_per_user(console: Served, client, taken_up):
     chief = client("wang.duty")
     page = chief.get("/console/", params={"category": "0101", "state": "accepted"}).text
-    assert f'data-ticket="{accepted}"' in page
+    assert f'data-ticket="{taken_up}"' in page
     assert 'data-ticket="' not in chief.get("/console/", params={"level": "critical"}).text
     assert 'data-ticket="' not in chief.get("/console/", params={"unit": "fire-safety"}).text
     token = _token(page)
@@ -146,17 +173,6 @@ def test_a_dispatcher_receives_a_case_by_hand_and_a_unit_may_not(console: Served
     token = _token(handler.get("/console/").text)
     refused = handler.post("/console/tickets/new", data=fields | {"csrf_token": token})
     assert refused.status_code == 403 and "无权访问此页面" in refused.text
-
-
-def _registered(console: Served) -> int:
-    db = open_store(console.db_path)
-    center, _ = example_center()
-    t0 = datetime.now(UTC) - timedelta(minutes=10)
-    new = NewTicket("0101", "330421101002005", "违章搭建", t0)
-    t = receive(db, new, "wang.duty", Role.DUTY_CHIEF)
-    apply_action(db, t.id, Action.REGISTER, ActionArgs(at=t0, **CHIEF), center)
-    db.close()
-    return t.id
 
 
 def test_a_workflow_refusal_shows_in_the_users_language(console: Served, client):
@@ -262,16 +278,12 @@ def test_the_timeline_shows_each_steps_mode_and_the_deadline_it_set(
     assert f'<span class="due">期限 {local_time(due, translator("zh_CN"))}</span>' in dispatch
 
 
-def test_a_suspended_ticket_does_not_count_down(console: Served, client, accepted):
+def test_a_suspended_ticket_does_not_count_down(console: Served, client, accepted, taken_up):
     """Its clock is paused (the deadline moves on at resume): no countdown toward it."""
-    tid = _registered(console)
+    tid = taken_up
     db = open_store(console.db_path)
     center, _ = example_center()
     now = datetime.now(UTC) - timedelta(minutes=5)
-    args = ActionArgs(at=now, mode=Mode.ASSIGN, units=("xitang-squad",), **CHIEF)
-    apply_action(db, tid, Action.DISPATCH, args, center)
-    unit = {"actor": "chen.squad", "role": Role.UNIT_HANDLER, "unit": "xitang-squad"}
-    apply_action(db, tid, Action.ACCEPT, ActionArgs(at=now, **unit), center)
     apply_action(db, tid, Action.SUSPEND, ActionArgs(at=now, note="等待鉴定", **CHIEF), center)
     db.close()
     page = client("wang.duty").get("/console/").text
