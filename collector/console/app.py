@@ -77,7 +77,8 @@ def _locale(request: Request) -> str | None:
             db.close()
         if rows:
             return str(rows[0]["locale"])
-    return None
+    visitor = request.session.get("locale")  # chosen on the log-in page
+    return visitor if isinstance(visitor, str) else None
 
 
 def install_console(app: FastAPI) -> None:

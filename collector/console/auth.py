@@ -15,6 +15,7 @@ from collector.console.refusals import explain
 from collector.console.web import (
     ConsoleDb,
     ConsoleDenied,
+    LoginNeeded,
     User,
     checked_form,
     get_user,
@@ -62,12 +63,22 @@ def logout(request: Request, form: Form) -> Response:
 
 
 @router.post("/language")
-def language(
-    request: Request, db: ConsoleDb, form: Form, user: Annotated[User, Depends(get_user)]
-) -> Response:
+def language(request: Request, db: ConsoleDb, form: Form) -> Response:
+    """A logged-in user's language is kept on their account; a visitor's (the log-in page) in
+    the session, which :func:`~collector.console.web.render` reads when nobody is logged in."""
     locale = str(form.get("locale", ""))
     if locale not in LOCALES:
         raise ConsoleDenied(400, "Unknown language {locale}.", locale=locale)
-    if get_account(db, user.id) is not None:
+    user = _user_or_visitor(request, db)
+    if user is None:
+        request.session["locale"] = locale
+    elif get_account(db, user.id) is not None:
         update_account(db, user.id, locale=locale)
     return RedirectResponse(_safe_next(form.get("next")), status_code=303)
+
+
+def _user_or_visitor(request: Request, db: ConsoleDb) -> User | None:
+    try:
+        return get_user(request, db)
+    except LoginNeeded:
+        return None

@@ -149,6 +149,30 @@ def test_without_a_session_the_console_asks_to_log_in(console: Served):
         assert anonymous.get("/open311/v2/docs").status_code == 404  # no CDN-loaded Swagger page
 
 
+def test_the_login_page_is_chinese_and_a_visitor_may_switch_it_to_english(console: Served):
+    with httpx.Client(base_url=console.url, timeout=10) as visitor:
+        page = visitor.get("/console/login", params={"next": "/console/stats"}).text
+        assert 'lang="zh-CN"' in page and "<h1>登录</h1>" in page and "Password" not in page
+        back = "/console/login?next=/console/stats"
+        fields = {"csrf_token": _token(page), "next": back}
+        assert visitor.post("/console/language", data=fields | {"locale": "fr"}).status_code == 400
+        switched = visitor.post("/console/language", data=fields | {"locale": "en"})
+        assert switched.status_code == 303 and switched.headers["location"] == back
+        english = visitor.get(back).text
+        assert 'lang="en"' in english and "<h1>Log in</h1>" in english and "Password" in english
+        assert "登录" not in english and 'name="next" value="/console/stats"' in english
+        wrong = {"username": "zhou.dispatch", "password": "not-it", "csrf_token": _token(english)}
+        refused = visitor.post("/console/login", data=wrong)
+        assert refused.status_code == 401 and "unknown account or wrong password" in refused.text
+        expired = visitor.post("/console/login", data=wrong | {"csrf_token": "stale"})
+        assert expired.status_code == 403 and "The form has expired" in expired.text  # error page
+        right = wrong | {"password": PASSWORD, "next": "/console/"}
+        assert visitor.post("/console/login", data=right).status_code == 303
+        assert "未结案件" in visitor.get("/console/").text  # then the account's own language
+    with httpx.Client(base_url=console.url, timeout=10) as another:
+        assert "<h1>登录</h1>" in another.get("/console/login").text  # a choice per visitor
+
+
 def test_a_dispatcher_receives_a_case_by_hand_and_a_unit_may_not(console: Served, client):
     dispatcher = client("zhou.dispatch")
     token = _token(dispatcher.get("/console/").text)
