@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -22,6 +24,9 @@ from edge_agent.evaluate.cache import default_cache_dir
 from edge_agent.pipeline import FrameResult
 from edge_agent.replay import ReplayOptions, ReplaySummary, replay_video
 from edge_agent.sinks import JsonlWriter, ListSink
+
+if TYPE_CHECKING:  # the detector (onnxruntime) is imported only when a replay runs
+    from edge_agent.detect.detector import Detector
 
 
 def replay(
@@ -84,46 +89,78 @@ def replay(
     ] = False,
 ) -> None:
     """Analyse VIDEO as fast as possible and print a summary; incidents as JSONL or over MQTT."""
-    from edge_agent.detect.detector import build_detector
-
     with library_errors():
-        # secrets (${VAR}) are needed only to publish: a replay without --mqtt connects nowhere
-        cfg = (load(config) if mqtt else load_for(config)) if config else None
-        _check_camera(config, cfg, camera)
-        model_cfg = _model_config(cfg, model, model_kind)
-        if cfg is not None:
-            cfg = cfg.model_copy(update={"model": model_cfg})
-        detector = build_detector(model_cfg, config.parent if config else Path.cwd())
+        cfg, detector = _prepared(config, camera, mqtt, model, model_kind)
         if sweep:
             keep = None if no_cache else (cache_dir or default_cache_dir())
             extra = (fps, keep, expected, sweep_json)
             sweep_cmd.sweep(video, cfg, camera, detector, sweep, extra)
             return
-        writer = JsonlWriter(jsonl) if jsonl else None
-        sinks: list = [ListSink()] + ([writer] if writer else [])
-        scratch = tempfile.TemporaryDirectory(prefix="gridwatch-replay-")
-        publisher = _publisher(mqtt, cfg, Path(scratch.name)) if mqtt else None
-        if publisher is not None:
-            sinks.append(publisher)
-        if baseline_dir is None and cfg is None:
-            # no config: references (and the outbox of --mqtt) live for this replay only
-            baseline_dir = Path(scratch.name) / "baselines"
-        opts = ReplayOptions(
-            fps=fps,
-            epoch=start,
-            evidence_dir=evidence_dir,
-            analytics=None,  # every analytic the zones ask for
-            baseline_dir=baseline_dir,
-        )
-        try:
-            summary = _run(video, cfg, camera, _Fanout(sinks), detector, opts, writer)
-        finally:
-            if writer:
-                writer.close()
-            if publisher is not None:
-                publisher.close()
-            scratch.cleanup()
+        with _outputs(jsonl, mqtt, cfg) as (sink, writer, scratch):
+            opts = _options(cfg, fps, start, evidence_dir, baseline_dir, scratch)
+            summary = _run(video, cfg, camera, sink, detector, opts, writer)
     _print_summary(summary)
+
+
+def _prepared(
+    config: Path | None,
+    camera: str | None,
+    mqtt: str | None,
+    model: Path | None,
+    kind: ModelKind | None,
+) -> tuple[AgentConfig | None, Detector]:
+    """The config with the model the options name, and that model's detector."""
+    from edge_agent.detect.detector import build_detector
+
+    # secrets (${VAR}) are needed only to publish: a replay without --mqtt connects nowhere
+    cfg = (load(config) if mqtt else load_for(config)) if config else None
+    _check_camera(config, cfg, camera)
+    model_cfg = _model_config(cfg, model, kind)
+    if cfg is not None:
+        cfg = cfg.model_copy(update={"model": model_cfg})
+    return cfg, build_detector(model_cfg, config.parent if config else Path.cwd())
+
+
+@contextmanager
+def _outputs(
+    jsonl: Path | None, mqtt: str | None, cfg: AgentConfig | None
+) -> Iterator[tuple[_Fanout, JsonlWriter | None, Path]]:
+    """Where the incidents go (always a list, then the JSONL file and the broker asked for) and
+    a scratch folder for this replay; all closed when it ends."""
+    writer = JsonlWriter(jsonl) if jsonl else None
+    sinks: list = [ListSink()] + ([writer] if writer else [])
+    scratch = tempfile.TemporaryDirectory(prefix="gridwatch-replay-")
+    publisher = _publisher(mqtt, cfg, Path(scratch.name)) if mqtt else None
+    if publisher is not None:
+        sinks.append(publisher)
+    try:
+        yield _Fanout(sinks), writer, Path(scratch.name)
+    finally:
+        if writer:
+            writer.close()
+        if publisher is not None:
+            publisher.close()
+        scratch.cleanup()
+
+
+def _options(
+    cfg: AgentConfig | None,
+    fps: float | None,
+    start: datetime | None,
+    evidence_dir: Path | None,
+    baseline_dir: Path | None,
+    scratch: Path,
+) -> ReplayOptions:
+    if baseline_dir is None and cfg is None:
+        # no config: references (and the outbox of --mqtt) live for this replay only
+        baseline_dir = scratch / "baselines"
+    return ReplayOptions(
+        fps=fps,
+        epoch=start,
+        evidence_dir=evidence_dir,
+        analytics=None,  # every analytic the zones ask for
+        baseline_dir=baseline_dir,
+    )
 
 
 class _Fanout:
@@ -195,26 +232,34 @@ def _print_summary(summary: ReplaySummary) -> None:
     detect_s = sum(summary.stage_s.get(k, 0.0) for k in ("preprocess", "inference"))
     per_frame = detect_s / summary.frames * 1000 if summary.frames else 0.0
     console.print(f"slicing {summary.slicing}; detection {per_frame:.1f} ms per analysed frame")
+    console.print(_zones_table(summary))
+    for note in summary.notes:
+        console.print(f"[yellow]{note}[/yellow]")
+    if summary.incidents:
+        console.print(_incidents_table(summary))
+
+
+def _zones_table(summary: ReplaySummary) -> Table:
     table = Table(title="zones")
     for col in ("zone", "frames", "max count", "mean count", "incident events"):
         table.add_column(col, justify="right" if col != "zone" else "left")
     for zid, z in summary.zones.items():
         n = sum(1 for i in summary.incidents if i.zone == zid)
         table.add_row(zid, str(z.frames), str(z.max_count), f"{z.mean_count:.2f}", str(n))
-    console.print(table)
-    for note in summary.notes:
-        console.print(f"[yellow]{note}[/yellow]")
-    if summary.incidents:
-        inc = Table(title="incident events")
-        for col in ("pts", "zone", "kind", "level", "state", "metrics"):
-            inc.add_column(col)
-        for i in summary.incidents:
-            inc.add_row(
-                f"{i.stream_pts or 0:.1f}",
-                i.zone,
-                i.kind.value,
-                i.level.value,
-                i.state.value,
-                ", ".join(f"{k}={v}" for k, v in i.metrics.items()),
-            )
-        console.print(inc)
+    return table
+
+
+def _incidents_table(summary: ReplaySummary) -> Table:
+    inc = Table(title="incident events")
+    for col in ("pts", "zone", "kind", "level", "state", "metrics"):
+        inc.add_column(col)
+    for i in summary.incidents:
+        inc.add_row(
+            f"{i.stream_pts or 0:.1f}",
+            i.zone,
+            i.kind.value,
+            i.level.value,
+            i.state.value,
+            ", ".join(f"{k}={v}" for k, v in i.metrics.items()),
+        )
+    return inc
