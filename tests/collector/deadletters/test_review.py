@@ -110,14 +110,17 @@ def test_capped_bytes_cannot_be_retried(center: Path) -> None:
     receive(center, [signed_with_new_key(0)], raw_cap=100)
     (d,) = json.loads(cli("dead-letters", "-c", str(center), "list", "--json"))
     assert (d["kept_bytes"], d["complete"]) == (100, False)
-    out = cli("dead-letters", "-c", str(center), "retry", str(d["id"]), code=2)
+    out = cli("dead-letters", "-c", str(center), "--actor", "li.ops", "retry", str(d["id"]), code=2)
     assert f"only 100 of {d['size']} bytes were kept" in out
 
 
 def test_drop_needs_a_reason_and_is_audited(center: Path) -> None:
     receive(center, [signed_with_new_key(0)])
     (d,) = json.loads(cli("dead-letters", "-c", str(center), "list", "--json"))
-    assert "needs a reason" in cli("dead-letters", "-c", str(center), "drop", str(d["id"]), code=2)
+    nobody = cli("dead-letters", "-c", str(center), "drop", str(d["id"]), "--note", "x", code=2)
+    assert "who acts?" in nobody and "GRIDWATCH_ACTOR" in nobody  # the audit names a person
+    drop = ("dead-letters", "-c", str(center), "--actor", "li.ops", "drop", str(d["id"]))
+    assert "needs a reason" in cli(*drop, code=2)
     cli(
         "dead-letters",
         "-c",
@@ -157,7 +160,17 @@ def test_every_dead_letter_command_has_help() -> None:
 def test_a_new_letter_never_gets_a_dropped_letters_id_nor_its_history(center: Path) -> None:
     receive(center, [signed_with_new_key(0)])
     (first,) = json.loads(cli("dead-letters", "-c", str(center), "list", "--json"))
-    cli("dead-letters", "-c", str(center), "drop", str(first["id"]), "--note", "test box")
+    cli(
+        "dead-letters",
+        "-c",
+        str(center),
+        "--actor",
+        "li.ops",
+        "drop",
+        str(first["id"]),
+        "--note",
+        "test box",
+    )
     receive(center, [signed_with_new_key(1)])  # the next refused message
     (second,) = json.loads(cli("dead-letters", "-c", str(center), "list", "--json"))
     assert second["id"] > first["id"] and second["sha256"] != first["sha256"]
