@@ -183,7 +183,7 @@ class CameraPipeline:
 
     def plan(self, frame: Frame) -> Decision:
         """Whether this keyframe goes to the detector (see :mod:`edge_agent.analytics.cadence`)."""
-        return self.cadence.decide(frame.pts, frame.image)
+        return self.cadence.decide(frame.pts, frame.gray)  # grey: no BGR conversion yet
 
     def process(self, frame: Frame) -> FrameResult:
         """Decide, detect if due, run the analytics that are due: one keyframe, start to end."""
@@ -218,7 +218,7 @@ class CameraPipeline:
         }
         if decision is Decision.ANALYSE:
             share = box_share(people.xyxy, frame.width, frame.height)
-            self.cadence.analysed(frame.pts, frame.image, pressures, share)
+            self.cadence.analysed(frame.pts, frame.gray, pressures, share)
         elif decision is Decision.GATED:
             self.cadence.carried(frame.pts, pressures)
         timings["postprocess"] = timings.get("postprocess", 0.0) + time.perf_counter() - t0

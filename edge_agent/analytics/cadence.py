@@ -66,12 +66,17 @@ class Decision(StrEnum):
 
 def thumbnail(image: np.ndarray, side: int) -> np.ndarray:
     """A grey picture whose longer side is ``side`` px, by area averaging (sensor noise and
-    compression ringing average out; well under a millisecond for a 768x432 frame)."""
+    compression ringing average out; well under a millisecond for a 768x432 frame).
+
+    ``image``: grey ``(h, w)`` (a frame's :attr:`~edge_agent.frames.Frame.gray`, the decoder's
+    luma: no colour conversion) or BGR ``(h, w, 3)``."""
     h, w = image.shape[:2]
     scale = side / max(h, w)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-    return cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    if small.ndim == 3:
+        small = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    return small.astype(np.float32)
 
 
 def changed_fraction(a: np.ndarray, b: np.ndarray, pixel_delta: int) -> float:

@@ -1,4 +1,5 @@
-"""Frame sources on PyAV: video files for replay and ``rtsp://`` cameras, decoded to BGR frames.
+"""Frame sources on PyAV: video files for replay and ``rtsp://`` cameras, decoded to frames whose
+picture is converted to BGR when first asked for (:mod:`~edge_agent.ingest.picture`).
 
 A :class:`FrameSource` is opened, iterated and closed; a live source is opened again after a failure
 (the camera worker does that) and keeps one monotonic stream time across its sessions
@@ -38,6 +39,7 @@ import av
 from edge_agent.config.models import CameraConfig, DecodeMode
 from edge_agent.errors import SourceError
 from edge_agent.frames import Frame
+from edge_agent.ingest.picture import DecodedPicture
 from edge_agent.ingest.timeline import FpsSampler, PtsGuesser, Timeline, WallClock, file_epoch
 
 __all__ = [
@@ -161,15 +163,18 @@ class SourceStats:
         packets: non-empty packets demuxed.
         decoded: frames out of the decoder.
         yielded: frames handed to the caller.
+        converted: yielded frames whose picture was converted to BGR (someone asked for it: the
+            others were only compared in grey, see :mod:`~edge_agent.ingest.picture`).
         corrupt: packets the decoder rejected (skipped).
         open_s / demux_s / decode_s / convert_s: seconds spent opening, reading packets, decoding
-            and converting to BGR.
+            and converting to BGR (the last on the thread that asked for the picture).
     """
 
     sessions: int = 0
     packets: int = 0
     decoded: int = 0
     yielded: int = 0
+    converted: int = 0
     corrupt: int = 0
     open_s: float = 0.0
     demux_s: float = 0.0
@@ -347,11 +352,14 @@ class AvSource:
         self._index += 1
         if self._sampler is not None and not self._sampler.take(pts):
             return None
-        started = time.perf_counter()
-        image = decoded.to_ndarray(format="bgr24")
-        self.stats.convert_s += time.perf_counter() - started
         self.stats.yielded += 1
-        return Frame(self.spec.camera_id, image, pts, index, bool(decoded.key_frame))
+        picture = DecodedPicture(decoded, self._converted)
+        return Frame(self.spec.camera_id, picture, pts, index, bool(decoded.key_frame))
+
+    def _converted(self, seconds: float) -> None:
+        """A frame's picture was converted to BGR (by whoever asked for it, after the yield)."""
+        self.stats.convert_s += seconds
+        self.stats.converted += 1
 
     def _new_timeline(self, container: Any, stream: Any) -> Timeline:
         rate = stream.average_rate or stream.guessed_rate
