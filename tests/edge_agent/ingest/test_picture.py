@@ -94,3 +94,10 @@ def test_a_frame_of_a_bgr_array_keeps_that_array() -> None:
     assert frame.image is image
     assert frame.gray is frame.gray
     assert np.array_equal(frame.gray, BgrPicture(image).gray())
+
+
+def test_a_conversion_on_one_scaler_thread_gives_the_same_picture(shared_data: Path) -> None:
+    """One scaler thread per conversion (no thread pool started per picture): same pixels as
+    FFmpeg's default."""
+    for decoded in decoded_keyframes(shared_data / "video" / "highway.avi", 2):
+        assert np.array_equal(DecodedPicture(decoded).bgr(), decoded.to_ndarray(format="bgr24"))
