@@ -8,11 +8,15 @@ called; the grey picture is the luma plane, stretched to full range by a table. 
 the decoder's frame is let go (its buffer returns to the decoder's pool), so a converted picture
 holds the BGR array only, and an unconverted one the decoder's YUV picture (half the bytes).
 
-Example:
-    >>> import av  # doctest: +SKIP
-    >>> pic = DecodedPicture(next(av.open("clip.mp4").decode(video=0)))  # doctest: +SKIP
-    >>> pic.gray().shape, pic.bgr().shape  # doctest: +SKIP
-    ((432, 768), (432, 768, 3))
+Example (a decoder hands out YUV 4:2:0 pictures like this one):
+    >>> import av
+    >>> grey = np.full((432, 768, 3), 128, np.uint8)
+    >>> yuv = av.VideoFrame.from_ndarray(grey, format="bgr24").reformat(format="yuv420p")
+    >>> pic = DecodedPicture(yuv)
+    >>> pic.gray().shape, abs(int(pic.gray()[0, 0]) - 128) <= 1  # the limited-range round trip
+    ((432, 768), True)
+    >>> pic.bgr().shape
+    (432, 768, 3)
 """
 
 from __future__ import annotations
