@@ -9,17 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import yaml
 
-from collector.grid.store import import_center, read_center
-from collector.ingest.filing import default_filer
 from collector.store import open_store
 from collector.tickets import list_tickets, ticket_dispatches, ticket_timeline
-from collector.transport.config import CollectorConfig
-from collector.transport.service import IngestService
-from edge_agent.config import parse
 from edge_agent.contract.incident import EventState, Incident, IncidentKind, Level, new_id
-from edge_agent.publish import MqttPublisher
+from tests.collector.live import live_box, live_center
 from tests.collector.transport.helpers import wait_until
 
 pytestmark = pytest.mark.integration
@@ -48,43 +42,14 @@ def event(camera, zone, cell, kind, level, state, minute, incident_id, seq, **me
 
 @pytest.fixture
 def center(tmp_path, mosquitto):
-    keys = tmp_path / "box-keys.yaml"
-    keys.write_text(yaml.safe_dump({"xitang/box-01": KEY.hex()}))
-    cfg = CollectorConfig.model_validate(
-        {
-            "broker": {"url": mosquitto.url, "client_id": "collector-e2e"},
-            "db": str(tmp_path / "center.sqlite"),
-            "box_keys_file": str(keys),
-        }
-    )
-    db = open_store(cfg.db)
-    center_cfg, _, geojson = read_center("configs/grid/cells.geojson")
-    import_center(db, center_cfg, geojson, "configs/grid")
-    db.close()
-    svc = IngestService(cfg, filer=default_filer())
-    svc.start()
-    yield svc
-    svc.stop()
+    with live_center(tmp_path, mosquitto.url, KEY, "collector-e2e") as svc:
+        yield svc
 
 
 @pytest.fixture
 def box(tmp_path, mosquitto):
-    (tmp_path / "box-01.key").write_text(KEY.hex())
-    cfg = parse(
-        {
-            "box": {"site_id": "xitang", "box_id": "box-01"},
-            "mqtt": {
-                "url": mosquitto.url,
-                "signing_key_file": str(tmp_path / "box-01.key"),
-                "outbox": {"path": str(tmp_path / "outbox.sqlite")},
-            },
-            "cameras": [{"id": "alley-01", "url": "x.mp4"}],
-        }
-    )
-    pub = MqttPublisher.from_config(cfg, base_dir=tmp_path)
-    pub.start()
-    yield pub
-    pub.stop(drain_timeout_s=1)
+    with live_box(tmp_path, mosquitto.url, KEY, "alley-01") as pub:
+        yield pub
 
 
 def test_incidents_become_the_right_tickets_in_the_right_cells(center, box):

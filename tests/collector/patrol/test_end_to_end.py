@@ -8,19 +8,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 
-from collector.grid.store import import_center, load_center, read_center
-from collector.ingest.filing import default_filer
+from collector.grid.store import load_center
 from collector.patrol import place_period
 from collector.store import open_store
 from collector.tickets import list_tickets
-from collector.transport.config import CollectorConfig
-from collector.transport.service import IngestService
-from edge_agent.config import parse
 from edge_agent.contract.patrol import Verdict
-from edge_agent.publish import MqttPublisher
 from tests.collector.builders import local
+from tests.collector.live import live_box, live_center
 from tests.collector.patrol.places import HOUSEHOLD, change_sent, patrol_sent
 from tests.collector.transport.helpers import wait_until
 
@@ -32,44 +27,15 @@ DAY = date(2026, 2, 17)
 
 @pytest.fixture
 def center(tmp_path: Path, mosquitto):
-    keys = tmp_path / "box-keys.yaml"
-    keys.write_text(yaml.safe_dump({"xitang/box-01": KEY.hex()}))
-    cfg = CollectorConfig.model_validate(
-        {
-            "broker": {"url": mosquitto.url, "client_id": "collector-patrol"},
-            "db": str(tmp_path / "center.sqlite"),
-            "box_keys_file": str(keys),
-        }
-    )
-    db = open_store(cfg.db)
-    center_cfg, _, geojson = read_center("configs/grid/cells.geojson")
-    import_center(db, center_cfg, geojson, "configs/grid")
-    db.close()
-    svc = IngestService(cfg, filer=default_filer())
-    svc.start()
-    yield svc
-    svc.stop()
+    with live_center(tmp_path, mosquitto.url, KEY, "collector-patrol") as svc:
+        yield svc
 
 
 @pytest.fixture
 def box(tmp_path: Path, mosquitto):
-    (tmp_path / "box-01.key").write_text(KEY.hex())
-    cfg = parse(
-        {
-            "box": {"site_id": "xitang", "box_id": "box-01"},
-            "mqtt": {
-                "url": mosquitto.url,
-                "signing_key_file": str(tmp_path / "box-01.key"),
-                "outbox": {"path": str(tmp_path / "outbox.sqlite")},
-            },
-            "evidence": {"dir": str(tmp_path / "evidence")},
-            "cameras": [{"id": "build-02", "url": "x.mp4"}],
-        }
-    )
-    pub = MqttPublisher.from_config(cfg, base_dir=tmp_path)
-    pub.start()
-    yield pub, tmp_path / "evidence"
-    pub.stop(drain_timeout_s=1)
+    evidence = tmp_path / "evidence"
+    with live_box(tmp_path, mosquitto.url, KEY, "build-02", evidence) as pub:
+        yield pub, evidence
 
 
 def test_a_households_patrol_through_mosquitto(center, box) -> None:
