@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from collector.console.i18n import MISSING
@@ -18,6 +19,7 @@ from tests.collector.console.world import (
     PASSWORD,
     Served,
     console_app,
+    csrf_token,
     make_store,
     served,
 )
@@ -80,3 +82,22 @@ def login(browser, console: Served) -> Iterator[Callable]:
     yield make
     for ctx in contexts:
         ctx.close()
+
+
+@pytest.fixture
+def client(console: Served) -> Iterator[Callable[[str], httpx.Client]]:
+    """``client(account)``: an HTTP client logged in to the console as ``account``."""
+    opened: list[httpx.Client] = []
+
+    def make(account: str) -> httpx.Client:
+        c = httpx.Client(base_url=console.url, timeout=10)
+        opened.append(c)
+        token = csrf_token(c.get("/console/login").text)
+        form = {"username": account, "password": PASSWORD, "csrf_token": token}
+        answer = c.post("/console/login", data=form)
+        assert answer.status_code == 303, answer.text
+        return c
+
+    yield make
+    for c in opened:
+        c.close()

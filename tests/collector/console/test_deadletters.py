@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -24,7 +24,7 @@ from collector.transport.config import load_config
 from collector.transport.service import ingest_limits
 from edge_agent.contract.signing import sign
 from edge_agent.contract.topics import incident_topic
-from tests.collector.console.world import PASSWORD, Served, served
+from tests.collector.console.world import Served, csrf_token, served
 from tests.collector.transport.helpers import KEY_B1, SITE, incident
 
 NEW_KEY = bytes(range(100, 132))  # box b1 after its key was rotated
@@ -63,31 +63,8 @@ def _receive(console: Served, n: int, raw_cap: int = 4096) -> list[int]:
     return ids
 
 
-def _token(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "no CSRF token in the page"
-    return found.group(1)
-
-
-@pytest.fixture
-def client(console: Served) -> Iterator[Callable[[str], httpx.Client]]:
-    opened: list[httpx.Client] = []
-
-    def make(account: str) -> httpx.Client:
-        c = httpx.Client(base_url=console.url, timeout=10)
-        opened.append(c)
-        token = _token(c.get("/console/login").text)
-        form = {"username": account, "password": PASSWORD, "csrf_token": token}
-        assert c.post("/console/login", data=form).status_code == 303
-        return c
-
-    yield make
-    for c in opened:
-        c.close()
-
-
 def _post(c: httpx.Client, letter: int, what: str, **fields: str) -> httpx.Response:
-    token = _token(c.get(f"/console/dead-letters/{letter}").text)
+    token = csrf_token(c.get(f"/console/dead-letters/{letter}").text)
     return c.post(f"/console/dead-letters/{letter}/{what}", data={"csrf_token": token, **fields})
 
 
@@ -105,7 +82,7 @@ def test_only_the_duty_chief_and_the_administrator_review_dead_letters(console: 
         refused = other.get("/console/dead-letters")
         assert refused.status_code == 403 and "无权访问此页面" in refused.text, account
         assert "死信" not in other.get("/console/stats").text  # no link in the nav either
-        token = _token(other.get("/console/").text)
+        token = csrf_token(other.get("/console/").text)
         drop = other.post(f"/console/dead-letters/{letter}/drop", data={"csrf_token": token})
         assert drop.status_code == 403
     assert letter in {d.id for d in list_dead_letters(open_store(console.db_path))}
@@ -181,7 +158,7 @@ def test_capped_bytes_cannot_be_retried(console: Served, client):
     chief = client("wang.duty")
     page = chief.get(f"/console/dead-letters/{letter}").text
     assert "不能重试" in page and 'id="retry"' not in page
-    token = _token(page)
+    token = csrf_token(page)
     answer = chief.post(f"/console/dead-letters/{letter}/retry", data={"csrf_token": token})
     assert answer.status_code == 409 and "只保留了" in answer.text
 

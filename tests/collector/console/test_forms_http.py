@@ -4,7 +4,6 @@ right people, queue filters, English per user, and the answers for a wrong role 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -25,39 +24,13 @@ from collector.tickets import (
     ticket_history,
 )
 from tests.collector.builders import example_center
-from tests.collector.console.world import PASSWORD, Served
+from tests.collector.console.world import PASSWORD, Served, csrf_token
 
 CHIEF = {"actor": "wang.duty", "role": Role.DUTY_CHIEF}
 
 
-@pytest.fixture
-def client(console: Served) -> Iterator[Callable[[str], httpx.Client]]:
-    opened: list[httpx.Client] = []
-
-    def make(account: str) -> httpx.Client:
-        c = httpx.Client(base_url=console.url, timeout=10)
-        opened.append(c)
-        token = _token(c.get("/console/login").text)
-        answer = c.post(
-            "/console/login",
-            data={"username": account, "password": PASSWORD, "csrf_token": token},
-        )
-        assert answer.status_code == 303, answer.text
-        return c
-
-    yield make
-    for c in opened:
-        c.close()
-
-
-def _token(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "no CSRF token in the page"
-    return found.group(1)
-
-
 def _act(c: httpx.Client, tid: int, action: str, **fields: str) -> httpx.Response:
-    token = _token(c.get(f"/console/tickets/{tid}").text)
+    token = csrf_token(c.get(f"/console/tickets/{tid}").text)
     return c.post(
         f"/console/tickets/{tid}/act", data={"csrf_token": token, "action": action, **fields}
     )
@@ -130,12 +103,12 @@ def test_queue_filters_and_english_per_user(console: Served, client, taken_up):
     assert f'data-ticket="{taken_up}"' in page
     assert 'data-ticket="' not in chief.get("/console/", params={"level": "critical"}).text
     assert 'data-ticket="' not in chief.get("/console/", params={"unit": "fire-safety"}).text
-    token = _token(page)
+    token = csrf_token(page)
     chief.post("/console/language", data={"csrf_token": token, "locale": "en", "next": "/console/"})
     english = chief.get("/console/").text
     assert "Open tickets" in english and "illegal construction" in english
     assert "未结案件" in client("zhou.dispatch").get("/console/").text  # others keep Chinese
-    token = _token(english)
+    token = csrf_token(english)
     chief.post("/console/language", data={"csrf_token": token, "locale": "zh_CN"})
     assert "未结案件" in chief.get("/console/").text
 
@@ -154,14 +127,18 @@ def test_the_login_page_is_chinese_and_a_visitor_may_switch_it_to_english(consol
         page = visitor.get("/console/login", params={"next": "/console/stats"}).text
         assert 'lang="zh-CN"' in page and "<h1>登录</h1>" in page and "Password" not in page
         back = "/console/login?next=/console/stats"
-        fields = {"csrf_token": _token(page), "next": back}
+        fields = {"csrf_token": csrf_token(page), "next": back}
         assert visitor.post("/console/language", data=fields | {"locale": "fr"}).status_code == 400
         switched = visitor.post("/console/language", data=fields | {"locale": "en"})
         assert switched.status_code == 303 and switched.headers["location"] == back
         english = visitor.get(back).text
         assert 'lang="en"' in english and "<h1>Log in</h1>" in english and "Password" in english
         assert "登录" not in english and 'name="next" value="/console/stats"' in english
-        wrong = {"username": "zhou.dispatch", "password": "not-it", "csrf_token": _token(english)}
+        wrong = {
+            "username": "zhou.dispatch",
+            "password": "not-it",
+            "csrf_token": csrf_token(english),
+        }
         refused = visitor.post("/console/login", data=wrong)
         assert refused.status_code == 401 and "unknown account or wrong password" in refused.text
         expired = visitor.post("/console/login", data=wrong | {"csrf_token": "stale"})
@@ -175,7 +152,7 @@ def test_the_login_page_is_chinese_and_a_visitor_may_switch_it_to_english(consol
 
 def test_a_dispatcher_receives_a_case_by_hand_and_a_unit_may_not(console: Served, client):
     dispatcher = client("zhou.dispatch")
-    token = _token(dispatcher.get("/console/").text)
+    token = csrf_token(dispatcher.get("/console/").text)
     fields = {
         "csrf_token": token,
         "category": "9102",
@@ -194,7 +171,7 @@ def test_a_dispatcher_receives_a_case_by_hand_and_a_unit_may_not(console: Served
     bad = dispatcher.post("/console/tickets/new", data=fields | {"cell": "330421101999999"})
     assert bad.status_code == 400 and "未知网格 330421101999999" in bad.text
     handler = client("xu.tourism")
-    token = _token(handler.get("/console/").text)
+    token = csrf_token(handler.get("/console/").text)
     refused = handler.post("/console/tickets/new", data=fields | {"csrf_token": token})
     assert refused.status_code == 403 and "无权访问此页面" in refused.text
 
@@ -210,12 +187,12 @@ def test_a_workflow_refusal_shows_in_the_users_language(console: Served, client)
     wrong_role = _act(chief, tid, "accept")  # a unit's step, and not in this state either
     assert wrong_role.status_code == 403
     assert "在“已立案”状态下不能“签收”；可进行的操作：派遣、作废、标记为重复" in wrong_role.text
-    token = _token(chief.get("/console/").text)
+    token = csrf_token(chief.get("/console/").text)
     chief.post("/console/language", data={"csrf_token": token, "locale": "en"})
     english = _act(chief, tid, "dispatch", **fields | {"mode": "supervise"})
     assert english.status_code == 409
     assert "supervise mode dispatches to two or more units; got 1" in english.text
-    token = _token(chief.get("/console/").text)
+    token = csrf_token(chief.get("/console/").text)
     chief.post("/console/language", data={"csrf_token": token, "locale": "zh_CN"})
 
 
@@ -232,7 +209,7 @@ def test_a_case_filed_through_an_api_key_names_the_member_and_the_key(console: S
 
 def test_account_refusals_show_in_chinese_on_the_admin_and_login_pages(console: Served, client):
     admin = client("admin")
-    token = _token(admin.get("/console/admin").text)
+    token = csrf_token(admin.get("/console/admin").text)
     fields = {"csrf_token": token, "name": "王军", "role": "duty_chief", "unit": ""}
     exists = admin.post(
         "/console/admin/accounts", data=fields | {"id": "wang.duty"} | {"password": "long-enough-1"}
@@ -245,7 +222,7 @@ def test_account_refusals_show_in_chinese_on_the_admin_and_login_pages(console: 
     revoked = admin.post("/console/admin/keys/ffffffff/revoke", data={"csrf_token": token})
     assert revoked.status_code == 400 and "没有编号为“ffffffff”的 API 密钥" in revoked.text
     with httpx.Client(base_url=console.url, timeout=10) as visitor:
-        token = _token(visitor.get("/console/login").text)
+        token = csrf_token(visitor.get("/console/login").text)
         wrong = {"username": "zhou.dispatch", "password": "not-it", "csrf_token": token}
         refused = visitor.post("/console/login", data=wrong)
     assert refused.status_code == 401 and "账号不存在或密码错误" in refused.text
@@ -263,7 +240,7 @@ def test_statistics_name_cells_in_chinese_and_the_report_follows_the_users_langu
     assert by_cell and f"330421101002005 {cell}" in by_cell.group()
     assert center.cells["330421101002005"].name not in page  # no English name on a Chinese page
     assert "单位考核排名（百分制）" in chief.get("/console/report", params={"period": month}).text
-    token = _token(page)
+    token = csrf_token(page)
     back = f"/console/stats?period={month}"
     switched = chief.post(
         "/console/language", data={"csrf_token": token, "locale": "en", "next": back}
@@ -273,7 +250,7 @@ def test_statistics_name_cells_in_chinese_and_the_report_follows_the_users_langu
     assert "Unit league table (100-point score)" in english and 'lang="en"' in english
     page = chief.get(back).text
     assert f'name="next" value="/console/stats?period={month}"' in page  # the filters kept
-    chief.post("/console/language", data={"csrf_token": _token(page), "locale": "zh_CN"})
+    chief.post("/console/language", data={"csrf_token": csrf_token(page), "locale": "zh_CN"})
 
 
 def test_the_queue_shows_each_deadline_beside_its_light(console: Served, client, accepted):

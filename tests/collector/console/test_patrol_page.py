@@ -5,10 +5,8 @@ served to those who may read the cell, 403 for a role or unit that may not; one 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
-import httpx
 import pytest
 
 from collector.accounts import create_account
@@ -18,7 +16,6 @@ from collector.grid.store import load_center
 from collector.patrol import flag_missing
 from collector.store import open_store
 from edge_agent.contract.patrol import Verdict
-from tests.collector.console.test_forms_http import _token
 from tests.collector.console.world import PASSWORD, Served
 from tests.collector.patrol.places import (
     HOTSPOT,
@@ -56,23 +53,6 @@ def patrol(console: Served) -> dict[str, str]:
     db.close()
     names = [t.rsplit("/", 1)[1] for t, _ in check[1:]]
     return {"after": names[0], "before": names[1]}
-
-
-@pytest.fixture
-def client(console: Served) -> Iterator[Callable[[str], httpx.Client]]:
-    opened: list[httpx.Client] = []
-
-    def make(account: str) -> httpx.Client:
-        c = httpx.Client(base_url=console.url, timeout=10)
-        opened.append(c)
-        token = _token(c.get("/console/login").text)
-        data = {"username": account, "password": PASSWORD, "csrf_token": token}
-        assert c.post("/console/login", data=data).status_code == 303
-        return c
-
-    yield make
-    for c in opened:
-        c.close()
 
 
 def test_the_day_per_cell_for_the_center_with_flags_and_frames(client, patrol) -> None:

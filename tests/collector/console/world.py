@@ -3,6 +3,7 @@ the app served by uvicorn on 127.0.0.1, and a logged-in browser page per person.
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -85,3 +86,10 @@ def served(app: FastAPI) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of a page's form."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
