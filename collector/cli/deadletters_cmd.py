@@ -22,6 +22,7 @@ from collector.cli.common import (
     library_errors,
     require_actor,
 )
+from collector.cli.group_options import HoistingGroup
 from collector.deadletters import (
     DeadLetterError,
     Reviewer,
@@ -38,6 +39,7 @@ from collector.transport.config import CollectorConfig, load_config
 from collector.transport.service import ingest_limits
 
 app = typer.Typer(
+    cls=HoistingGroup,  # --config, --db, --actor also after the command's name
     help="Dead letters: list, show, retry after a fix (same validation as ingest), drop.",
     no_args_is_help=True,
 )

@@ -27,6 +27,8 @@ def test_db_is_accepted_before_and_after_the_command(tmp_path):
         ["tickets", "list", "--db", db, "--json"],
         ["tickets", "list", f"--db={db}", "--json"],
         ["tickets", "list", "--json", "--db", db, "--state", "received"],
+        ["dead-letters", "--db", db, "list", "--json"],
+        ["dead-letters", "list", "--db", db, "--json"],
     ):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, (args, result.output)
