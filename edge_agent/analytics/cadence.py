@@ -7,16 +7,27 @@ Pure and per camera. Each keyframe gets one :class:`Decision`:
 | nothing analysed yet, the stream jumped back, or ``max_age_s`` since | ANALYSE  |
 | hardly changed (< ``gate_changed_fraction``)                         | GATED    |
 | busy camera (a zone near advisory, rising or alarmed), changed       | ANALYSE  |
-| quiet camera, changed much (>= ``wake_fraction`` + what the people   | ANALYSE  |
-| counted at the last analysis explain: people arriving)               |          |
-| quiet camera, ``quiet_every_s`` since the last analysis              | ANALYSE  |
+| quiet camera, changed much (>= ``wake_fraction`` + what enough new   | ANALYSE  |
+| people to make it busy would change: people arriving, see below)     |          |
+| quiet camera, its quiet period since the last analysis               | ANALYSE  |
 | quiet camera, changed a little, not yet due                          | SKIPPED  |
 
-What counted people explain: twice the share of the picture their boxes cover (where they
-stood and where they walked to). One person walking through a quiet lane changes more than
-``wake_fraction`` on every keyframe (0.05-0.4 of the thumbnail on one-by-one-person.mp4, where
-a person is 4-5% of the frame); without this, a lane with one passer-by was analysed on every
-keyframe while nowhere near advisory.
+What wakes a quiet camera: a change that people arriving in numbers could make, enough of them
+to take the busiest zone to ``near_fraction`` of its advisory level. People change about twice
+the share of the picture their boxes cover (where they stood and where they walked to), so the
+``c`` people counted at the last analysis, covering ``S``, explain ``2 S`` of change, and the
+``c (near / p - 1)`` more it takes to be busy (``p``: that zone's :func:`pressure`) would add
+``2 S (near / p - 1)``: the camera wakes at ``wake_fraction + 2 S near / p``, never above
+:data:`WAKE_CEILING`. With nobody counted it wakes at ``wake_fraction``: the first arrivals
+are looked at, and tell how large a person is on this camera. One person walking through a
+quiet lane changes 0.05-0.4 of the thumbnail on one-by-one-person.mp4 (a person is 4-5% of
+the frame); waking on that, a lane with one passer-by and an advisory level of 15 was analysed
+on every keyframe. Waking only makes a look earlier: the quiet period bounds it anyway.
+
+The quiet period (:func:`quiet_period`): ``quiet_every_s`` while the busiest zone is at half of
+``near_fraction`` or above; farther below, longer in proportion, up to ``max_age_s`` (an empty
+lane at night). A lane at 1/15 of advisory would need eight times its people to be busy, and
+arrivals in such numbers wake it; its periodic look only refreshes a count far from any level.
 
 ANALYSE runs the detector; GATED carries the last detections over (they still describe the
 picture) and runs every analytic; SKIPPED runs only the analytics that do not count people
@@ -28,8 +39,8 @@ Example:
     >>> still = np.zeros((36, 64, 3), np.uint8)
     >>> c.decide(0.0, still).value
     'analyse'
-    >>> c.analysed(0.0, still, {"lane": 0.0})
-    >>> [c.decide(t, still).value for t in (1.0, 4.0, 5.0)]
+    >>> c.analysed(0.0, still, {"lane": 0.0})  # an empty lane: looked at every max_age_s
+    >>> [c.decide(t, still).value for t in (1.0, 9.0, 10.0)]
     ['skipped', 'skipped', 'analyse']
 """
 
@@ -55,7 +66,14 @@ __all__ = [
     "changed_fraction",
     "pressure",
     "box_share",
+    "wake_level",
+    "quiet_period",
+    "WAKE_CEILING",
 ]
+
+#: A quiet camera whose thumbnail changed by this share or more is always analysed at once,
+#: however far from busy its zones were (a view turned, a crowd of people small on screen).
+WAKE_CEILING = 0.5
 
 
 class Decision(StrEnum):
@@ -97,6 +115,40 @@ def box_share(xyxy: np.ndarray, width: int, height: int) -> float:
         return 0.0
     sides = np.clip(xyxy[:, 2:] - xyxy[:, :2], 0, None)
     return min(1.0, float((sides[:, 0] * sides[:, 1]).sum()) / max(width * height, 1))
+
+
+def wake_level(
+    settings: CadenceSettings, pressures: Mapping[str, float], people_share: float
+) -> float:
+    """The changed share at which a quiet camera is analysed at once (see the module).
+
+    Example (one person covering 4.5% of the picture in a lane at 1/15 of advisory):
+        >>> s = CadenceSettings()
+        >>> round(wake_level(s, {"lane": 1 / 15}, 0.045), 3), wake_level(s, {"lane": 0.0}, 0.0)
+        (0.5, 0.02)
+        >>> round(wake_level(s, {"lane": 0.25}, 0.045), 3)
+        0.2
+    """
+    explained = min(1.0, 2.0 * people_share)
+    busiest = max(pressures.values(), default=0.0)
+    headroom = settings.near_fraction / busiest if busiest > 0 else 1.0
+    return min(WAKE_CEILING, settings.wake_fraction + explained * max(1.0, headroom))
+
+
+def quiet_period(settings: CadenceSettings, pressures: Mapping[str, float]) -> float:
+    """Stream seconds between a quiet camera's analyses (see the module).
+
+    Example (defaults: every 5 s, at most 10 s, near at 0.5 of advisory):
+        >>> s = CadenceSettings()
+        >>> [quiet_period(s, {"lane": p}) for p in (0.4, 0.25, 0.2, 1 / 15, 0.0)]
+        [5.0, 5.0, 6.25, 10.0, 10.0]
+    """
+    busiest = max(pressures.values(), default=0.0)
+    half = settings.near_fraction / 2
+    if busiest <= 0:
+        return settings.max_age_s
+    stretched = settings.quiet_every_s * max(1.0, half / busiest)
+    return min(settings.max_age_s, stretched)
 
 
 def pressure(metrics: ZoneMetrics, thresholds: CrowdThresholds) -> float:
@@ -142,7 +194,7 @@ class CameraCadence:
     _due: float | None = None
     _reference: np.ndarray | None = None
     _pressure: dict[str, float] = field(default_factory=dict)
-    _explained: float = 0.0
+    _wake_at: float = 0.0
     #: The thumbnail of the last keyframe decided on, by (pts, id of its picture): the analysis
     #: that follows takes it as its reference instead of shrinking the frame again.
     _seen: tuple[tuple[float, int], np.ndarray] | None = None
@@ -166,7 +218,7 @@ class CameraCadence:
         if s.gate and changed < s.gate_changed_fraction:
             return Decision.GATED
         quiet = s.adaptive and self._due is not None
-        woken = changed >= s.wake_fraction + self._explained
+        woken = changed >= self._wake_at
         if not quiet or woken or pts >= self._due:  # type: ignore[operator]
             return Decision.ANALYSE
         return Decision.SKIPPED
@@ -181,13 +233,13 @@ class CameraCadence:
         """The detector ran on the keyframe at ``pts``; ``pressures``: each zone's :func:`pressure`;
         ``people_share``: the share of the picture the people found there cover."""
         s = self.settings
-        self._explained = min(1.0, 2.0 * people_share)
+        self._wake_at = wake_level(s, pressures, people_share)
         busy = any(
             p >= s.near_fraction or p - self._pressure.get(zid, 0.0) >= s.rising_fraction
             for zid, p in pressures.items()
         )
         self._last_pts = pts
-        self._due = None if busy or not s.adaptive else pts + s.quiet_every_s
+        self._due = None if busy or not s.adaptive else pts + quiet_period(s, pressures)
         self._pressure = dict(pressures)
         seen = self._seen
         same = seen is not None and seen[0] == (pts, id(image))
@@ -198,4 +250,4 @@ class CameraCadence:
         s = self.settings
         busy = any(p >= s.near_fraction for p in pressures.values())
         if not busy and s.adaptive and self._last_pts is not None:
-            self._due = pts + s.quiet_every_s
+            self._due = pts + quiet_period(s, pressures)

@@ -18,17 +18,22 @@ class CadenceSettings(Strict):
 
     Busy (a zone at ``near_fraction`` of its advisory level or above, rising by
     ``rising_fraction`` of it since the last analysis, or alarmed): every keyframe that changed.
-    Quiet (every zone below that and flat): every ``quiet_every_s``, or at once when the picture
-    changed by ``wake_fraction``. Change gating: a keyframe whose downscaled grey picture hardly
-    differs from the last analysed one keeps that one's detections (marked carried), but never
-    for longer than ``max_age_s``.
+    Quiet (every zone below that and flat): every ``quiet_every_s`` (longer, up to ``max_age_s``,
+    the farther below busy), or at once when the picture changed as much as enough people to make
+    it busy would change it (at least ``wake_fraction``). Change gating: a keyframe whose
+    downscaled grey picture hardly differs from the last analysed one keeps that one's detections
+    (marked carried), but never for longer than ``max_age_s``.
     """
 
     adaptive: bool = Field(
         True, description="Analyse quiet cameras seldom, busy ones each keyframe."
     )
     quiet_every_s: float = Field(
-        5.0, gt=0, le=600, description="Stream s between analyses while every zone is quiet."
+        5.0,
+        gt=0,
+        le=600,
+        description="Stream s between analyses while every zone is quiet (the shortest: "
+        "longer up to max_age_s the farther below busy).",
     )
     near_fraction: float = Field(
         0.5, gt=0, le=1, description="A zone at this share of its advisory level is busy."
@@ -48,7 +53,8 @@ class CadenceSettings(Strict):
         0.02,
         gt=0,
         le=1,
-        description="A quiet camera whose thumbnail changed this much is analysed at once.",
+        description="A quiet camera with nobody counted whose thumbnail changed this much is "
+        "analysed at once (with people counted: as much as enough more to make it busy).",
     )
     max_age_s: float = Field(
         10.0, gt=0, le=3600, description="Detections are never older than this (stream s)."

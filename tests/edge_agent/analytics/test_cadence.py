@@ -31,7 +31,8 @@ def cadence(**keys) -> CameraCadence:
     [
         (0.0, 1.0, EMPTY, Decision.GATED),  # unchanged: the detections carry over
         (0.0, 1.0, SPECK, Decision.SKIPPED),  # quiet, a little change, not yet due
-        (0.0, 5.0, SPECK, Decision.ANALYSE),  # quiet, due (quiet_every_s)
+        (0.3, 5.0, SPECK, Decision.ANALYSE),  # quiet, due (quiet_every_s)
+        (0.0, 5.0, SPECK, Decision.SKIPPED),  # an empty lane: due at max_age_s only
         (0.0, 1.0, PERSON, Decision.ANALYSE),  # quiet, much change: woken at once
         (0.6, 1.0, SPECK, Decision.ANALYSE),  # near advisory: every changed keyframe
         (0.6, 1.0, EMPTY, Decision.GATED),
@@ -40,7 +41,7 @@ def cadence(**keys) -> CameraCadence:
     ],
 )
 def test_decision_table(pressure_at_0, pts, image, expected):
-    c = cadence(quiet_every_s=5, max_age_s=10)
+    c = cadence(quiet_every_s=5, max_age_s=10, rising_fraction=0.5)  # 0 → 0.3 is not rising
     c.analysed(0.0, EMPTY, {"lane": pressure_at_0})
     assert c.decide(pts, image) is expected
 
@@ -54,17 +55,57 @@ def test_a_rising_zone_is_busy_below_near():
     assert c.decide(3.0, SPECK) is Decision.SKIPPED
 
 
+WALKED = EMPTY.copy()
+WALKED[100:300, 420:500] = 10  # the person of PERSON, a few steps on
+ONE_SHARE = 200 * 80 / (432 * 768)  # their box at the last analysis
+FEW = WALKED.copy()
+FEW[50:400, 0:250] = 200  # a handful more arrive (a quarter of the picture changes)
+
+
 def test_the_people_counted_walking_about_do_not_wake_a_quiet_camera():
-    walked = EMPTY.copy()
-    walked[100:300, 420:500] = 10  # the person of PERSON, a few steps on
     c = cadence(quiet_every_s=5)
-    share = 200 * 80 / (432 * 768)  # their box at the last analysis
-    c.analysed(0.0, PERSON, {"lane": 0.1}, people_share=share)
-    assert c.decide(1.0, walked) is Decision.SKIPPED
-    crowd = walked.copy()
-    crowd[50:400, 0:250] = 200  # many more arrive: more than that one person explains
-    assert c.decide(2.0, crowd) is Decision.ANALYSE
-    assert c.decide(5.0, walked) is Decision.ANALYSE  # due all the same
+    c.analysed(0.0, PERSON, {"lane": 0.1}, people_share=ONE_SHARE)
+    assert c.decide(1.0, WALKED) is Decision.SKIPPED
+    assert c.decide(9.0, WALKED) is Decision.SKIPPED  # far below busy: a long quiet period
+    assert c.decide(10.0, WALKED) is Decision.ANALYSE  # due all the same
+
+
+@pytest.mark.parametrize(
+    ("lane_pressure", "due_at"),
+    [(0.3, 5.0), (0.125, 10.0), (0.2, 6.25), (0.0, 10.0)],
+)
+def test_the_farther_below_busy_the_longer_the_quiet_period(lane_pressure, due_at):
+    c = cadence(quiet_every_s=5, max_age_s=10, rising_fraction=0.5)
+    c.analysed(0.0, EMPTY, {"lane": lane_pressure, "bridge": 0.0})
+    assert c.decide(due_at - 0.01, SPECK) is Decision.SKIPPED
+    assert c.decide(due_at, SPECK) is Decision.ANALYSE
+
+
+@pytest.mark.parametrize(
+    ("lane_pressure", "expected"),
+    [
+        (0.1, Decision.SKIPPED),  # one person in 15: a handful more is still far from busy
+        (0.4, Decision.ANALYSE),  # six in 15: a handful more makes it busy, look now
+    ],
+)
+def test_arrivals_wake_a_quiet_camera_when_they_could_make_it_busy(lane_pressure, expected):
+    c = cadence(quiet_every_s=5)
+    c.analysed(0.0, PERSON, {"lane": lane_pressure}, people_share=ONE_SHARE)
+    assert c.decide(1.0, FEW) is expected
+
+
+def test_a_crowd_changing_half_the_picture_always_wakes():
+    crowd = WALKED.copy()
+    crowd[0:432, 0:420] = 200
+    c = cadence(quiet_every_s=5)
+    c.analysed(0.0, PERSON, {"lane": 0.01}, people_share=ONE_SHARE)
+    assert c.decide(1.0, crowd) is Decision.ANALYSE
+
+
+def test_with_nobody_counted_the_first_arrival_wakes():
+    c = cadence(quiet_every_s=5)
+    c.analysed(0.0, EMPTY, {"lane": 0.0}, people_share=0.0)
+    assert c.decide(1.0, PERSON) is Decision.ANALYSE
 
 
 def test_adaptive_and_gate_off_analyse_every_keyframe():
