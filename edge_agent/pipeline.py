@@ -99,6 +99,11 @@ class _Slot:
     runner: Runner
     every_s: float
     due: float | None = None
+    #: Whether it counts people in zones (checked once: a Protocol isinstance is slow).
+    counts: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.counts = isinstance(self.runner, MeasuresZones)
 
 
 class CameraPipeline:
@@ -238,18 +243,18 @@ class CameraPipeline:
         incidents: list[Incident] = []
         at = self.clock.at(frame.pts)
         for analytic, slots in self._table:
-            objects = _given(analytic, dets, people)
+            objects: Detections | None = None  # filtered when a runner of it is due
             for slot in slots.values():
                 if slot.due is not None and frame.pts < slot.due:
                     continue
-                runner = slot.runner
-                counts = isinstance(runner, MeasuresZones)
-                if counts and decision is Decision.SKIPPED:
+                if slot.counts and decision is Decision.SKIPPED:
                     continue
                 slot.due = frame.pts + slot.every_s if slot.every_s > 0 else None
-                incidents += runner.observe(frame, objects, at)
-                if isinstance(runner, MeasuresZones):
-                    metrics.update(runner.zone_metrics())
+                if objects is None:
+                    objects = _given(analytic, dets, people)
+                incidents += slot.runner.observe(frame, objects, at)
+                if slot.counts:
+                    metrics.update(slot.runner.zone_metrics())  # type: ignore[attr-defined]
         return metrics, incidents
 
     def finish(self) -> list[Incident]:

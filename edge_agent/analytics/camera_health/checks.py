@@ -24,6 +24,7 @@ __all__ = [
     "Limits",
     "view_of",
     "baseline_of",
+    "blind",
     "verdict",
     "limits_of",
     "is_frozen_pair",
@@ -168,13 +169,20 @@ def limits_of(s: CameraHealthSettings) -> Limits:
     )
 
 
-def verdict(base: Baseline, obs: View, lim: Limits) -> Verdict:
-    """Black, blank, covered, defocused or moved, in that order (the first that fires)."""
+def blind(obs: View, lim: Limits) -> Verdict | None:
+    """Black or blank: what a view shows without any baseline (``None``: neither)."""
     if obs.mean < lim.black_below:
         return Verdict("black", f"black: mean level {obs.mean:.0f} of 255", (("mean", obs.mean),))
     if obs.spread < lim.blank_spread:
         why = f"blank: the picture is uniform (spread {obs.spread:.1f})"
         return Verdict("blank", why, (("spread", obs.spread),))
+    return None
+
+
+def verdict(base: Baseline, obs: View, lim: Limits) -> Verdict:
+    """Black, blank, covered, defocused or moved, in that order (the first that fires)."""
+    if (dark := blind(obs, lim)) is not None:
+        return dark
     ref = base.view
     # covered: the coarse structure of a cell is gone (a tarp or hand may still show noise)
     shaped = ref.coarse > 0.004

@@ -25,6 +25,7 @@ from edge_agent.analytics.camera_health.checks import (
     Verdict,
     View,
     baseline_of,
+    blind,
     is_frozen_pair,
     limits_of,
     verdict,
@@ -138,8 +139,7 @@ class CameraHealthRunner:
     def _blind(self, view: View) -> Verdict | None:
         """Black and blank: no baseline needed."""
         assert self.s is not None
-        found = verdict(Baseline(view, 0.0), view, limits_of(self.s))
-        return found if found.check in ("black", "blank") else None
+        return blind(view, limits_of(self.s))  # not the whole verdict of the view against itself
 
     def _against_baseline(self, view: View) -> Verdict:
         assert self.s is not None

@@ -89,7 +89,10 @@ class SsdTfAdapter:
     ) -> Detections:
         category = classes.astype(np.int64).clip(0, len(_TO_INDEX) - 1)
         class_id = _TO_INDEX[category]
-        keep = (scores >= self._keep.confidence) & np.isin(class_id, self._keep.classes)
+        wanted = self._keep.classes
+        # one class (people, the default) by equality: np.isin costs ~20x more on 100 boxes
+        of_class = class_id == wanted[0] if len(wanted) == 1 else np.isin(class_id, wanted)
+        keep = (scores >= self._keep.confidence) & of_class
         w, h = place.source_w, place.source_h
         xyxy = boxes[keep][:, [1, 0, 3, 2]] * np.array([w, h, w, h], np.float32)
         return Detections(clip_boxes(xyxy, w, h), scores[keep], class_id[keep])
