@@ -142,8 +142,10 @@ class EdgeAgent:
             for group in groups
         ]
         self.pipelines: dict[str, CameraPipeline] = {}
+        self.sources: dict[str, FrameSource] = {}
         for pool in self.pools:
             for cam_id, worker in pool.workers.items():
+                self.sources[cam_id] = worker.source
                 cam = cfg.camera(cam_id)
                 # a live source learns its epoch at its first frame: ask it at each use
                 clock = StreamClock(cam_id, _epoch_of(worker.source))
@@ -210,6 +212,8 @@ class EdgeAgent:
         results = process_batch(
             self.pipelines, frames, max_size, lambda f, _err: self._failed(f.camera_id)
         )
+        for r in results:  # a quiet camera's reader leaves the keyframes before this undecoded
+            self.sources[r.camera].next_look_pts = self.pipelines[r.camera].next_look_pts(r.pts)
         detected = sum(r.decision is Decision.ANALYSE for r in results)
         with self._lock:
             for r in results:
@@ -268,9 +272,14 @@ class EdgeAgent:
 
     def analysis_report(self) -> dict[str, object]:
         """The ``analysis`` object of metrics-1: each camera's keyframes by what the cadence
-        decided (its analysis rate and gated frames), and how many frames each run detected."""
+        decided (its analysis rate and gated frames; ``skipped`` also counts the keyframes of a
+        quiet camera its reader did not decode), and how many frames each run detected."""
         cams = {
-            cam_id: {"analysed": c.analysed, "gated": c.gated, "skipped": c.skipped}
+            cam_id: {
+                "analysed": c.analysed,
+                "gated": c.gated,
+                "skipped": c.skipped + self.sources[cam_id].stats.undecoded,
+            }
             for cam_id, p in self.pipelines.items()
             for c in [p.cadence.counts]
         }

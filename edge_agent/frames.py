@@ -104,8 +104,10 @@ class Frame:
 
     def __post_init__(self) -> None:
         given = self.picture  # an array is validated by BgrPicture
-        # not isinstance(given, Picture): a runtime Protocol check costs ~10 µs a frame
-        picture = BgrPicture(given) if isinstance(given, np.ndarray) else given
+        # not isinstance(given, Picture): a runtime Protocol check costs ~10 µs a frame; what
+        # is not a picture goes to BgrPicture, which refuses anything but a BGR array
+        is_picture = hasattr(given, "bgr") and hasattr(given, "gray")
+        picture = given if is_picture else BgrPicture(given)  # type: ignore[arg-type]
         object.__setattr__(self, "_picture", picture)
 
     @property

@@ -18,7 +18,14 @@ from typing import Protocol
 import numpy as np
 
 from edge_agent.analytics.base import CAMERA_KEY, Analytic, MeasuresZones, Runner, Scope, Setup
-from edge_agent.analytics.cadence import CameraCadence, Decision, box_share, pressure
+from edge_agent.analytics.cadence import (
+    CameraCadence,
+    Decision,
+    box_share,
+    people_to_busy,
+    person_pressure,
+    pressure,
+)
 from edge_agent.analytics.crowd_density.zone import CrowdZone
 from edge_agent.analytics.registry import REGISTRY, by_name, runs_for
 from edge_agent.config.models import AgentConfig, CameraConfig, SlicingConfig
@@ -31,6 +38,7 @@ from edge_agent.frames import Frame
 from edge_agent.incidents.evidence import EvidenceStore
 from edge_agent.incidents.origin import Origin, StreamClock
 from edge_agent.sinks import IncidentSink
+from edge_agent.zones.area import zone_area_m2
 from edge_agent.zones.metrics import ZoneMetrics
 
 __all__ = ["Detector", "FrameResult", "CameraPipeline", "Services", "Decision", "process_batch"]
@@ -138,6 +146,7 @@ class CameraPipeline:
             self.add_runner(analytic, key, analytic.build(self.setup, zones))
         self.cadence = CameraCadence(cfg.cadence_for(camera))
         self._thresholds = {z.id: cfg.thresholds_for(z) for z in camera.zones}
+        self._per_person = _per_person(cfg, camera)
         #: Stream time and detections of the last frame the detector ran on.
         self._last: tuple[float, Detections] = (0.0, Detections.empty())
 
@@ -180,6 +189,7 @@ class CameraPipeline:
         self.setup = replace(self.setup, cfg=cfg, camera=camera)
         self.cadence.settings = cfg.cadence_for(camera)
         self._thresholds = {z.id: cfg.thresholds_for(z) for z in camera.zones}
+        self._per_person = _per_person(cfg, camera)
         for analytic, slots in self._table:
             for key, slot in slots.items():
                 slot.runner.apply_config(cfg)
@@ -221,11 +231,13 @@ class CameraPipeline:
         pressures = {
             zid: pressure(m, self._thresholds.get(zid, default)) for zid, m in metrics.items()
         }
+        if decision is not Decision.SKIPPED:
+            spare = people_to_busy(self.cadence.settings, pressures, self._per_person)
         if decision is Decision.ANALYSE:
             share = box_share(people.xyxy, frame.width, frame.height)
-            self.cadence.analysed(frame.pts, frame.gray, pressures, share)
+            self.cadence.analysed(frame.pts, frame.gray, pressures, share, spare)
         elif decision is Decision.GATED:
-            self.cadence.carried(frame.pts, pressures)
+            self.cadence.carried(frame.pts, pressures, spare)
         timings["postprocess"] = timings.get("postprocess", 0.0) + time.perf_counter() - t0
         t1 = time.perf_counter()
         for inc in incidents:
@@ -256,6 +268,22 @@ class CameraPipeline:
                 if slot.counts:
                     metrics.update(slot.runner.zone_metrics())  # type: ignore[attr-defined]
         return metrics, incidents
+
+    def next_look_pts(self, pts: float) -> float | None:
+        """After the keyframe at ``pts``: before which stream time this camera needs no picture
+        at all: the cadence's next look, or earlier where another analytic is due (construction
+        watch, camera health); ``None``: every keyframe."""
+        look = self.cadence.next_look(pts)
+        if look is None:
+            return None
+        for _, slots in self._table:
+            for slot in slots.values():
+                if slot.counts:
+                    continue
+                if slot.due is None:
+                    return None  # an analytic that runs on every keyframe, or has not run yet
+                look = min(look, slot.due)
+        return look
 
     def finish(self) -> list[Incident]:
         """At the end of a recording: the runners' last, partly gathered observations."""
@@ -348,6 +376,11 @@ def _detect_due(
         except Exception as err:
             found[i] = err
     return found
+
+
+def _per_person(cfg: AgentConfig, camera: CameraConfig) -> dict[str, float]:
+    """What one more person adds to each zone's pressure (the cadence's :func:`people_to_busy`)."""
+    return {z.id: person_pressure(cfg.thresholds_for(z), zone_area_m2(z)) for z in camera.zones}
 
 
 def _given(analytic: Analytic, dets: Detections, people: Detections) -> Detections:

@@ -66,6 +66,7 @@ class ReplaySummary:
     stage_s: dict[str, float] = field(default_factory=dict)
     slicing: str = ""  # what the camera's slicing setting chose, and why (auto)
     notes: list[str] = field(default_factory=list)  # e.g. why a watch formed no observation
+    undecoded: int = 0  # keyframes of a quiet camera not decoded at all (not in ``frames``)
 
     def add(self, result: FrameResult) -> None:
         self.frames += 1
@@ -155,6 +156,7 @@ def replay_video(
                     watch = CONSTRUCTION_WATCH.build(pipeline.setup, ())
                     pipeline.add_runner(CONSTRUCTION_WATCH, WHOLE_FRAME_ZONE, watch)
             result = pipeline.process(frame)
+            source.next_look_pts = pipeline.next_look_pts(result.pts)  # as a live camera's reader
             summary.add(result)
             if opts.on_frame is not None:
                 opts.on_frame(result)
@@ -162,6 +164,7 @@ def replay_video(
             summary.incidents.extend(pipeline.finish())
             summary.slicing = pipeline.slicing.choice.describe()
             summary.notes = _notes(pipeline)
+        summary.undecoded = source.stats.undecoded
         for stage in ("demux_s", "decode_s", "convert_s"):
             summary.stage_s[stage.removesuffix("_s")] = getattr(source.stats, stage)
     return summary

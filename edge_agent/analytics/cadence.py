@@ -68,9 +68,16 @@ __all__ = [
     "box_share",
     "wake_level",
     "quiet_period",
+    "person_pressure",
+    "people_to_busy",
+    "LOOK_SPARE_PEOPLE",
     "WAKE_CEILING",
 ]
 
+#: A quiet camera's reader leaves keyframes undecoded (``quiet_look_every_s``) only where at
+#: least this many more people are needed to make a zone busy: an alley that alarms on one
+#: person could have them on just the keyframe not looked at.
+LOOK_SPARE_PEOPLE = 2.0
 #: A quiet camera whose thumbnail changed by this share or more is always analysed at once,
 #: however far from busy its zones were (a view turned, a crowd of people small on screen).
 WAKE_CEILING = 0.5
@@ -151,6 +158,39 @@ def quiet_period(settings: CadenceSettings, pressures: Mapping[str, float]) -> f
     return min(settings.max_age_s, stretched)
 
 
+def person_pressure(thresholds: CrowdThresholds, area_m2: float | None) -> float:
+    """What one more person adds to a zone's :func:`pressure`.
+
+    Example:
+        >>> person_pressure(CrowdThresholds(advisory_count=15), None)
+        0.0667
+        >>> person_pressure(CrowdThresholds(advisory_density=1.0), 50.0)
+        0.02
+    """
+    if area_m2 is None:
+        return round(1.0 / thresholds.advisory_count, 4)
+    return round(1.0 / (thresholds.advisory_density * area_m2), 4)
+
+
+def people_to_busy(
+    settings: CadenceSettings, pressures: Mapping[str, float], per_person: Mapping[str, float]
+) -> float:
+    """How many more people the zone nearest to busy needs to be busy (``inf``: no zones).
+
+    Example:
+        >>> people_to_busy(CadenceSettings(), {"lane": 0.1, "alley": 0.0}, {"lane": 0.1, "alley": 1})
+        0.5
+    """
+    return min(
+        (
+            max(0.0, settings.near_fraction - p) / per_person[zid]
+            for zid, p in pressures.items()
+            if per_person.get(zid, 0) > 0
+        ),
+        default=float("inf"),
+    )
+
+
 def pressure(metrics: ZoneMetrics, thresholds: CrowdThresholds) -> float:
     """How close a zone is to its advisory level (1.0 = at it); an alarmed zone counts as at it.
 
@@ -195,6 +235,8 @@ class CameraCadence:
     _reference: np.ndarray | None = None
     _pressure: dict[str, float] = field(default_factory=dict)
     _wake_at: float = 0.0
+    #: More people the zone nearest to busy needed, at the last analysis or carried keyframe.
+    _spare_people: float = 0.0
     #: The thumbnail of the last keyframe decided on, by (pts, id of its picture): the analysis
     #: that follows takes it as its reference instead of shrinking the frame again.
     _seen: tuple[tuple[float, int], np.ndarray] | None = None
@@ -229,11 +271,14 @@ class CameraCadence:
         image: np.ndarray,
         pressures: Mapping[str, float],
         people_share: float = 0.0,
+        spare_people: float = 0.0,
     ) -> None:
         """The detector ran on the keyframe at ``pts``; ``pressures``: each zone's :func:`pressure`;
-        ``people_share``: the share of the picture the people found there cover."""
+        ``people_share``: the share of the picture the people found there cover;
+        ``spare_people``: how many more the zone nearest to busy needs (:func:`people_to_busy`)."""
         s = self.settings
         self._wake_at = wake_level(s, pressures, people_share)
+        self._spare_people = spare_people
         busy = any(
             p >= s.near_fraction or p - self._pressure.get(zid, 0.0) >= s.rising_fraction
             for zid, p in pressures.items()
@@ -245,9 +290,24 @@ class CameraCadence:
         same = seen is not None and seen[0] == (pts, id(image))
         self._reference = seen[1] if seen is not None and same else thumbnail(image, s.gate_side)
 
-    def carried(self, pts: float, pressures: Mapping[str, float]) -> None:
+    def next_look(self, pts: float) -> float | None:
+        """After the keyframe at ``pts``: the stream time before which this camera needs no
+        picture (a quiet camera: ``quiet_look_every_s`` on, never past its due time or its
+        maximum age); ``None``: every keyframe (busy, nothing analysed yet, or fewer than
+        :data:`LOOK_SPARE_PEOPLE` more people would make it busy)."""
+        s, due, last = self.settings, self._due, self._last_pts
+        if not s.adaptive or due is None or last is None or s.quiet_look_every_s <= 0:
+            return None
+        if self._spare_people < LOOK_SPARE_PEOPLE:
+            return None
+        return min(pts + s.quiet_look_every_s, due, last + s.max_age_s)
+
+    def carried(
+        self, pts: float, pressures: Mapping[str, float], spare_people: float = 0.0
+    ) -> None:
         """A gated keyframe: the zones' pressures still decide the next due time."""
         s = self.settings
+        self._spare_people = spare_people
         busy = any(p >= s.near_fraction for p in pressures.values())
         if not busy and s.adaptive and self._last_pts is not None:
             self._due = pts + quiet_period(s, pressures)

@@ -228,6 +228,7 @@ def _print_summary(summary: ReplaySummary) -> None:
     console.print(
         f"camera [bold]{summary.camera}[/bold]: {summary.frames} frames analysed over "
         f"{span:.1f} s of video, {len(summary.incidents)} incident event(s)"
+        + (f"; {summary.undecoded} quiet keyframes not decoded" if summary.undecoded else "")
     )
     detect_s = sum(summary.stage_s.get(k, 0.0) for k in ("preprocess", "inference"))
     per_frame = detect_s / summary.frames * 1000 if summary.frames else 0.0

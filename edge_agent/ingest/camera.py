@@ -258,7 +258,9 @@ class CameraWorker:
         if self._stop.is_set():
             return "stop requested"
         now = self.options.monotonic()
-        decoded = self.source.stats.decoded  # in fps mode frames are decoded but not all kept
+        # in fps mode frames are decoded but not all kept; a key packet left undecoded for a
+        # quiet camera is progress too
+        decoded = self.source.stats.decoded + self.source.stats.undecoded
         if decoded != self._decoded_seen:
             self._decoded_seen, self._last_progress = decoded, now
         idle = now - self._last_progress

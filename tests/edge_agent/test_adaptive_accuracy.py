@@ -6,7 +6,10 @@ Stated bounds (defaults: ``quiet_every_s`` 5, keyframes 1 s apart on these clips
   ``OPEN_BOUND_S`` of stream time later (an episode may merge two the every-keyframe run split
   where the detector missed a still person for a moment: the gated keyframes kept them);
 - the count the adaptive run holds on a keyframe (its own or carried) differs from the
-  every-keyframe count by at most ``MEAN_COUNT_ERROR`` on average over the clip.
+  every-keyframe count by at most ``MEAN_COUNT_ERROR`` on average over the clip;
+- on a quiet lane (the default thresholds: advisory at 15 people, one or two passing by), where
+  the reader leaves keyframes undecoded and the detector runs every 10 s or on a wake, the count
+  held differs by at most ``QUIET_COUNT_ERROR`` on average (2% of the advisory level).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from tests.edge_agent.test_replay import low_threshold_config
 
 OPEN_BOUND_S = 6.0
 MEAN_COUNT_ERROR = 0.15
+QUIET_COUNT_ERROR = 0.35
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +65,13 @@ def held_counts(results: list[FrameResult]) -> dict[float, int]:
     return held
 
 
+def held_at(held: dict[float, int], times) -> dict[float, int]:
+    """The count held at each of ``times``: that of the last keyframe at or before it (a quiet
+    camera's reader leaves keyframes undecoded: they hold the one before)."""
+    seen = sorted(held)
+    return {t: held[max((p for p in seen if p <= t + 1e-6), default=seen[0])] for t in times}
+
+
 @pytest.mark.parametrize("clip", ["one-by-one-person.mp4", "car-park.mp4"])
 def test_adaptive_analysis_opens_every_incident_and_keeps_the_counts(shared_data, detector, clip):
     video = shared_data / "video" / clip
@@ -71,13 +82,13 @@ def test_adaptive_analysis_opens_every_incident_and_keeps_the_counts(shared_data
         assert any(a <= opened + OPEN_BOUND_S and opened < b for a, b in spans), (
             f"{clip}: the incident opened at {opened} s has no adaptive episode: {spans}"
         )
-    truth, held = held_counts(every_frames), held_counts(adaptive_frames)
-    assert truth.keys() == held.keys(), "every keyframe passes through the pipeline"
+    truth = held_counts(every_frames)
+    held = held_at(held_counts(adaptive_frames), truth)
     error = sum(abs(truth[t] - held[t]) for t in truth) / len(truth)
     assert error <= MEAN_COUNT_ERROR, f"{clip}: mean count error {error:.3f}"
     assert max(truth.values()) == max(held.values())
     detected = sum(r.decision is Decision.ANALYSE for r in adaptive_frames)
-    assert detected < len(adaptive_frames), "the detector ran on fewer keyframes"
+    assert detected < len(every_frames), "the detector ran on fewer keyframes"
     gated = [r for r in adaptive_frames if r.decision is Decision.GATED]
     assert all(r.carried and r.detected_pts < r.pts for r in gated), "carried and marked so"
 
@@ -120,3 +131,23 @@ def test_adaptive_counts_on_the_hand_counted_plaza_match_every_frame(repo_root, 
         detected[name] = sum(r.decision is Decision.ANALYSE for r in results)
     assert maes["adaptive"] <= maes["every"] + MEAN_COUNT_ERROR, maes
     assert detected["adaptive"] <= detected["every"], detected
+
+
+def test_a_quiet_lane_is_looked_at_less_and_its_count_holds(shared_data, detector):
+    video = shared_data / "video" / "one-by-one-person.mp4"
+    runs = {}
+    for name, cadence in (("every", EVERY_KEYFRAME), ("adaptive", None)):
+        results: list[FrameResult] = []
+        opts = ReplayOptions(on_frame=results.append, cadence=cadence)
+        summary = replay_video(video, None, None, ListSink(), detector, opts)  # whole frame
+        held, last = {}, 0
+        for r in results:
+            last = r.zones["frame"].count if r.zones else last
+            held[r.pts] = last
+        runs[name] = (summary, held, sum(r.decision is Decision.ANALYSE for r in results))
+    (every, truth, every_runs), (adaptive, held, adaptive_runs) = runs["every"], runs["adaptive"]
+    assert every.undecoded == 0 and adaptive.undecoded >= every.frames // 3
+    assert adaptive.frames + adaptive.undecoded == every.frames, "every keyframe accounted for"
+    assert adaptive_runs <= every_runs / 3
+    error = sum(abs(truth[t] - c) for t, c in held_at(held, truth).items()) / len(truth)
+    assert error <= QUIET_COUNT_ERROR, f"mean count error {error:.3f}"

@@ -38,6 +38,9 @@ def test_agent_reads_rtsp_in_keyframe_mode_and_reconnects(rtsp_server, shared_da
                     "id": "alley-01",
                     "url": server.url,
                     "decode": "keyframes",
+                    # every keyframe decoded, so that their spacing shows (a quiet lane's reader
+                    # otherwise decodes one in two: tests/edge_agent/test_adaptive_accuracy.py)
+                    "cadence": {"quiet_look_every_s": 0},
                     "reconnect": {
                         "open_timeout_s": 4,
                         "read_timeout_s": 2,

@@ -157,3 +157,26 @@ def test_bad_cadence_keys_are_named(keys, words):
     with pytest.raises(ConfigError) as err:
         parse(box(**keys))
     assert all(w in str(err.value) for w in words), str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("lane_pressure", "spare_people", "next_look"),
+    [
+        (0.0, 7.5, 2.0),  # an empty lane, advisory 15: the reader may skip to 2 s on
+        (0.0, 0.5, None),  # an alley that alarms on one person: every keyframe looked at
+        (0.6, 0.0, None),  # busy: every keyframe
+    ],
+)
+def test_the_next_look_of_a_quiet_camera(lane_pressure, spare_people, next_look):
+    c = cadence(quiet_every_s=5, quiet_look_every_s=2)
+    c.analysed(0.0, EMPTY, {"lane": lane_pressure}, spare_people=spare_people)
+    assert c.next_look(0.0) == next_look
+
+
+def test_the_next_look_never_passes_the_due_time_or_the_maximum_age():
+    c = cadence(quiet_every_s=3, max_age_s=4, quiet_look_every_s=5, rising_fraction=0.5)
+    c.analysed(0.0, EMPTY, {"lane": 0.3}, spare_people=4)  # due at 3 (quiet_every_s)
+    assert c.next_look(0.0) == 3.0
+    c.carried(2.0, {"lane": 0.3}, spare_people=4)  # gated at 2: due at 5, but 4 is max age
+    assert c.next_look(2.0) == 4.0
+    assert CameraCadence(CadenceSettings()).next_look(0.0) is None, "nothing analysed yet"

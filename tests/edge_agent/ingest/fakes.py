@@ -61,6 +61,7 @@ class ScriptedSource:
     tick_s: float = 1.0
     when_done: Callable[[], None] = lambda: None
     stats: SourceStats = field(default_factory=SourceStats)
+    next_look_pts: float | None = None  # a hint this fake ignores, as a source may
     opens: int = 0
     closes: int = 0
     _current: Session | None = None

@@ -73,6 +73,42 @@ def test_a_keyframe_comes_out_when_its_packet_is_read_not_a_gop_later(shared_dat
     assert read_at == key_packets
 
 
+def test_keyframes_before_the_next_look_are_not_decoded(shared_data: Path) -> None:
+    """A consumer that needs no picture before a stream time: the key packets before it are
+    counted, not decoded; one that lands on it is decoded (the looks follow the consumer)."""
+    path = video(shared_data, "one-by-one-person.mp4")
+    every = [f.pts for f in read_all(SourceSpec("cam1", str(path), KEY))[1]]
+    source = AvSource(SourceSpec("cam1", str(path), KEY))
+    looked = []
+    with source:
+        for frame in source.frames():
+            looked.append(frame.pts)
+            source.next_look_pts = frame.pts + 3.0  # every third keyframe (1 s apart)
+    assert looked == every[::3]
+    assert source.stats.undecoded == len(every) - len(looked)
+    assert source.stats.decoded == len(looked)
+    source.next_look_pts = None
+    with source:  # a new session: every keyframe again until the consumer says otherwise
+        assert len(list(source.frames())) == len(every)
+
+
+def test_a_clock_that_jumps_back_is_decoded_not_skipped_on_a_stale_offset(
+    shared_data: Path,
+) -> None:
+    """The next look is far ahead, but the stream's clock went back (a looped or reset stream):
+    the packet is decoded so the timeline re-anchors, instead of every packet being skipped."""
+    path = video(shared_data, "one-by-one-person.mp4")
+    source = AvSource(SourceSpec("cam1", str(path), KEY))
+    with source:
+        frames = source.frames()
+        first = next(frames)
+        assert source._session is not None
+        source._session.offset = -1e6  # where the old clock said packets land: long ago
+        source.next_look_pts = first.pts + 1e9
+        assert next(frames).pts > first.pts
+    assert source.stats.undecoded == 0
+
+
 @pytest.mark.parametrize("fps", [0.5, 2.0, 5.0])
 def test_fps_mode_yields_fps_frames_per_second_of_stream_time(
     shared_data: Path, fps: float
