@@ -102,6 +102,11 @@ class StepResult:
     agent_latency_p95_ms: float | None
     center_latency_p95_ms: float | None
     realtime: bool
+    #: The rig on the same machine: the RTSP server's cores (an NVR's work, not the box's), all
+    #: CPUs' busy cores, and the cores the hypervisor gave to other guests (steal).
+    server_cores: float = 0.0
+    machine_busy_cores: float = 0.0
+    steal_cores: float = 0.0
 
 
 class _Metrics:
@@ -184,6 +189,15 @@ class _Filed:
     def since(self, t0: float) -> list[_Latency]:
         with self.lock:
             return [lat for lat in self.latencies if lat.filed_at >= t0]
+
+
+def _machine_s() -> tuple[float, float]:
+    """Seconds all CPUs were busy and stolen since boot (``/proc/stat``; busy: not idle, not
+    waiting on I/O, not stolen)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    tick = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / tick, steal / tick
 
 
 def _cpu_s(pid: int) -> float:
@@ -304,7 +318,7 @@ def _ms(seconds: float | None) -> float | None:
 
 
 def _step(n: int, opts: LoadOptions, ports: tuple[int, int], work: Path, filed: _Filed,
-          metrics: _Metrics) -> StepResult:  # fmt: skip
+          metrics: _Metrics, server_pid: int) -> StepResult:  # fmt: skip
     config = _agent_config(n, ports, work, opts)
     log_path = work / f"agent-{n}.log"
     with log_path.open("wb") as log:
@@ -320,8 +334,12 @@ def _step(n: int, opts: LoadOptions, ports: tuple[int, int], work: Path, filed: 
             raise RuntimeError(f"edge-agent exited {agent.returncode}; see {log_path}")
         before_cams, before_changes = metrics.snapshot()
         cpu0, t0, wall0 = _cpu_s(agent.pid), time.monotonic(), time.time()
+        server0, (busy0, steal0) = _cpu_s(server_pid), _machine_s()
         time.sleep(opts.measure_s)
-        cores = (_cpu_s(agent.pid) - cpu0) / (time.monotonic() - t0)
+        span = time.monotonic() - t0
+        cores = (_cpu_s(agent.pid) - cpu0) / span
+        server_cores = (_cpu_s(server_pid) - server0) / span
+        busy1, steal1 = _machine_s()
         rss = _rss_mb(agent.pid)
         cams, changes = metrics.snapshot()
     finally:
@@ -358,6 +376,9 @@ def _step(n: int, opts: LoadOptions, ports: tuple[int, int], work: Path, filed: 
         agent_latency_p95_ms=_ms(_percentile(agent_s, 95)),
         center_latency_p95_ms=_ms(_percentile(center_s, 95)),
         realtime=behind == 0 and dropped == 0,
+        server_cores=round(server_cores, 3),
+        machine_busy_cores=round((busy1 - busy0) / span, 3),
+        steal_cores=round((steal1 - steal0) / span, 3),
     )
 
 
@@ -399,7 +420,7 @@ def run_load(opts: LoadOptions, say: Any = print) -> list[StepResult]:
         service.start()
         watcher.start()
         for n in sorted(opts.steps):
-            result = _step(n, opts, (rtsp_port, broker.port), work, filed, metrics)
+            result = _step(n, opts, (rtsp_port, broker.port), work, filed, metrics, server.pid)
             say(json.dumps(asdict(result)))
             results.append(result)
             if opts.stop_after_miss and not result.realtime:

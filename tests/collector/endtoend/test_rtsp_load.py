@@ -33,8 +33,11 @@ def test_two_streams_reach_tickets_in_real_time(shared_data, tmp_path):
     opts = LoadOptions(
         video=shared_data / "video" / "one-by-one-person.mp4",
         steps=[2],
-        warmup_s=12,
-        measure_s=10,
+        # from after the box's first metrics (every 5 s, once its model is loaded), across the
+        # clip's second person (24 s after the stream starts; an empty lane is looked at every
+        # 10 s before, and the first one is seen on a single keyframe at 7 s)
+        warmup_s=10,
+        measure_s=20,
         workdir=tmp_path,
     )
     [result] = run_load(opts, say=lambda _: None)
