@@ -104,6 +104,7 @@ def measure(
                     if cadence is not None:
                         pipeline.cadence.settings = cadence
                 result = pipeline.process(frame)
+                source.next_look_pts = pipeline.next_look_pts(result.pts)  # as the agent does
                 cost.analysed += 1
                 cost.video_s = result.pts
                 for stage, s in result.timings.items():
