@@ -139,7 +139,8 @@ def wake_level(
     explained = min(1.0, 2.0 * people_share)
     busiest = max(pressures.values(), default=0.0)
     headroom = settings.near_fraction / busiest if busiest > 0 else 1.0
-    return min(WAKE_CEILING, settings.wake_fraction + explained * max(1.0, headroom))
+    ceiling = max(WAKE_CEILING, settings.wake_fraction)  # a configured level above it holds
+    return min(ceiling, settings.wake_fraction + explained * max(1.0, headroom))
 
 
 def quiet_period(settings: CadenceSettings, pressures: Mapping[str, float]) -> float:
