@@ -163,14 +163,14 @@ def person_pressure(thresholds: CrowdThresholds, area_m2: float | None) -> float
     """What one more person adds to a zone's :func:`pressure`.
 
     Example:
-        >>> person_pressure(CrowdThresholds(advisory_count=15), None)
+        >>> round(person_pressure(CrowdThresholds(advisory_count=15), None), 4)
         0.0667
         >>> person_pressure(CrowdThresholds(advisory_density=1.0), 50.0)
         0.02
     """
     if area_m2 is None:
-        return round(1.0 / thresholds.advisory_count, 4)
-    return round(1.0 / (thresholds.advisory_density * area_m2), 4)
+        return 1.0 / thresholds.advisory_count
+    return 1.0 / (thresholds.advisory_density * area_m2)
 
 
 def people_to_busy(
