@@ -6,7 +6,8 @@ Pure and per camera. Each keyframe gets one :class:`Decision`:
 |----------------------------------------------------------------------|----------|
 | nothing analysed yet, the stream jumped back, or ``max_age_s`` since | ANALYSE  |
 | hardly changed (< ``gate_changed_fraction``)                         | GATED    |
-| busy camera (a zone near advisory, rising or alarmed), changed       | ANALYSE  |
+| busy camera (a zone near advisory or one person from it, rising or   | ANALYSE  |
+| alarmed), changed                                                    |          |
 | quiet camera, changed much (>= ``wake_fraction`` + what enough new   | ANALYSE  |
 | people to make it busy would change: people arriving, see below)     |          |
 | quiet camera, its quiet period since the last analysis               | ANALYSE  |
@@ -26,7 +27,8 @@ on every keyframe. Waking only makes a look earlier: the quiet period bounds it 
 
 The quiet period (:func:`quiet_period`): ``quiet_every_s`` while the busiest zone is at half of
 ``near_fraction`` or above; farther below, longer in proportion, up to ``max_age_s`` (an empty
-lane at night). A lane at 1/15 of advisory would need eight times its people to be busy, and
+lane at night), but only where :data:`LOOK_SPARE_PEOPLE` or more people are needed to make it
+busy. A lane at 1/15 of advisory would need eight times its people to be busy, and
 arrivals in such numbers wake it; its periodic look only refreshes a count far from any level.
 
 ANALYSE runs the detector; GATED carries the last detections over (they still describe the
@@ -71,6 +73,7 @@ __all__ = [
     "person_pressure",
     "people_to_busy",
     "LOOK_SPARE_PEOPLE",
+    "ONE_ARRIVAL",
     "WAKE_CEILING",
 ]
 
@@ -78,6 +81,10 @@ __all__ = [
 #: least this many more people are needed to make a zone busy: an alley that alarms on one
 #: person could have them on just the keyframe not looked at.
 LOOK_SPARE_PEOPLE = 2.0
+#: A zone that fewer people than this would make busy is busy already: an alley that alarms on
+#: one person is one arrival from it however empty it is, and a small far-off person changes too
+#: little of the picture to wake it.
+ONE_ARRIVAL = 1.0
 #: A quiet camera whose thumbnail changed by this share or more is always analysed at once,
 #: however far from busy its zones were (a view turned, a crowd of people small on screen).
 WAKE_CEILING = 0.5
@@ -143,16 +150,25 @@ def wake_level(
     return min(ceiling, settings.wake_fraction + explained * max(1.0, headroom))
 
 
-def quiet_period(settings: CadenceSettings, pressures: Mapping[str, float]) -> float:
-    """Stream seconds between a quiet camera's analyses (see the module).
+def quiet_period(
+    settings: CadenceSettings, pressures: Mapping[str, float], spare_people: float = float("inf")
+) -> float:
+    """Stream seconds between a quiet camera's analyses (see the module); ``spare_people``: how
+    many more people the zone nearest to busy needs (:func:`people_to_busy`). Fewer than
+    :data:`LOOK_SPARE_PEOPLE`: never stretched (an alley that alarms on one person is one
+    arrival from busy however empty it is, and a small far-off person may not wake it).
 
     Example (defaults: every 5 s, at most 10 s, near at 0.5 of advisory):
         >>> s = CadenceSettings()
         >>> [quiet_period(s, {"lane": p}) for p in (0.4, 0.25, 0.2, 1 / 15, 0.0)]
         [5.0, 5.0, 6.25, 10.0, 10.0]
+        >>> quiet_period(s, {"alley": 0.0}, spare_people=0.5)  # advisory at one person
+        5.0
     """
     busiest = max(pressures.values(), default=0.0)
     half = settings.near_fraction / 2
+    if spare_people < LOOK_SPARE_PEOPLE:
+        return settings.quiet_every_s
     if busiest <= 0:
         return settings.max_age_s
     stretched = settings.quiet_every_s * max(1.0, half / busiest)
@@ -237,7 +253,7 @@ class CameraCadence:
     _pressure: dict[str, float] = field(default_factory=dict)
     _wake_at: float = 0.0
     #: More people the zone nearest to busy needed, at the last analysis or carried keyframe.
-    _spare_people: float = 0.0
+    _spare_people: float = float("inf")
     #: The thumbnail of the last keyframe decided on, by (pts, id of its picture): the analysis
     #: that follows takes it as its reference instead of shrinking the frame again.
     _seen: tuple[tuple[float, int], np.ndarray] | None = None
@@ -272,7 +288,7 @@ class CameraCadence:
         image: np.ndarray,
         pressures: Mapping[str, float],
         people_share: float = 0.0,
-        spare_people: float = 0.0,
+        spare_people: float = float("inf"),
     ) -> None:
         """The detector ran on the keyframe at ``pts``; ``pressures``: each zone's :func:`pressure`;
         ``people_share``: the share of the picture the people found there cover;
@@ -280,12 +296,13 @@ class CameraCadence:
         s = self.settings
         self._wake_at = wake_level(s, pressures, people_share)
         self._spare_people = spare_people
-        busy = any(
+        busy = spare_people < ONE_ARRIVAL or any(
             p >= s.near_fraction or p - self._pressure.get(zid, 0.0) >= s.rising_fraction
             for zid, p in pressures.items()
         )
         self._last_pts = pts
-        self._due = None if busy or not s.adaptive else pts + quiet_period(s, pressures)
+        period = quiet_period(s, pressures, spare_people)
+        self._due = None if busy or not s.adaptive else pts + period
         self._pressure = dict(pressures)
         seen = self._seen
         same = seen is not None and seen[0] == (pts, id(image))
@@ -304,11 +321,11 @@ class CameraCadence:
         return min(pts + s.quiet_look_every_s, due, last + s.max_age_s)
 
     def carried(
-        self, pts: float, pressures: Mapping[str, float], spare_people: float = 0.0
+        self, pts: float, pressures: Mapping[str, float], spare_people: float = float("inf")
     ) -> None:
         """A gated keyframe: the zones' pressures still decide the next due time."""
         s = self.settings
         self._spare_people = spare_people
-        busy = any(p >= s.near_fraction for p in pressures.values())
+        busy = spare_people < ONE_ARRIVAL or any(p >= s.near_fraction for p in pressures.values())
         if not busy and s.adaptive and self._last_pts is not None:
-            self._due = pts + quiet_period(s, pressures)
+            self._due = pts + quiet_period(s, pressures, spare_people)

@@ -72,8 +72,12 @@ def held_at(held: dict[float, int], times) -> dict[float, int]:
     return {t: held[max((p for p in seen if p <= t + 1e-6), default=seen[0])] for t in times}
 
 
-@pytest.mark.parametrize("clip", ["one-by-one-person.mp4", "car-park.mp4"])
-def test_adaptive_analysis_opens_every_incident_and_keeps_the_counts(shared_data, detector, clip):
+# car-park: its 7 keyframes all change, and a zone that alarms on one person is busy however
+# empty it is (one arrival from advisory): every changed keyframe is analysed, none is saved.
+@pytest.mark.parametrize("clip, saves", [("one-by-one-person.mp4", True), ("car-park.mp4", False)])
+def test_adaptive_analysis_opens_every_incident_and_keeps_the_counts(
+    shared_data, detector, clip, saves
+):
     video = shared_data / "video" / clip
     every, every_frames = replay(video, detector, EVERY_KEYFRAME)
     adaptive, adaptive_frames = replay(video, detector, None)  # the config's: the defaults
@@ -88,7 +92,7 @@ def test_adaptive_analysis_opens_every_incident_and_keeps_the_counts(shared_data
     assert error <= MEAN_COUNT_ERROR, f"{clip}: mean count error {error:.3f}"
     assert max(truth.values()) == max(held.values())
     detected = sum(r.decision is Decision.ANALYSE for r in adaptive_frames)
-    assert detected < len(every_frames), "the detector ran on fewer keyframes"
+    assert detected < len(every_frames) if saves else detected <= len(every_frames)
     gated = [r for r in adaptive_frames if r.decision is Decision.GATED]
     assert all(r.carried and r.detected_pts < r.pts for r in gated), "carried and marked so"
 
