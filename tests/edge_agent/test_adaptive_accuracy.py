@@ -9,7 +9,13 @@ Stated bounds (defaults: ``quiet_every_s`` 5, keyframes 1 s apart on these clips
   every-keyframe count by at most ``MEAN_COUNT_ERROR`` on average over the clip;
 - on a quiet lane (the default thresholds: advisory at 15 people, one or two passing by), where
   the reader leaves keyframes undecoded and the detector runs every 10 s or on a wake, the count
-  held differs by at most ``QUIET_COUNT_ERROR`` on average (2% of the advisory level).
+  held differs by at most ``QUIET_COUNT_ERROR`` on average (2% of the advisory level);
+- on the hand-counted plaza (default thresholds, 3-9 people: below busy most of the time, looked
+  at every 5-9 s) the adaptive run's error against the hand counts exceeds the every-frame run's
+  by at most ``QUIET_COUNT_ERROR`` too. It was ``MEAN_COUNT_ERROR`` until the detector's input
+  was resized without area averaging's blur: every frame's error fell from 2.18 to 1.65 people
+  and the adaptive run's to 1.94, below what every frame had before, but counts that move more
+  show more of a 5 s look's lag.
 """
 
 from __future__ import annotations
@@ -133,7 +139,7 @@ def test_adaptive_counts_on_the_hand_counted_plaza_match_every_frame(repo_root, 
         maes[name] = sum(abs(held[t] - lb.count) for t, lb in zip(at, labels, strict=True))
         maes[name] /= len(labels)
         detected[name] = sum(r.decision is Decision.ANALYSE for r in results)
-    assert maes["adaptive"] <= maes["every"] + MEAN_COUNT_ERROR, maes
+    assert maes["adaptive"] <= maes["every"] + QUIET_COUNT_ERROR, maes
     assert detected["adaptive"] <= detected["every"], detected
 
 
