@@ -180,3 +180,19 @@ def test_the_next_look_never_passes_the_due_time_or_the_maximum_age():
     c.carried(2.0, {"lane": 0.3}, spare_people=4)  # gated at 2: due at 5, but 4 is max age
     assert c.next_look(2.0) == 4.0
     assert CameraCadence(CadenceSettings()).next_look(0.0) is None, "nothing analysed yet"
+
+
+@pytest.mark.parametrize(
+    ("spare_people", "at_1", "at_5"),
+    [
+        (0.5, Decision.ANALYSE, Decision.ANALYSE),  # one arrival from busy: every changed one
+        (1.5, Decision.SKIPPED, Decision.ANALYSE),  # two arrivals: quiet, but not stretched
+        (7.5, Decision.SKIPPED, Decision.SKIPPED),  # far below: looked at after max_age_s only
+    ],
+)
+def test_an_empty_zone_one_arrival_from_busy_is_busy(spare_people, at_1, at_5):
+    """SPECK is a change under wake_fraction: a small far-off person in an empty alley."""
+    c = cadence(quiet_every_s=5, max_age_s=10)
+    c.analysed(0.0, EMPTY, {"alley": 0.0}, spare_people=spare_people)
+    assert c.decide(1.0, SPECK) is at_1
+    assert c.decide(5.0, SPECK) is at_5
