@@ -310,6 +310,11 @@ class AvSource:
             packet = self._next_packet(packets)
             if packet is None:
                 return
+            if self.spec.is_live and self._timeline is not None:
+                # by its decode time: a packet reordered ahead (B-frames) is sent before its pts
+                sent = self._lands(session, packet, packet.dts)
+                if sent is not None:
+                    self._timeline.arrived(sent, self.clock())
             for decoded in self._decode(session, packet):
                 frame = self._to_frame(session, decoded)
                 if frame is not None:
@@ -368,13 +373,22 @@ class AvSource:
 
         A packet that would land at or before the last frame (the stream's clock jumped back)
         is decoded: the timeline re-anchors on it, and nothing is skipped on a stale offset."""
-        look, offset, timeline = self.next_look_pts, session.offset, self._timeline
-        if look is None or offset is None or packet.pts is None or timeline is None:
+        look, timeline = self.next_look_pts, self._timeline
+        lands = None if look is None else self._lands(session, packet)
+        if look is None or lands is None or timeline is None:
             return False
-        time_base = float(packet.time_base) if packet.time_base else session.time_base
-        lands = float(packet.pts) * time_base + offset
         last = timeline.last_pts
         return (last is None or lands > last) and lands < look - timeline.step_s / 2
+
+    @staticmethod
+    def _lands(session: _Session, packet: Any, raw: int | None = None) -> float | None:
+        """The output pts the packet's picture would get, or of its ``raw`` timestamp instead of
+        its pts (``None`` before this session's first decoded frame, or without a timestamp)."""
+        raw = packet.pts if raw is None else raw
+        if session.offset is None or raw is None:
+            return None
+        time_base = float(packet.time_base) if packet.time_base else session.time_base
+        return float(raw) * time_base + session.offset
 
     def _to_frame(self, session: _Session, decoded: Any) -> Frame | None:
         assert self._timeline is not None

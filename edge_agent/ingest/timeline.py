@@ -115,6 +115,30 @@ class Timeline:
     def last_pts(self) -> float | None:
         return self._last
 
+    def arrived(self, pts: float, at: datetime) -> None:
+        """A live stream's packet that lands at output ``pts`` was read at wall time ``at``.
+
+        No packet is read before it was sent, so ``at - pts`` bounds the epoch from above: the
+        epoch moves earlier to the least such bound, by at most half a frame step a packet (wall
+        labels stay in order). The first session's epoch is set when its first picture is
+        decoded, and the packets FFmpeg read ahead while opening the stream come out later: that
+        first epoch is late by as much, and so was every label after it.
+
+        Example:
+            >>> t = Timeline(step_s=0.1, clock=lambda: datetime(2026, 6, 1, 12, 0, 1, tzinfo=UTC))
+            >>> t.map(0.0)  # decoded a second after it was sent: the epoch is 12:00:01
+            0.0
+            >>> for i in range(1, 30):  # packets read as they are sent, 100 ms apart
+            ...     t.arrived(i / 10, datetime(2026, 6, 1, 12, 0, tzinfo=UTC) + timedelta(seconds=i / 10))
+            >>> t.epoch.time()
+            datetime.time(12, 0)
+        """
+        if self._clock is None or self._epoch is None:
+            return
+        implied = at - timedelta(seconds=pts)
+        if implied < self._epoch:
+            self._epoch = max(implied, self._epoch - timedelta(seconds=self.step_s / 2))
+
     def start_session(self) -> None:
         """The next raw timestamp starts a new session (a reconnect or a new pass of a file)."""
         self._anchor_next = True

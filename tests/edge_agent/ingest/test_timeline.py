@@ -180,3 +180,26 @@ def test_pts_guesser(pairs: list[tuple[int | None, int | None]], expected: list)
 )
 def test_file_epoch(metadata: list[dict[str, str]], expected: datetime) -> None:
     assert file_epoch(*metadata) == expected
+
+
+def test_a_live_epoch_moves_only_earlier_and_by_half_a_step_a_packet():
+    noon = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    t = Timeline(step_s=0.1, clock=lambda: noon + timedelta(seconds=1))
+    assert t.map(0.0) == 0.0  # read a second late: the epoch is a second late
+    t.arrived(0.1, noon + timedelta(seconds=3))  # a packet held up: not a later epoch
+    assert t.epoch == noon + timedelta(seconds=1)
+    t.arrived(0.1, noon + timedelta(seconds=0.1))  # sent at once: half a step earlier
+    assert t.epoch == noon + timedelta(seconds=0.95)
+    labels = []
+    for i in range(2, 40):
+        t.arrived(i / 10, noon + timedelta(seconds=i / 10))
+        labels.append(t.epoch + timedelta(seconds=i / 10))
+    assert t.epoch == noon
+    assert all(b > a for a, b in zip(labels, labels[1:], strict=False)), "labels stay in order"
+
+
+def test_a_file_epoch_never_moves():
+    t = Timeline(step_s=0.1, epoch=DEFAULT_FILE_EPOCH)
+    t.map(0.0)
+    t.arrived(5.0, DEFAULT_FILE_EPOCH)
+    assert t.epoch == DEFAULT_FILE_EPOCH
