@@ -13,8 +13,8 @@ Per step (N cameras) it measures:
   detector ran on, and dropped frames, from the agent's MQTT metrics;
 - camera state changes, from the same metrics;
 - latency from a frame to its ticket row: the ticket is filed at wall time ``t``; the incident's
-  ``observed_at`` is the wall-clock label of the frame (a live source's epoch is the wall clock at
-  its first timed frame minus that frame's pts), so ``t - observed_at`` spans decode, analysis,
+  ``observed_at`` is the wall-clock label of the frame (a live source's epoch: the earliest
+  read time less decode timestamp of its packets), so ``t - observed_at`` spans decode, analysis,
   outbox, broker, ingest and filing. The bench also hears each incident at the broker, which
   splits it: ``agent`` (frame label → incident on the broker: decode, queues, detection,
   analytics, outbox, publish) and ``center`` (broker → ticket filed: ingest, store, filing). The

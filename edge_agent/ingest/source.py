@@ -238,8 +238,9 @@ class AvSource:
 
     Args:
         spec: what to open and how to decode it.
-        clock: timezone-aware wall clock of a live source (read once per session, at its first
-            frame, to set the epoch); ignored for files.
+        clock: timezone-aware wall clock of a live source (read at a session's first frame to
+            set the epoch, and at each packet to move it earlier: see
+            :meth:`~edge_agent.ingest.timeline.Timeline.arrived`); ignored for files.
     """
 
     spec: SourceSpec

@@ -16,7 +16,10 @@ go backwards and keeps ``epoch`` such that ``epoch + pts`` is the wall-clock lab
   timestamp anchors only provisionally, until the session's first timed frame: an RTSP session's
   first picture often comes without one, and out of the buffer FFmpeg filled while opening
   (``analyzeduration``), so the wall clock read at it is late by that buffer (~1 s here) and
-  every label of the camera would be late by as much.
+  every label of the camera would be late by as much. The first timed frame may come out of that
+  buffer too: each packet read then tells :meth:`Timeline.arrived` when it came, and the epoch
+  moves earlier to the least ``arrival - pts`` (by half a frame step a packet, so labels stay in
+  order), never later.
 """
 
 from __future__ import annotations
