@@ -2,7 +2,8 @@
 
 A load generator for ``scripts/bench_rtsp.py``: each path ``/cam0 … /cam{N-1}`` has its own shared
 media (one pipeline per path, however many clients), and the clip loops forever, as a live camera
-does. Run by the Debian ``/usr/bin/python3`` (the interpreter that has ``gi``)::
+does. Path ``i`` is sent ``(0.618 i) mod 1`` s late, so the keyframes of the paths an agent opens
+at once do not all come in the same instant (they did: one burst a second for every reader). Run by the Debian ``/usr/bin/python3`` (the interpreter that has ``gi``)::
 
     /usr/bin/python3 scripts/rtsp_serve.py --port 8554 --file clip.mp4 --paths 64
 
@@ -26,6 +27,18 @@ LAUNCH = (
 )
 
 
+#: Path ``i`` is sent ``(i * PHASE_STEP) mod 1`` s later than its media's clock says: cameras on
+#: an NVR start on their own, so their keyframes do not all come in the same instant (one burst a
+#: second would make every reader and the detector queue wait for all the others).
+PHASE_STEP = 0.618034  # golden ratio: any number of paths spread evenly over the second
+
+
+def delay(media: GstRtspServer.RTSPMedia, seconds: float) -> None:
+    """Shift the running time of the media's packets by ``seconds``: the sink sends them later."""
+    pay = media.get_element().get_by_name("pay0")
+    pay.get_static_pad("src").set_offset(int(seconds * Gst.SECOND))
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True, help="TCP port on 127.0.0.1")
@@ -47,6 +60,8 @@ def main(argv: list[str]) -> int:
         factory = GstRtspServer.RTSPMediaFactory()
         factory.set_launch(LAUNCH.format(file=args.file))
         factory.set_shared(True)
+        phase = (i * PHASE_STEP) % 1.0
+        factory.connect("media-configure", lambda _f, media, s=phase: delay(media, s))
         mounts.add_factory(f"/cam{i}", factory)
     if server.attach(None) == 0:
         print(f"cannot listen on 127.0.0.1:{args.port}", file=sys.stderr)

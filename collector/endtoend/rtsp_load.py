@@ -287,7 +287,7 @@ def _import_center(db_path: Path) -> None:
         db.close()
 
 
-def _start_server(video: Path, paths: int, work: Path) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(video: Path, paths: int, work: Path) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     with (work / "rtsp.log").open("wb") as log:
         proc = subprocess.Popen(
@@ -405,7 +405,7 @@ def run_load(opts: LoadOptions, say: Any = print) -> list[StepResult]:
     work = Path(opts.workdir or tempfile.mkdtemp(prefix="gridwatch-rtsp-load-"))
     work.mkdir(parents=True, exist_ok=True)
     results: list[StepResult] = []
-    server, rtsp_port = _start_server(opts.video.resolve(), max(opts.steps), work)
+    server, rtsp_port = start_server(opts.video.resolve(), max(opts.steps), work)
     broker = MosquittoBroker(work / "mosquitto")
     broker.start()
     heard, metrics = _Heard(), _Metrics()

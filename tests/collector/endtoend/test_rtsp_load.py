@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
+import av
+import numpy as np
 import pytest
 
-from collector.endtoend.rtsp_load import LoadOptions, StepResult, run_load, summary
+from collector.endtoend.rtsp_load import LoadOptions, StepResult, run_load, start_server, summary
 
 
 def _step(n: int, rss: float, realtime: bool, p95: float | None = 900.0) -> StepResult:
@@ -47,3 +51,28 @@ def test_two_streams_reach_tickets_in_real_time(shared_data, tmp_path):
     # heard at the broker too: the agent's part and the center's part of it
     assert 0 < result.agent_latency_p95_ms < 30_000 and 0 < result.center_latency_p95_ms < 30_000
     assert 0 < result.agent_cores < 2 and result.rss_mb > 50
+
+
+def test_the_served_paths_send_their_keyframes_at_different_moments(shared_data, tmp_path):
+    """Cameras on an NVR start on their own: the rig's paths are not one keyframe burst."""
+    server, port = start_server(shared_data / "video" / "one-by-one-person.mp4", 2, tmp_path)
+    try:
+        phases = [_keyframe_phase(f"rtsp://127.0.0.1:{port}/cam{i}") for i in (0, 1)]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    apart = abs(phases[0] - phases[1]) % 1.0
+    assert 0.3 < apart < 0.7, phases  # path 1 is sent 0.618 s of a second later than path 0
+
+
+def _keyframe_phase(url: str) -> float:
+    """Wall time mod 1 s at which the keyframes come, once the read-ahead of opening is past."""
+    with av.open(url, options={"rtsp_transport": "tcp"}, timeout=10) as container:
+        stream = container.streams.video[0]
+        seen = []
+        for packet in container.demux(stream):
+            if packet.is_keyframe:
+                seen.append(time.time() % 1.0)
+            if len(seen) == 6:
+                return float(np.median(seen[3:]))
+    raise AssertionError(f"{url}: too few keyframes")
