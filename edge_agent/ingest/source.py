@@ -224,6 +224,8 @@ class _Session:
     container: Any
     stream: Any
     time_base: float
+    #: A network stream: its packets' arrival moves the epoch (decided once, not per packet).
+    live: bool = False
     last_raw: float | None = None
     #: Keyframes mode, and the demuxer flags key packets: only those reach the decoder.
     keys_flagged: bool = False
@@ -287,7 +289,8 @@ class AvSource:
         _configure_decoder(stream, self.spec)
         self.stats.open_s += time.perf_counter() - started
         self.stats.sessions += 1
-        self._session = _Session(container, stream, float(stream.time_base or 0.0))
+        time_base = float(stream.time_base or 0.0)
+        self._session = _Session(container, stream, time_base, live=self.spec.is_live)
         if self._timeline is None:
             self._timeline = self._new_timeline(container, stream)
         self._timeline.start_session()
@@ -311,7 +314,7 @@ class AvSource:
             packet = self._next_packet(packets)
             if packet is None:
                 return
-            if self.spec.is_live and self._timeline is not None:
+            if session.live and self._timeline is not None:
                 # by its decode time: a packet reordered ahead (B-frames) is sent before its pts
                 sent = self._lands(session, packet, packet.dts)
                 if sent is not None:
@@ -384,11 +387,13 @@ class AvSource:
     @staticmethod
     def _lands(session: _Session, packet: Any, raw: int | None = None) -> float | None:
         """The output pts the packet's picture would get, or of its ``raw`` timestamp instead of
-        its pts (``None`` before this session's first decoded frame, or without a timestamp)."""
+        its pts (the pts where ``raw`` is ``None``); ``None`` before this session's first
+        decoded frame, or without a timestamp."""
         raw = packet.pts if raw is None else raw
         if session.offset is None or raw is None:
             return None
-        time_base = float(packet.time_base) if packet.time_base else session.time_base
+        # the stream's, as a float once: a packet's own is a Fraction, 2.8 us to convert each time
+        time_base = session.time_base or (float(packet.time_base) if packet.time_base else 0.0)
         return float(raw) * time_base + session.offset
 
     def _to_frame(self, session: _Session, decoded: Any) -> Frame | None:
